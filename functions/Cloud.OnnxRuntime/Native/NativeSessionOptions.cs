@@ -61,18 +61,28 @@ internal static unsafe class NativeSessionOptions
                 $"Point {OrtNativeLibrary.PathVariable} at a CUDA build of ONNX Runtime.");
         }
 
-        nint cuda;
-        api.Check(api.CreateCUDAProviderOptions(&cuda));
-        using var cudaHandle = new OrtCudaProviderOptionsHandle(cuda);
-        fixed (byte* key = "device_id\0"u8)
-        fixed (byte* value = Utf8(deviceId.ToString(System.Globalization.CultureInfo.InvariantCulture)))
+        try
         {
-            var keys = stackalloc byte*[1] { key };
-            var values = stackalloc byte*[1] { value };
-            api.Check(api.UpdateCUDAProviderOptions(cuda, keys, values, 1));
-        }
+            nint cuda;
+            api.Check(api.CreateCUDAProviderOptions(&cuda));
+            using var cudaHandle = new OrtCudaProviderOptionsHandle(cuda);
+            fixed (byte* key = "device_id\0"u8)
+            fixed (byte* value = Utf8(deviceId.ToString(System.Globalization.CultureInfo.InvariantCulture)))
+            {
+                var keys = stackalloc byte*[1] { key };
+                var values = stackalloc byte*[1] { value };
+                api.Check(api.UpdateCUDAProviderOptions(cuda, keys, values, 1));
+            }
 
-        api.Check(api.SessionOptionsAppendExecutionProvider_CUDA_V2(sessionOptions, cuda));
+            api.Check(api.SessionOptionsAppendExecutionProvider_CUDA_V2(sessionOptions, cuda));
+        }
+        catch (OnnxRuntimeException error)
+        {
+            // Builds can list CUDA yet lack its provider library or a GPU; ORT's own message names neither.
+            throw new OnnxRuntimeException(error.ErrorCode,
+                $"Could not enable the CUDA execution provider on device {deviceId} with ONNX Runtime {OrtEnvironment.Version} " +
+                $"at '{OrtEnvironment.LibraryPath}' (is libonnxruntime_providers_cuda.so beside it, and is a GPU visible?): {error.Message}", error);
+        }
     }
 
     private static byte[] Utf8(string text) => Encoding.UTF8.GetBytes(text + "\0");

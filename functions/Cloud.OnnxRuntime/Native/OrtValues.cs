@@ -131,10 +131,17 @@ internal static unsafe class OrtValues
     private static void FillStrings(OrtApi api, nint value, string[] strings)
     {
         // One buffer of NUL-terminated UTF-8 strings plus a pointer per string; ORT copies them.
+        // FillStringTensor reads C strings, so an embedded NUL would silently cut the string short: refuse it.
         var totalBytes = 0;
-        foreach (var s in strings)
+        for (var i = 0; i < strings.Length; i++)
         {
-            totalBytes = checked(totalBytes + Encoding.UTF8.GetByteCount(s) + 1);
+            if (strings[i].Contains('\0', StringComparison.Ordinal))
+            {
+                throw new OnnxRuntimeException(OrtErrorCode.InvalidArgument,
+                    $"String tensor element {i} contains a NUL character, which ONNX Runtime's string tensors cannot hold.");
+            }
+
+            totalBytes = checked(totalBytes + Encoding.UTF8.GetByteCount(strings[i]) + 1);
         }
 
         var bytes = ArrayPool<byte>.Shared.Rent(Math.Max(totalBytes, 1));
