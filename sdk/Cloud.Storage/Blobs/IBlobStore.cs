@@ -1,0 +1,32 @@
+using Azure;
+
+namespace Cloud.Storage.Blobs;
+
+/// <summary>
+/// A flat namespace of blobs in one container, addressed by '/'-separated paths ("iris/1.0.0/model.json").
+/// Implementations are thread-safe. Content always streams: nothing here buffers a whole blob in memory.
+/// </summary>
+public interface IBlobStore
+{
+    /// <summary>A name for logs and messages, e.g. "file:/data/models" or "azure:account/models".</summary>
+    string Description { get; }
+
+    /// <summary>The blob's properties, or null when it does not exist.</summary>
+    Task<BlobProperties?> GetPropertiesAsync(string path, CancellationToken cancellationToken = default);
+
+    /// <summary>Opens the blob for reading, or returns null when it does not exist. Dispose the result.</summary>
+    Task<BlobDownload?> OpenReadAsync(string path, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Writes a blob from a stream (read to its end, never buffered whole). With <see cref="BlobWriteConditions.IfNoneMatchAny"/>
+    /// it only creates; with <see cref="BlobWriteConditions.IfMatch"/> it only replaces that version. A refused condition
+    /// throws <see cref="StorageConflictException"/>. A reader never sees a half-written blob.
+    /// </summary>
+    Task<BlobProperties> PutAsync(string path, Stream content, BlobWriteConditions? conditions = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Lists blobs whose path starts with <paramref name="prefix"/> ("" for all), in ordinal path order.</summary>
+    IAsyncEnumerable<BlobProperties> ListAsync(string prefix, CancellationToken cancellationToken = default);
+
+    /// <summary>Deletes a blob; false when it did not exist. With <paramref name="ifMatch"/>, only that version.</summary>
+    Task<bool> DeleteAsync(string path, ETag? ifMatch = null, CancellationToken cancellationToken = default);
+}

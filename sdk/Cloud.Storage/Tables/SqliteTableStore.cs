@@ -1,0 +1,224 @@
+using System.Runtime.CompilerServices;
+using System.Text.RegularExpressions;
+using Azure;
+using Microsoft.Data.Sqlite;
+
+namespace Cloud.Storage.Tables;
+
+/// <summary>
+/// A table in a SQLite database file: the embedded default. One SQL table per store, rows keyed by
+/// (PartitionKey, RowKey), properties kept as typed JSON so every EDM type round-trips exactly. Each write gets
+/// a fresh ETag; conditional writes are single statements, so SQLite's own locking makes them atomic across
+/// threads and processes.
+/// </summary>
+public sealed partial class SqliteTableStore : ITableStore
+{
+    private readonly string _connectionString;
+    private readonly string _sqlName;
+    private readonly TimeProvider _time;
+    private readonly Lazy<Task> _created;
+
+    /// <summary>Opens (creating when missing) table <paramref name="tableName"/> in the SQLite file at <paramref name="databasePath"/>.</summary>
+    public SqliteTableStore(string databasePath, string tableName, TimeProvider? timeProvider = null)
+    {
+        if (!TableNamePattern().IsMatch(tableName ?? string.Empty))
+        {
+            throw new ArgumentException($"Table name '{tableName}' must be 3 to 63 letters and digits, starting with a letter (Azure's rule).", nameof(tableName));
+        }
+
+        var fullPath = Path.GetFullPath(databasePath);
+        Directory.CreateDirectory(Path.GetDirectoryName(fullPath)!);
+        _connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = fullPath,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Cache = SqliteCacheMode.Private,
+            Pooling = true,
+            DefaultTimeout = 30, // seconds SQLite keeps retrying a busy database before a command fails
+        }.ToString();
+        _sqlName = "t_" + tableName;
+        _time = timeProvider ?? TimeProvider.System;
+        _created = new Lazy<Task>(CreateAsync, LazyThreadSafetyMode.ExecutionAndPublication);
+        Description = $"sqlite:{fullPath}/{tableName}";
+    }
+
+    /// <inheritdoc/>
+    public string Description { get; }
+
+    /// <inheritdoc/>
+    public async Task<TableEntity?> GetAsync(string partitionKey, string rowKey, CancellationToken cancellationToken = default)
+    {
+        TableKey.Validate(partitionKey, nameof(partitionKey));
+        TableKey.Validate(rowKey, nameof(rowKey));
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = Command(connection, $"SELECT pk, rk, etag, ts, props FROM {_sqlName} WHERE pk = $pk AND rk = $rk",
+            ("$pk", partitionKey), ("$rk", rowKey));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? Read(reader) : null;
+    }
+
+    /// <inheritdoc/>
+    public async IAsyncEnumerable<TableEntity> QueryPartitionAsync(string partitionKey, string? rowKeyPrefix = null,
+        [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        TableKey.Validate(partitionKey, nameof(partitionKey));
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        // substr/length count characters, so the prefix test is exact for any Unicode prefix; BINARY collation
+        // orders UTF-8 bytes, which is ordinal code-point order like Azure's.
+        await using var command = Command(connection,
+            $"SELECT pk, rk, etag, ts, props FROM {_sqlName} WHERE pk = $pk AND ($prefix = '' OR substr(rk, 1, length($prefix)) = $prefix) ORDER BY rk COLLATE BINARY",
+            ("$pk", partitionKey), ("$prefix", rowKeyPrefix ?? string.Empty));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            yield return Read(reader);
+        }
+    }
+
+    /// <inheritdoc/>
+    public async Task<TableEntity> InsertAsync(TableEntity entity, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(entity);
+        var (etag, timestamp, props) = NewVersion(entity);
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = Command(connection, $"INSERT INTO {_sqlName} (pk, rk, etag, ts, props) VALUES ($pk, $rk, $etag, $ts, $props)",
+            ("$pk", entity.PartitionKey), ("$rk", entity.RowKey), ("$etag", etag), ("$ts", timestamp.UtcTicks), ("$props", props));
+        try
+        {
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (SqliteException error) when (error.SqliteErrorCode == 19) // SQLITE_CONSTRAINT: the key exists
+        {
+            throw new StorageConflictException(StorageConflict.AlreadyExists, ItemName(entity), $"Entity {ItemName(entity)} already exists in {Description}.");
+        }
+
+        return Written(entity, etag, timestamp);
+    }
+
+    /// <inheritdoc/>
+    public async Task<TableEntity> UpdateAsync(TableEntity entity, ETag ifMatch, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(entity);
+        var (etag, timestamp, props) = NewVersion(entity);
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = Command(connection,
+            $"UPDATE {_sqlName} SET etag = $etag, ts = $ts, props = $props WHERE pk = $pk AND rk = $rk AND ($any = 1 OR etag = $match)",
+            ("$pk", entity.PartitionKey), ("$rk", entity.RowKey), ("$etag", etag), ("$ts", timestamp.UtcTicks), ("$props", props),
+            ("$any", ifMatch == ETag.All ? 1 : 0), ("$match", ifMatch.ToString()));
+        if (await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 0)
+        {
+            await ThrowWhyNotChangedAsync(connection, entity.PartitionKey, entity.RowKey, ifMatch, cancellationToken).ConfigureAwait(false);
+        }
+
+        return Written(entity, etag, timestamp);
+    }
+
+    /// <inheritdoc/>
+    public async Task<TableEntity> UpsertAsync(TableEntity entity, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(entity);
+        var (etag, timestamp, props) = NewVersion(entity);
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = Command(connection,
+            $"INSERT INTO {_sqlName} (pk, rk, etag, ts, props) VALUES ($pk, $rk, $etag, $ts, $props) " +
+            "ON CONFLICT (pk, rk) DO UPDATE SET etag = excluded.etag, ts = excluded.ts, props = excluded.props",
+            ("$pk", entity.PartitionKey), ("$rk", entity.RowKey), ("$etag", etag), ("$ts", timestamp.UtcTicks), ("$props", props));
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        return Written(entity, etag, timestamp);
+    }
+
+    /// <inheritdoc/>
+    public async Task<bool> DeleteAsync(string partitionKey, string rowKey, ETag ifMatch, CancellationToken cancellationToken = default)
+    {
+        TableKey.Validate(partitionKey, nameof(partitionKey));
+        TableKey.Validate(rowKey, nameof(rowKey));
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = Command(connection, $"DELETE FROM {_sqlName} WHERE pk = $pk AND rk = $rk AND ($any = 1 OR etag = $match)",
+            ("$pk", partitionKey), ("$rk", rowKey), ("$any", ifMatch == ETag.All ? 1 : 0), ("$match", ifMatch.ToString()));
+        if (await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1)
+        {
+            return true;
+        }
+
+        await using var exists = Command(connection, $"SELECT 1 FROM {_sqlName} WHERE pk = $pk AND rk = $rk", ("$pk", partitionKey), ("$rk", rowKey));
+        if (await exists.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is null)
+        {
+            return false;
+        }
+
+        throw new StorageConflictException(StorageConflict.ETagMismatch, $"{partitionKey}/{rowKey}",
+            $"Entity {partitionKey}/{rowKey} changed since ETag {ifMatch} was read.");
+    }
+
+    private async Task ThrowWhyNotChangedAsync(SqliteConnection connection, string partitionKey, string rowKey, ETag ifMatch, CancellationToken cancellationToken)
+    {
+        await using var exists = Command(connection, $"SELECT 1 FROM {_sqlName} WHERE pk = $pk AND rk = $rk", ("$pk", partitionKey), ("$rk", rowKey));
+        var item = $"{partitionKey}/{rowKey}";
+        throw await exists.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is null
+            ? new StorageConflictException(StorageConflict.NotFound, item, $"Entity {item} does not exist in {Description}.")
+            : new StorageConflictException(StorageConflict.ETagMismatch, item, $"Entity {item} changed since ETag {ifMatch} was read.");
+    }
+
+    private (string ETag, DateTimeOffset Timestamp, string Props) NewVersion(TableEntity entity) =>
+        ($"W/\"{Guid.NewGuid():N}\"", _time.GetUtcNow(), SqliteEntityJson.Write(entity.Properties));
+
+    private static TableEntity Written(TableEntity entity, string etag, DateTimeOffset timestamp)
+    {
+        var written = entity.Clone();
+        written.ETag = new ETag(etag);
+        written.Timestamp = timestamp;
+        return written;
+    }
+
+    private static TableEntity Read(SqliteDataReader reader)
+    {
+        var entity = new TableEntity(reader.GetString(0), reader.GetString(1))
+        {
+            ETag = new ETag(reader.GetString(2)),
+            Timestamp = new DateTimeOffset(reader.GetInt64(3), TimeSpan.Zero),
+        };
+        SqliteEntityJson.Read(reader.GetString(4), entity.Properties);
+        return entity;
+    }
+
+    private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
+    {
+        var connection = new SqliteConnection(_connectionString);
+        await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+        if (!_created.IsValueCreated || !_created.Value.IsCompletedSuccessfully)
+        {
+            await _created.Value.ConfigureAwait(false);
+        }
+
+        return connection;
+    }
+
+    private async Task CreateAsync()
+    {
+        await using var connection = new SqliteConnection(_connectionString);
+        await connection.OpenAsync().ConfigureAwait(false);
+        // WAL lets readers proceed while a writer commits; the file is shared by every table of the host.
+        await using var command = Command(connection,
+            $"PRAGMA journal_mode = WAL; CREATE TABLE IF NOT EXISTS {_sqlName} (pk TEXT NOT NULL, rk TEXT NOT NULL, etag TEXT NOT NULL, ts INTEGER NOT NULL, props TEXT NOT NULL, PRIMARY KEY (pk, rk)) WITHOUT ROWID;");
+        await command.ExecuteNonQueryAsync().ConfigureAwait(false);
+    }
+
+    private static SqliteCommand Command(SqliteConnection connection, string sql, params (string Name, object Value)[] parameters)
+    {
+        var command = connection.CreateCommand();
+#pragma warning disable CA2100 // The only interpolated part is the table name, validated against ^[A-Za-z][A-Za-z0-9]{2,62}$.
+        command.CommandText = sql;
+#pragma warning restore CA2100
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value);
+        }
+
+        return command;
+    }
+
+    private static string ItemName(TableEntity entity) => $"{entity.PartitionKey}/{entity.RowKey}";
+
+    [GeneratedRegex("^[A-Za-z][A-Za-z0-9]{2,62}$")]
+    private static partial Regex TableNamePattern();
+}
