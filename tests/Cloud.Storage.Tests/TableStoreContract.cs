@@ -193,6 +193,58 @@ public abstract class TableStoreContract
         }
     }
 
+    [Fact]
+    public async Task ATransactionAppliesAllItsActions()
+    {
+        var table = await CreateStoreAsync();
+        var version = await table.InsertAsync(new TableEntity("iris", "v|1.0.0").Set("Status", "registered"));
+        var doomed = await table.InsertAsync(new TableEntity("iris", "label|old").Set("Version", "0.9.0"));
+
+        var written = await table.SubmitTransactionAsync([
+            new(TableTransactionActionType.Update, version.Clone().Set("Status", "validated"), version.ETag),
+            new(TableTransactionActionType.Insert, new TableEntity("iris", "label|stable").Set("Version", "1.0.0")),
+            new(TableTransactionActionType.Upsert, new TableEntity("iris", "policy").Set("Traffic", "stable=100")),
+            new(TableTransactionActionType.Delete, new TableEntity("iris", "label|old"), doomed.ETag),
+        ]);
+
+        Assert.Equal(4, written.Count);
+        Assert.NotEqual(version.ETag, written[0].ETag);
+        Assert.Equal(written[0].ETag, (await table.GetAsync("iris", "v|1.0.0"))!.ETag);
+        Assert.Equal("validated", (await table.GetAsync("iris", "v|1.0.0"))!.Get<string>("Status"));
+        Assert.Equal("1.0.0", (await table.GetAsync("iris", "label|stable"))!.Get<string>("Version"));
+        Assert.NotNull(await table.GetAsync("iris", "policy"));
+        Assert.Null(await table.GetAsync("iris", "label|old"));
+    }
+
+    [Fact]
+    public async Task ATransactionWithOneRefusedActionWritesNothing()
+    {
+        var table = await CreateStoreAsync();
+        var version = await table.InsertAsync(new TableEntity("iris", "v|1.0.0").Set("Status", "registered"));
+        await table.UpdateAsync(version.Clone().Set("Status", "retired"), version.ETag);
+
+        var conflict = await Assert.ThrowsAsync<StorageConflictException>(() => table.SubmitTransactionAsync([
+            new(TableTransactionActionType.Insert, new TableEntity("iris", "label|stable").Set("Version", "1.0.0")),
+            new(TableTransactionActionType.Update, version.Clone(), version.ETag),
+        ]));
+
+        Assert.Equal(StorageConflict.ETagMismatch, conflict.Conflict);
+        Assert.Equal("iris/v|1.0.0", conflict.Item);
+        Assert.Null(await table.GetAsync("iris", "label|stable"));
+        Assert.Equal("retired", (await table.GetAsync("iris", "v|1.0.0"))!.Get<string>("Status"));
+    }
+
+    [Fact]
+    public async Task TransactionsStayInOnePartition()
+    {
+        var table = await CreateStoreAsync();
+        await Assert.ThrowsAsync<ArgumentException>(() => table.SubmitTransactionAsync([
+            new(TableTransactionActionType.Upsert, new TableEntity("a", "r")),
+            new(TableTransactionActionType.Upsert, new TableEntity("b", "r")),
+        ]));
+        Assert.Null(await table.GetAsync("a", "r"));
+    }
+
     [Theory]
     [InlineData("a/b")]
     [InlineData("a#b")]

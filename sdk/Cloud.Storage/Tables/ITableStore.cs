@@ -35,4 +35,11 @@ public interface ITableStore
     /// did not exist; throws <see cref="StorageConflict.ETagMismatch"/> when it changed.
     /// </summary>
     Task<bool> DeleteAsync(string partitionKey, string rowKey, ETag ifMatch, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Applies up to 100 actions on one partition atomically: all of them or none. When one is refused, nothing is
+    /// written and <see cref="StorageConflictException"/> names that entity. Returns the written entities, in order,
+    /// with their new ETags (deleted ones as given).
+    /// </summary>
+    Task<IReadOnlyList<TableEntity>> SubmitTransactionAsync(IReadOnlyList<TableTransactionAction> actions, CancellationToken cancellationToken = default);
 }

@@ -78,85 +78,94 @@ public sealed partial class SqliteTableStore : ITableStore
     /// <inheritdoc/>
     public async Task<TableEntity> InsertAsync(TableEntity entity, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(entity);
-        var (etag, timestamp, props) = NewVersion(entity);
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = Command(connection, $"INSERT INTO {_sqlName} (pk, rk, etag, ts, props) VALUES ($pk, $rk, $etag, $ts, $props)",
-            ("$pk", entity.PartitionKey), ("$rk", entity.RowKey), ("$etag", etag), ("$ts", timestamp.UtcTicks), ("$props", props));
+        return await ApplyAsync(connection, null, new(TableTransactionActionType.Insert, entity), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc/>
+    public async Task<TableEntity> UpdateAsync(TableEntity entity, ETag ifMatch, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        return await ApplyAsync(connection, null, new(TableTransactionActionType.Update, entity, ifMatch), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc/>
+    public async Task<TableEntity> UpsertAsync(TableEntity entity, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        return await ApplyAsync(connection, null, new(TableTransactionActionType.Upsert, entity), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc/>
+    public async Task<bool> DeleteAsync(string partitionKey, string rowKey, ETag ifMatch, CancellationToken cancellationToken = default)
+    {
+        var keys = new TableEntity(partitionKey, rowKey);
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            await ApplyAsync(connection, null, new(TableTransactionActionType.Delete, keys, ifMatch), cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (StorageConflictException error) when (error.Conflict == StorageConflict.NotFound)
+        {
+            return false;
+        }
+    }
+
+    /// <inheritdoc/>
+    public async Task<IReadOnlyList<TableEntity>> SubmitTransactionAsync(IReadOnlyList<TableTransactionAction> actions, CancellationToken cancellationToken = default)
+    {
+        TableTransactionAction.Validate(actions);
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        // IMMEDIATE takes the write lock up front, so the conditions checked inside cannot change before commit.
+        await using var transaction = connection.BeginTransaction(System.Data.IsolationLevel.Serializable, deferred: false);
+        var written = new List<TableEntity>(actions.Count);
+        foreach (var action in actions)
+        {
+            written.Add(await ApplyAsync(connection, transaction, action, cancellationToken).ConfigureAwait(false));
+        }
+
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return written;
+    }
+
+    /// <summary>One write, alone or inside a transaction; conditions are part of the statement, so each is atomic.</summary>
+    private async Task<TableEntity> ApplyAsync(SqliteConnection connection, SqliteTransaction? transaction, TableTransactionAction action, CancellationToken cancellationToken)
+    {
+        var entity = action.Entity ?? throw new ArgumentNullException(nameof(action));
+        var any = action.IfMatch == ETag.All ? 1 : 0;
+        var (etag, timestamp, props) = action.Type == TableTransactionActionType.Delete ? (string.Empty, default, string.Empty) : NewVersion(entity);
+        var sql = action.Type switch
+        {
+            TableTransactionActionType.Insert => $"INSERT INTO {_sqlName} (pk, rk, etag, ts, props) VALUES ($pk, $rk, $etag, $ts, $props)",
+            TableTransactionActionType.Update => $"UPDATE {_sqlName} SET etag = $etag, ts = $ts, props = $props WHERE pk = $pk AND rk = $rk AND ($any = 1 OR etag = $match)",
+            TableTransactionActionType.Upsert => $"INSERT INTO {_sqlName} (pk, rk, etag, ts, props) VALUES ($pk, $rk, $etag, $ts, $props) " +
+                "ON CONFLICT (pk, rk) DO UPDATE SET etag = excluded.etag, ts = excluded.ts, props = excluded.props",
+            _ => $"DELETE FROM {_sqlName} WHERE pk = $pk AND rk = $rk AND ($any = 1 OR etag = $match)",
+        };
+        await using var command = Command(connection, transaction, sql,
+            ("$pk", entity.PartitionKey), ("$rk", entity.RowKey), ("$etag", etag), ("$ts", timestamp.UtcTicks), ("$props", props),
+            ("$any", any), ("$match", action.IfMatch.ToString()));
+        int changed;
+        try
+        {
+            changed = await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (SqliteException error) when (error.SqliteErrorCode == 19) // SQLITE_CONSTRAINT: the key exists
         {
             throw new StorageConflictException(StorageConflict.AlreadyExists, ItemName(entity), $"Entity {ItemName(entity)} already exists in {Description}.");
         }
 
-        return Written(entity, etag, timestamp);
-    }
-
-    /// <inheritdoc/>
-    public async Task<TableEntity> UpdateAsync(TableEntity entity, ETag ifMatch, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(entity);
-        var (etag, timestamp, props) = NewVersion(entity);
-        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = Command(connection,
-            $"UPDATE {_sqlName} SET etag = $etag, ts = $ts, props = $props WHERE pk = $pk AND rk = $rk AND ($any = 1 OR etag = $match)",
-            ("$pk", entity.PartitionKey), ("$rk", entity.RowKey), ("$etag", etag), ("$ts", timestamp.UtcTicks), ("$props", props),
-            ("$any", ifMatch == ETag.All ? 1 : 0), ("$match", ifMatch.ToString()));
-        if (await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 0)
+        if (changed == 0)
         {
-            await ThrowWhyNotChangedAsync(connection, entity.PartitionKey, entity.RowKey, ifMatch, cancellationToken).ConfigureAwait(false);
+            await using var exists = Command(connection, transaction, $"SELECT 1 FROM {_sqlName} WHERE pk = $pk AND rk = $rk", ("$pk", entity.PartitionKey), ("$rk", entity.RowKey));
+            var item = ItemName(entity);
+            throw await exists.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is null
+                ? new StorageConflictException(StorageConflict.NotFound, item, $"Entity {item} does not exist in {Description}.")
+                : new StorageConflictException(StorageConflict.ETagMismatch, item, $"Entity {item} changed since ETag {action.IfMatch} was read.");
         }
 
-        return Written(entity, etag, timestamp);
-    }
-
-    /// <inheritdoc/>
-    public async Task<TableEntity> UpsertAsync(TableEntity entity, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(entity);
-        var (etag, timestamp, props) = NewVersion(entity);
-        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = Command(connection,
-            $"INSERT INTO {_sqlName} (pk, rk, etag, ts, props) VALUES ($pk, $rk, $etag, $ts, $props) " +
-            "ON CONFLICT (pk, rk) DO UPDATE SET etag = excluded.etag, ts = excluded.ts, props = excluded.props",
-            ("$pk", entity.PartitionKey), ("$rk", entity.RowKey), ("$etag", etag), ("$ts", timestamp.UtcTicks), ("$props", props));
-        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        return Written(entity, etag, timestamp);
-    }
-
-    /// <inheritdoc/>
-    public async Task<bool> DeleteAsync(string partitionKey, string rowKey, ETag ifMatch, CancellationToken cancellationToken = default)
-    {
-        TableKey.Validate(partitionKey, nameof(partitionKey));
-        TableKey.Validate(rowKey, nameof(rowKey));
-        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = Command(connection, $"DELETE FROM {_sqlName} WHERE pk = $pk AND rk = $rk AND ($any = 1 OR etag = $match)",
-            ("$pk", partitionKey), ("$rk", rowKey), ("$any", ifMatch == ETag.All ? 1 : 0), ("$match", ifMatch.ToString()));
-        if (await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1)
-        {
-            return true;
-        }
-
-        await using var exists = Command(connection, $"SELECT 1 FROM {_sqlName} WHERE pk = $pk AND rk = $rk", ("$pk", partitionKey), ("$rk", rowKey));
-        if (await exists.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is null)
-        {
-            return false;
-        }
-
-        throw new StorageConflictException(StorageConflict.ETagMismatch, $"{partitionKey}/{rowKey}",
-            $"Entity {partitionKey}/{rowKey} changed since ETag {ifMatch} was read.");
-    }
-
-    private async Task ThrowWhyNotChangedAsync(SqliteConnection connection, string partitionKey, string rowKey, ETag ifMatch, CancellationToken cancellationToken)
-    {
-        await using var exists = Command(connection, $"SELECT 1 FROM {_sqlName} WHERE pk = $pk AND rk = $rk", ("$pk", partitionKey), ("$rk", rowKey));
-        var item = $"{partitionKey}/{rowKey}";
-        throw await exists.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is null
-            ? new StorageConflictException(StorageConflict.NotFound, item, $"Entity {item} does not exist in {Description}.")
-            : new StorageConflictException(StorageConflict.ETagMismatch, item, $"Entity {item} changed since ETag {ifMatch} was read.");
+        return action.Type == TableTransactionActionType.Delete ? entity : Written(entity, etag, timestamp);
     }
 
     private (string ETag, DateTimeOffset Timestamp, string Props) NewVersion(TableEntity entity) =>
@@ -203,9 +212,13 @@ public sealed partial class SqliteTableStore : ITableStore
         await command.ExecuteNonQueryAsync().ConfigureAwait(false);
     }
 
-    private static SqliteCommand Command(SqliteConnection connection, string sql, params (string Name, object Value)[] parameters)
+    private static SqliteCommand Command(SqliteConnection connection, string sql, params (string Name, object Value)[] parameters) =>
+        Command(connection, null, sql, parameters);
+
+    private static SqliteCommand Command(SqliteConnection connection, SqliteTransaction? transaction, string sql, params (string Name, object Value)[] parameters)
     {
         var command = connection.CreateCommand();
+        command.Transaction = transaction;
 #pragma warning disable CA2100 // The only interpolated part is the table name, validated against ^[A-Za-z][A-Za-z0-9]{2,62}$.
         command.CommandText = sql;
 #pragma warning restore CA2100
