@@ -138,7 +138,7 @@ public sealed class ErrorTests
     {
         using var session = InferenceSession.Open(Samples.Tiny("identity_string.onnx"));
         var error = Assert.Throws<OnnxRuntimeException>(() => session.Run("x", Tensor.CreateStrings(["a", "b\0c", "d"], 1, 3)));
-        Assert.Equal("String tensor element 1 contains a NUL character, which ONNX Runtime's string tensors cannot hold.", error.Message);
+        Assert.Equal("String tensor element 1 contains a NUL character, which ONNX Runtime's FillStringTensor (it takes C strings) cannot carry.", error.Message);
     }
 
     [Fact]

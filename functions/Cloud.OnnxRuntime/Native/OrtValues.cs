@@ -138,7 +138,7 @@ internal static unsafe class OrtValues
             if (strings[i].Contains('\0', StringComparison.Ordinal))
             {
                 throw new OnnxRuntimeException(OrtErrorCode.InvalidArgument,
-                    $"String tensor element {i} contains a NUL character, which ONNX Runtime's string tensors cannot hold.");
+                    $"String tensor element {i} contains a NUL character, which ONNX Runtime's FillStringTensor (it takes C strings) cannot carry.");
             }
 
             totalBytes = checked(totalBytes + Encoding.UTF8.GetByteCount(strings[i]) + 1);
