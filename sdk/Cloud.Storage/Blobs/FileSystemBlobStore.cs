@@ -18,12 +18,16 @@ public sealed class FileSystemBlobStore : IBlobStore
     private const int CopyBufferSize = 1 << 20;
 
     private readonly string _root;
+    private readonly TimeProvider _time;
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _locks = new(StringComparer.Ordinal);
 
     /// <summary>Creates a store rooted at <paramref name="root"/> (created when missing).</summary>
-    public FileSystemBlobStore(string root)
+    /// <param name="root">The folder that holds the blobs.</param>
+    /// <param name="timeProvider">The clock that stamps LastModified (the system clock when null).</param>
+    public FileSystemBlobStore(string root, TimeProvider? timeProvider = null)
     {
         _root = Path.GetFullPath(root);
+        _time = timeProvider ?? TimeProvider.System;
         Directory.CreateDirectory(Path.Combine(_root, UploadFolder));
     }
 
@@ -82,15 +86,17 @@ public sealed class FileSystemBlobStore : IBlobStore
                 var previousWrite = target.Exists ? target.LastWriteTimeUtc : DateTime.MinValue;
                 File.Move(temporary, target.FullName, overwrite: true);
 
-                // The ETag is derived from the write time; make sure it moves forward even when two writes land in
-                // the same clock tick, so every write gets a new ETag.
-                var written = new FileInfo(target.FullName);
-                if (written.LastWriteTimeUtc <= previousWrite)
+                // LastModified comes from our clock (so it agrees with the rest of the host), and the ETag is derived
+                // from it: make sure it moves forward even when two writes land in the same tick, so every write
+                // gets a new ETag.
+                var stamp = _time.GetUtcNow().UtcDateTime;
+                if (stamp <= previousWrite)
                 {
-                    File.SetLastWriteTimeUtc(written.FullName, previousWrite.AddTicks(1));
-                    written.Refresh();
+                    stamp = previousWrite.AddTicks(1);
                 }
 
+                File.SetLastWriteTimeUtc(target.FullName, stamp);
+                var written = new FileInfo(target.FullName);
                 return Properties(path, written);
             }
             finally
