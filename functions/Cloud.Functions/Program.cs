@@ -1,11 +1,18 @@
 using System.Diagnostics;
 using System.Globalization;
 using Cloud.Functions.Evaluation;
+using Cloud.Functions.Registration;
 using Cloud.OnnxRuntime;
 
 // Until the serving issue lands, the app's one job is to evaluate a model folder (default: the iris sample):
 // load it with our ONNX Runtime binding, predict the validation rows, and print accuracy against the
 // manifest's threshold. Exit code: 0 meets the threshold, 1 below it, 2 the folder cannot be evaluated.
+if (args is [ModelInspector.Verb, var modelFile])
+{
+    // The child process that registration starts to load big or untrusted models away from the host.
+    return ModelInspector.RunChild(modelFile);
+}
+
 var folderArgument = args.Length > 0 ? args[0] : Path.Combine("samples", "models", "iris");
 var directory = ResolveFolder(folderArgument);
 

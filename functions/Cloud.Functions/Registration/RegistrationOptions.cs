@@ -1,0 +1,23 @@
+namespace Cloud.Functions.Registration;
+
+/// <summary>Settings of model registration.</summary>
+internal sealed record RegistrationOptions
+{
+    /// <summary>
+    /// How long a folder may stay incomplete (model file missing, or smaller than the manifest declares) after
+    /// model.json was uploaded before the version is failed. Uploads of big models over slow links take minutes.
+    /// </summary>
+    public TimeSpan IncompleteFolderWait { get; init; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>
+    /// Model files up to this size are loaded by ONNX Runtime inside the host to read their signature; bigger ones
+    /// in a child process (ORT needs about twice a model's size while loading it). 0 sends every model to a child.
+    /// </summary>
+    public long InProcessInspectionLimit { get; init; } = 32L * 1024 * 1024;
+
+    /// <summary>How long the child process may take to load a model before it is stopped and the version failed.</summary>
+    public TimeSpan InspectionTimeout { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Where model files are downloaded to be hashed and loaded; the system temp folder when null.</summary>
+    public string? WorkDirectory { get; init; }
+}

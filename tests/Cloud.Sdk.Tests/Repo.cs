@@ -1,0 +1,22 @@
+namespace Cloud.Sdk.Tests;
+
+/// <summary>Paths of committed files, found from the repository root.</summary>
+internal static class Repo
+{
+    public static string Root { get; } = FindRoot();
+
+    public static string File(params string[] parts) => Path.Combine([Root, .. parts]);
+
+    private static string FindRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (System.IO.File.Exists(Path.Combine(dir.FullName, "Cloud.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new InvalidOperationException($"Cloud.sln not found above {AppContext.BaseDirectory}.");
+    }
+}
