@@ -101,7 +101,7 @@ public sealed class EvaluationTests : IDisposable
         Assert.Equal($"Dataset '{path}' row 1: label 'rose' is not one of setosa, versicolor, virginica.", error.Message);
     }
 
-    private static string IrisFolder { get; } = Path.Combine(FindRoot(), "samples", "models", "iris");
+    private static string IrisFolder => Registration.RegistryHarness.IrisFolder;
 
     private static ClassificationReport Evaluate(string directory)
     {
@@ -120,18 +120,5 @@ public sealed class EvaluationTests : IDisposable
         }
 
         return copy;
-    }
-
-    private static string FindRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Cloud.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("Cloud.sln not found.");
     }
 }

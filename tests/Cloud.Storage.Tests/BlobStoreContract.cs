@@ -122,8 +122,8 @@ public abstract class BlobStoreContract
             await store.PutAsync(path, Text(path));
         }
 
-        var underIris = await ToListAsync(store.ListAsync("iris/"));
-        var all = await ToListAsync(store.ListAsync(""));
+        var underIris = await AsyncItems.ToListAsync(store.ListAsync("iris/"));
+        var all = await AsyncItems.ToListAsync(store.ListAsync(""));
 
         Assert.Equal(["iris/1.0.0/model.json", "iris/1.0.0/model.onnx", "iris/2.0.0/model.json"], underIris.Select(b => b.Path));
         Assert.Equal(5, all.Count);
@@ -141,7 +141,7 @@ public abstract class BlobStoreContract
         Assert.Equal(StorageConflict.ETagMismatch, stale.Conflict);
         Assert.True(await store.DeleteAsync("a.txt"));
         Assert.Null(await store.GetPropertiesAsync("a.txt"));
-        Assert.Empty(await ToListAsync(store.ListAsync("")));
+        Assert.Empty(await AsyncItems.ToListAsync(store.ListAsync("")));
     }
 
     [Fact]
@@ -201,16 +201,5 @@ public abstract class BlobStoreContract
         using var buffer = new MemoryStream();
         await stream.CopyToAsync(buffer);
         return buffer.ToArray();
-    }
-
-    private static async Task<List<T>> ToListAsync<T>(IAsyncEnumerable<T> items)
-    {
-        var list = new List<T>();
-        await foreach (var item in items)
-        {
-            list.Add(item);
-        }
-
-        return list;
     }
 }

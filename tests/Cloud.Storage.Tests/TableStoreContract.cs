@@ -58,7 +58,7 @@ public abstract class TableStoreContract
         var table = await CreateStoreAsync();
         Assert.Null(await table.GetAsync("iris", "nope"));
         Assert.False(await table.DeleteAsync("iris", "nope", ETag.All));
-        Assert.Empty(await ToListAsync(table.QueryPartitionAsync("iris")));
+        Assert.Empty(await AsyncItems.ToListAsync(table.QueryPartitionAsync("iris")));
     }
 
     [Fact]
@@ -148,8 +148,8 @@ public abstract class TableStoreContract
             await table.InsertAsync(new TableEntity(pk, rk).Set("Model", pk));
         }
 
-        var iris = await ToListAsync(table.QueryPartitionAsync("iris"));
-        var versions = await ToListAsync(table.QueryPartitionAsync("iris", "v|"));
+        var iris = await AsyncItems.ToListAsync(table.QueryPartitionAsync("iris"));
+        var versions = await AsyncItems.ToListAsync(table.QueryPartitionAsync("iris", "v|"));
 
         Assert.Equal(["label|stable", "v|1.0.0", "v|10.0.0", "v|2.0.0"], iris.Select(e => e.RowKey));
         Assert.Equal(["v|1.0.0", "v|10.0.0", "v|2.0.0"], versions.Select(e => e.RowKey));
@@ -163,7 +163,7 @@ public abstract class TableStoreContract
         var table = await CreateStoreAsync();
         await table.InsertAsync(new TableEntity("o'brien model", "it's v 1").Set("A", "x"));
         Assert.Equal("x", (await table.GetAsync("o'brien model", "it's v 1"))!.Get<string>("A"));
-        Assert.Single(await ToListAsync(table.QueryPartitionAsync("o'brien model", "it's")));
+        Assert.Single(await AsyncItems.ToListAsync(table.QueryPartitionAsync("o'brien model", "it's")));
     }
 
     [Fact]
@@ -262,16 +262,5 @@ public abstract class TableStoreContract
     {
         var error = Assert.Throws<ArgumentException>(() => new TableEntity("p", "r").Set("Price", 1.5m));
         Assert.StartsWith("Property 'Price' is a Decimal;", error.Message, StringComparison.Ordinal);
-    }
-
-    private static async Task<List<T>> ToListAsync<T>(IAsyncEnumerable<T> items)
-    {
-        var list = new List<T>();
-        await foreach (var item in items)
-        {
-            list.Add(item);
-        }
-
-        return list;
     }
 }
