@@ -20,7 +20,8 @@ public interface IBlobStore
     /// <summary>
     /// Writes a blob from a stream (read to its end, never buffered whole). With <see cref="BlobWriteConditions.IfNoneMatchAny"/>
     /// it only creates; with <see cref="BlobWriteConditions.IfMatch"/> it only replaces that version. A refused condition
-    /// throws <see cref="StorageConflictException"/>. A reader never sees a half-written blob.
+    /// throws <see cref="StorageConflictException"/> (If-Match on a missing blob is NotFound or ETagMismatch depending on the
+    /// backend: Azure answers either). A reader never sees a half-written blob.
     /// </summary>
     Task<BlobProperties> PutAsync(string path, Stream content, BlobWriteConditions? conditions = null, CancellationToken cancellationToken = default);
 

@@ -21,10 +21,14 @@ internal static class SqliteEntityJson
             foreach (var (name, raw) in properties)
             {
                 var value = TableValues.Check(name, raw);
+                if (value is null)
+                {
+                    continue; // Azure tables cannot store nulls; every backend drops them so they read back alike.
+                }
+
                 writer.WriteStartObject(name);
                 switch (value)
                 {
-                    case null: writer.WriteString("t", "Null"); break;
                     case string s: writer.WriteString("t", "String"); writer.WriteString("v", s); break;
                     case bool b: writer.WriteString("t", "Boolean"); writer.WriteBoolean("v", b); break;
                     case int i: writer.WriteString("t", "Int32"); writer.WriteNumber("v", i); break;

@@ -6,7 +6,7 @@ namespace Cloud.Storage.Tables;
 /// A table row: keys, the ETag the store gave it, when it was last written, and typed properties.
 /// Property values may be string, bool, int, long, double, DateTimeOffset, Guid or byte[] (Azure Table's EDM
 /// types); anything else is refused when written. Strings are limited to 32K characters by Azure: larger
-/// documents belong in blobs.
+/// documents belong in blobs. Null values are not stored (Azure cannot hold them): they read back as absent.
 /// </summary>
 public sealed class TableEntity
 {
