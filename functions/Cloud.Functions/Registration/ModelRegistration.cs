@@ -41,13 +41,12 @@ internal sealed partial class ModelRegistration(IBlobStore models, ModelRegistry
     private async Task<RegistrationOutcome> RegisterFolderAsync(ModelFolderPath folder, CancellationToken cancellationToken)
     {
         var manifestBlob = await models.GetPropertiesAsync(folder.File(ModelManifest.FileName), cancellationToken).ConfigureAwait(false);
+        var existing = await registry.GetVersionRowAsync(folder.Model, folder.Version, cancellationToken).ConfigureAwait(false);
         if (manifestBlob is null)
         {
-            // Files arrive in any order; without model.json there is nothing to check yet, and nothing to fail.
-            return Outcome(folder, RegistrationStatus.Pending, $"{folder.Prefix} has no {ModelManifest.FileName} yet.");
+            return await WithoutManifestAsync(folder, existing, cancellationToken).ConfigureAwait(false);
         }
 
-        var existing = await registry.GetVersionRowAsync(folder.Model, folder.Version, cancellationToken).ConfigureAwait(false);
         if (existing is not null && await IsSameBlobsAsync(folder, existing, manifestBlob, cancellationToken).ConfigureAwait(false))
         {
             return Outcome(folder, RegistrationStatus.Unchanged, $"{folder.Model} {folder.Version} is already recorded for these files.");
@@ -79,6 +78,35 @@ internal sealed partial class ModelRegistration(IBlobStore models, ModelRegistry
         }
 
         return await RegisterModelFileAsync(attempt, read.Manifest, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Files arrive in any order, so a folder without model.json is "not yet" — until its first file is older than
+    /// the wait, when the version fails with that reason (a folder uploaded without a manifest is never lost silently).
+    /// </summary>
+    private async Task<RegistrationOutcome> WithoutManifestAsync(ModelFolderPath folder, TableEntity? existing, CancellationToken cancellationToken)
+    {
+        if (existing is not null)
+        {
+            return Outcome(folder, RegistrationStatus.Unchanged, $"{folder.Model} {folder.Version} is already recorded; its folder has no {ModelManifest.FileName} now.");
+        }
+
+        DateTimeOffset? firstArrival = null;
+        await foreach (var file in models.ListAsync(folder.Prefix, cancellationToken).ConfigureAwait(false))
+        {
+            firstArrival = firstArrival is { } seen && seen <= file.LastModified ? seen : file.LastModified;
+        }
+
+        var waited = firstArrival is { } first ? time.GetUtcNow() - first : TimeSpan.Zero;
+        if (firstArrival is null || waited < options.IncompleteFolderWait)
+        {
+            return Outcome(folder, RegistrationStatus.Pending, $"{folder.Prefix} has no {ModelManifest.FileName} yet.");
+        }
+
+        var attempt = new Attempt(folder, null, null) { ModelETag = null };
+        return await FailAsync(attempt,
+            $"{folder.Prefix} has no {ModelManifest.FileName} {Durations.Describe(waited)} after its first file arrived; the folder was given {Durations.Describe(options.IncompleteFolderWait)} to complete.",
+            cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<RegistrationOutcome> RegisterModelFileAsync(Attempt attempt, ModelManifest manifest, CancellationToken cancellationToken)
@@ -351,13 +379,13 @@ internal sealed partial class ModelRegistration(IBlobStore models, ModelRegistry
     private partial void LogOutcome(string model, string version, RegistrationStatus status, string detail);
 
     /// <summary>What is known so far about the folder being registered.</summary>
-    private sealed class Attempt(ModelFolderPath folder, TableEntity? existing, BlobProperties manifest)
+    private sealed class Attempt(ModelFolderPath folder, TableEntity? existing, BlobProperties? manifest)
     {
         public ModelFolderPath Folder { get; } = folder;
 
         public TableEntity? Existing { get; } = existing;
 
-        public BlobProperties Manifest { get; } = manifest;
+        public BlobProperties Manifest => manifest ?? throw new InvalidOperationException("This attempt has no model.json.");
 
         public string? ManifestSha256 { get; set; }
 
@@ -367,6 +395,6 @@ internal sealed partial class ModelRegistration(IBlobStore models, ModelRegistry
 
         public string? ModelFile { get; set; }
 
-        public SourceBlobs Source => new(Manifest.ETag.ToString(), ManifestSha256, ModelETag);
+        public SourceBlobs Source => new(manifest?.ETag.ToString(), ManifestSha256, ModelETag);
     }
 }

@@ -29,6 +29,25 @@ public sealed class BadFolderTests : IDisposable
     }
 
     [Fact]
+    public async Task AFolderWhoseManifestNeverArrivesFailsAfterTheWait()
+    {
+        await _h.PutAsync("iris/1.0.0/model.onnx", File.ReadAllBytes(Path.Combine(RegistryHarness.IrisFolder, "model.onnx")));
+        var early = await _h.Registration.RegisterAsync("iris/1.0.0/model.onnx");
+        _h.Time.Advance(TimeSpan.FromMinutes(12));
+
+        var late = await _h.Registration.RegisterAsync("iris/1.0.0/model.onnx");
+        var again = await _h.Registration.RegisterAsync("iris/1.0.0/model.onnx");
+
+        Assert.Equal((RegistrationStatus.Pending, "iris/1.0.0/ has no model.json yet."), (early.Status, early.Message));
+        await AssertFailedAsync(late, "iris/1.0.0/ has no model.json 12 min after its first file arrived; the folder was given 10 min to complete.");
+        Assert.Equal(RegistrationStatus.Unchanged, again.Status);
+
+        // The manifest finally arrives: the failed version never served, so it registers now.
+        await _h.PutTextAsync("iris/1.0.0/model.json", RegistryHarness.IrisManifest());
+        Assert.Equal(RegistrationStatus.Registered, (await _h.Registration.RegisterAsync("iris/1.0.0/model.json")).Status);
+    }
+
+    [Fact]
     public async Task MalformedJsonFailsTheVersion()
     {
         await UploadModelAndManifestAsync("{ \"name\": \"iris\", ");
