@@ -1,87 +1,104 @@
 using System.Diagnostics;
 using System.Globalization;
 using Cloud.Functions.Evaluation;
+using Cloud.Functions.Hosting;
 using Cloud.Functions.Registration;
 using Cloud.OnnxRuntime;
 
-// Until the serving issue lands, the app's one job is to evaluate a model folder (default: the iris sample):
-// load it with our ONNX Runtime binding, predict the validation rows, and print accuracy against the
-// manifest's threshold. Exit code: 0 meets the threshold, 1 below it, 2 the folder cannot be evaluated.
+// The handler app. No arguments: the local host (http://localhost:7071, stores under .cloud/). Verbs:
+//   evaluate [FOLDER]    predict a model folder's validation rows and print accuracy (default: the iris sample)
+//   inspect-model FILE   the child process registration starts to load big or untrusted models away from the host
 if (args is [ModelInspector.Verb, var modelFile])
 {
-    // The child process that registration starts to load big or untrusted models away from the host.
     return ModelInspector.RunChild(modelFile);
 }
 
-var folderArgument = args.Length > 0 ? args[0] : Path.Combine("samples", "models", "iris");
-var directory = ResolveFolder(folderArgument);
-
-try
+if (args is ["evaluate", ..])
 {
-    var clock = Stopwatch.StartNew();
-    var folder = ModelFolder.Load(directory);
-    using var session = InferenceSession.Open(folder.ModelPath);
-    var loadMs = clock.Elapsed.TotalMilliseconds;
-    clock.Restart();
-    var report = ClassifierEvaluator.Evaluate(folder, session);
-    var predictMs = clock.Elapsed.TotalMilliseconds;
+    return Evaluate(args.Length > 1 ? args[1] : Path.Combine("samples", "models", "iris"));
+}
 
-    Console.WriteLine($"ONNX Runtime {OrtEnvironment.Version} ({OrtEnvironment.LibraryPath})");
-    Console.WriteLine($"Model {report.Model} {report.Version} from {directory}");
-    foreach (var input in session.Inputs)
+var app = await CloudHost.BuildAsync(args, builder =>
+{
+    // Run from a checkout, the local host serves the samples by default.
+    if (builder.Configuration["Cloud:SeedModelsFrom"] is null && FindInCheckout(Path.Combine("samples", "models")) is { } samples)
     {
-        Console.WriteLine($"  input  {input}");
+        builder.Configuration["Cloud:SeedModelsFrom"] = samples;
     }
+});
+app.Lifetime.ApplicationStarted.Register(() => LocalHostBanner.Print(app));
+await app.RunAsync();
+return 0;
 
-    foreach (var output in session.Outputs)
-    {
-        Console.WriteLine($"  output {output}");
-    }
+static int Evaluate(string folderArgument)
+{
+    var directory = ResolveFolder(folderArgument);
 
-    Console.WriteLine();
-    Console.WriteLine("Confusion matrix (rows: actual, columns: predicted)");
-    var width = Math.Max(report.ClassNames.Max(c => c.Length), 5) + 2;
-    Console.WriteLine(new string(' ', width) + string.Concat(report.ClassNames.Select(c => c.PadLeft(width))));
-    for (var a = 0; a < report.ClassNames.Length; a++)
+    try
     {
-        Console.Write(report.ClassNames[a].PadRight(width));
-        for (var p = 0; p < report.ClassNames.Length; p++)
+        var clock = Stopwatch.StartNew();
+        var folder = ModelFolder.Load(directory);
+        using var session = InferenceSession.Open(folder.ModelPath);
+        var loadMs = clock.Elapsed.TotalMilliseconds;
+        clock.Restart();
+        var report = ClassifierEvaluator.Evaluate(folder, session);
+        var predictMs = clock.Elapsed.TotalMilliseconds;
+
+        Console.WriteLine($"ONNX Runtime {OrtEnvironment.Version} ({OrtEnvironment.LibraryPath})");
+        Console.WriteLine($"Model {report.Model} {report.Version} from {directory}");
+        foreach (var input in session.Inputs)
         {
-            Console.Write(report.Confusion[a, p].ToString(CultureInfo.InvariantCulture).PadLeft(width));
+            Console.WriteLine($"  input  {input}");
+        }
+
+        foreach (var output in session.Outputs)
+        {
+            Console.WriteLine($"  output {output}");
         }
 
         Console.WriteLine();
-    }
+        Console.WriteLine("Confusion matrix (rows: actual, columns: predicted)");
+        var width = Math.Max(report.ClassNames.Max(c => c.Length), 5) + 2;
+        Console.WriteLine(new string(' ', width) + string.Concat(report.ClassNames.Select(c => c.PadLeft(width))));
+        for (var a = 0; a < report.ClassNames.Length; a++)
+        {
+            Console.Write(report.ClassNames[a].PadRight(width));
+            for (var p = 0; p < report.ClassNames.Length; p++)
+            {
+                Console.Write(report.Confusion[a, p].ToString(CultureInfo.InvariantCulture).PadLeft(width));
+            }
 
-    Console.WriteLine();
-    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-        $"Accuracy {report.Accuracy:P1} ({report.Correct}/{report.Rows}); threshold {(report.AccuracyThreshold is { } t ? t.ToString("P1", CultureInfo.InvariantCulture) : "none")}: {(report.MeetsThreshold ? "PASS" : "FAIL")}"));
-    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Load {loadMs:F1} ms, predict {report.Rows} rows {predictMs:F2} ms"));
-    return report.MeetsThreshold ? 0 : 1;
-}
-catch (Exception error) when (error is EvaluationException or OnnxRuntimeException)
-{
-    Console.Error.WriteLine($"Cannot evaluate '{directory}': {error.Message}");
-    return 2;
+            Console.WriteLine();
+        }
+
+        Console.WriteLine();
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"Accuracy {report.Accuracy:P1} ({report.Correct}/{report.Rows}); threshold {(report.AccuracyThreshold is { } t ? t.ToString("P1", CultureInfo.InvariantCulture) : "none")}: {(report.MeetsThreshold ? "PASS" : "FAIL")}"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Load {loadMs:F1} ms, predict {report.Rows} rows {predictMs:F2} ms"));
+        return report.MeetsThreshold ? 0 : 1;
+    }
+    catch (Exception error) when (error is EvaluationException or OnnxRuntimeException)
+    {
+        Console.Error.WriteLine($"Cannot evaluate '{directory}': {error.Message}");
+        return 2;
+    }
 }
 
 // Relative folders are tried from the working directory, then from the repository root, so the default works
 // wherever `dotnet run` is started inside the checkout.
-static string ResolveFolder(string argument)
-{
-    if (Path.IsPathRooted(argument) || Directory.Exists(argument))
-    {
-        return Path.GetFullPath(argument);
-    }
+static string ResolveFolder(string argument) =>
+    Path.IsPathRooted(argument) || Directory.Exists(argument) ? Path.GetFullPath(argument) : FindInCheckout(argument) ?? Path.GetFullPath(argument);
 
+static string? FindInCheckout(string relative)
+{
     for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
     {
-        var candidate = Path.Combine(dir.FullName, argument);
+        var candidate = Path.Combine(dir.FullName, relative);
         if (File.Exists(Path.Combine(dir.FullName, "Cloud.sln")) && Directory.Exists(candidate))
         {
             return candidate;
         }
     }
 
-    return Path.GetFullPath(argument);
+    return null;
 }

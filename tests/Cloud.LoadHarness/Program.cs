@@ -5,11 +5,14 @@ return args switch
 {
     ["registration-memory"] => await RegistrationMemory.RunAsync(100),
     ["registration-memory", var mb] => await RegistrationMemory.RunAsync(int.Parse(mb, System.Globalization.CultureInfo.InvariantCulture)),
+    ["serve-load"] => await ServeLoad.RunAsync(TimeSpan.FromSeconds(5)),
+    ["serve-load", var seconds] => await ServeLoad.RunAsync(TimeSpan.FromSeconds(int.Parse(seconds, System.Globalization.CultureInfo.InvariantCulture))),
+    ["bare-endpoint", "--urls", var url] => await BareEndpoint.RunAsync(url),
     _ => Usage(),
 };
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: Cloud.LoadHarness registration-memory [size-mb]");
+    Console.Error.WriteLine("usage: Cloud.LoadHarness registration-memory [size-mb] | serve-load [seconds-per-run]");
     return 2;
 }

@@ -1,0 +1,42 @@
+namespace Cloud.Functions.Serving.Batching;
+
+/// <summary>Where a request is in its life; changed only under the batcher's lock.</summary>
+internal enum PendingState
+{
+    /// <summary>Created, not yet queued.</summary>
+    New,
+    /// <summary>Waiting in the queue.</summary>
+    Queued,
+    /// <summary>Taken into a batch; it will run whatever its caller does now.</summary>
+    Taken,
+    /// <summary>Its caller gave up before it was taken; it never runs.</summary>
+    Cancelled,
+    /// <summary>Refused, or dropped from the queue at shutdown; it never runs.</summary>
+    Dropped,
+}
+
+/// <summary>
+/// One submitted request: its own result source (a subclass, to save an allocation per request) and a node of
+/// the batcher's intrusive FIFO, so a cancelled request leaves the queue in O(1) and never holds a place in it.
+/// </summary>
+internal sealed class PendingRequest<TItem, TResult>(MicroBatcher<TItem, TResult> owner, TItem item, int rows)
+    : TaskCompletionSource<TResult>(TaskCreationOptions.RunContinuationsAsynchronously)
+{
+    public MicroBatcher<TItem, TResult> Owner { get; } = owner;
+
+    public TItem Item { get; } = item;
+
+    public int Rows { get; } = rows;
+
+    /// <summary>The time provider's timestamp when it was queued.</summary>
+    public long EnqueuedAt { get; set; }
+
+    public PendingState State { get; set; }
+
+    /// <summary>Set before the request is queued, so whoever completes it can see it.</summary>
+    public CancellationTokenRegistration Registration { get; set; }
+
+    public PendingRequest<TItem, TResult>? Previous { get; set; }
+
+    public PendingRequest<TItem, TResult>? Next { get; set; }
+}

@@ -1,0 +1,46 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using Cloud.Functions.Hosting;
+
+namespace Cloud.Functions.Serving.Http;
+
+/// <summary>
+/// Reads a prediction body whole (codecs parse from one buffer) with the configured size limit: a body over the
+/// limit is refused with 413 as soon as the limit is crossed, before the rest is read.
+/// </summary>
+internal static class RequestBody
+{
+    /// <summary>Reads the body; null with <paramref name="tooLarge"/> set when it exceeds the limit.</summary>
+    public static async Task<ReadResult?> ReadAsync(HttpRequest request, CloudOptions options, CancellationToken cancellationToken)
+    {
+        if (request.ContentLength > options.MaxRequestBodyBytes)
+        {
+            return null;
+        }
+
+        var reader = request.BodyReader;
+        while (true)
+        {
+            var result = await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+            if (result.Buffer.Length > options.MaxRequestBodyBytes)
+            {
+                reader.AdvanceTo(result.Buffer.Start, result.Buffer.End);
+                return null;
+            }
+
+            if (result.IsCompleted)
+            {
+                return result;
+            }
+
+            // Keep everything buffered and ask for more.
+            reader.AdvanceTo(result.Buffer.Start, result.Buffer.End);
+        }
+    }
+
+    public static string TooLargeMessage(CloudOptions options) =>
+        $"The request body is larger than the limit of {options.MaxRequestBodyBytes:N0} bytes (Cloud:MaxRequestBodyBytes).";
+
+    /// <summary>Marks the buffer read once the codec is done with it.</summary>
+    public static void Release(HttpRequest request, in ReadOnlySequence<byte> buffer) => request.BodyReader.AdvanceTo(buffer.End);
+}

@@ -1,0 +1,185 @@
+using System.Text.Json;
+using Cloud.Functions.Hosting;
+using Cloud.Functions.Registry;
+using Cloud.Functions.Serving.Models;
+using Cloud.Functions.Serving.Protocols;
+using Cloud.Functions.Serving.Protocols.TfServing;
+using Cloud.Functions.Serving.Routing;
+using Cloud.Sdk.Registry;
+
+namespace Cloud.Functions.Serving.Http;
+
+/// <summary>
+/// TensorFlow Serving's REST API (v1): predict, model status and metadata, each addressed by the model alone
+/// (routing decides), by /versions/{v} or by /labels/{l}.
+/// </summary>
+internal static class TfServingEndpoints
+{
+    public static IEndpointRouteBuilder MapTfServing(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/v1/models/{model}:predict", (HttpContext c, string model) => PredictAsync(c, model, null, null));
+        app.MapPost("/v1/models/{model}/versions/{version}:predict", (HttpContext c, string model, string version) => PredictAsync(c, model, version, null));
+        app.MapPost("/v1/models/{model}/labels/{label}:predict", (HttpContext c, string model, string label) => PredictAsync(c, model, null, label));
+        app.MapGet("/v1/models/{model}", (HttpContext c, string model) => StatusAsync(c, model, null, null));
+        app.MapGet("/v1/models/{model}/versions/{version}", (HttpContext c, string model, string version) => StatusAsync(c, model, version, null));
+        app.MapGet("/v1/models/{model}/labels/{label}", (HttpContext c, string model, string label) => StatusAsync(c, model, null, label));
+        app.MapGet("/v1/models/{model}/metadata", (HttpContext c, string model) => MetadataAsync(c, model, null, null));
+        app.MapGet("/v1/models/{model}/versions/{version}/metadata", (HttpContext c, string model, string version) => MetadataAsync(c, model, version, null));
+        app.MapGet("/v1/models/{model}/labels/{label}/metadata", (HttpContext c, string model, string label) => MetadataAsync(c, model, null, label));
+        return app;
+    }
+
+    private static async Task PredictAsync(HttpContext context, string model, string? version, string? label)
+    {
+        var services = context.RequestServices;
+        var options = services.GetRequiredService<CloudOptions>();
+        var aborted = context.RequestAborted;
+        RouteDecision decision;
+        try
+        {
+            decision = await services.GetRequiredService<ModelRouter>().RouteAsync(model, version, label,
+                context.Request.Headers[options.Routing.RoutingKeyHeader].FirstOrDefault(), aborted);
+        }
+        catch (Exception error) when (ErrorResponses.For(error) is { } e)
+        {
+            await ErrorResponses.WriteAsync(context, e.Status, e.Message, e.RetryAfter);
+            return;
+        }
+
+        var body = await RequestBody.ReadAsync(context.Request, options, aborted);
+        if (body is not { } read)
+        {
+            await ErrorResponses.WriteAsync(context, StatusCodes.Status413PayloadTooLarge, RequestBody.TooLargeMessage(options));
+            return;
+        }
+
+        TfServingRequest? request;
+        ProtocolError? problem;
+        try
+        {
+            TfServingRequestReader.TryRead(read.Buffer, decision.Target.Served, out request, out problem);
+        }
+        finally
+        {
+            RequestBody.Release(context.Request, read.Buffer);
+        }
+
+        if (problem is not null)
+        {
+            await ErrorResponses.WriteAsync(context, problem.StatusCode, problem.Message);
+            return;
+        }
+
+        await RunAsync(context, decision, request!.Request, (writer, response) => TfServingResponseWriter.WritePredictResponse(writer, response, request.Format));
+    }
+
+    /// <summary>Runs a decoded request on the routed version and writes the answer with the serving headers.</summary>
+    internal static async Task RunAsync(HttpContext context, RouteDecision decision, InferenceRequest request, Action<Utf8JsonWriter, InferenceResponse> write)
+    {
+        InferenceResponse response;
+        try
+        {
+            response = await decision.Target.PredictAsync(request, DateTimeOffset.UtcNow, context.RequestAborted);
+        }
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        {
+            return; // The client has gone; its request was dropped before it was computed, or its answer is not wanted.
+        }
+        catch (Exception error) when (ErrorResponses.For(error) is { } e)
+        {
+            await ErrorResponses.WriteAsync(context, e.Status, e.Message, e.RetryAfter);
+            return;
+        }
+
+        var headers = context.Response.Headers;
+        headers[ServingHeaders.Model] = decision.Target.Model;
+        headers[ServingHeaders.Version] = decision.Target.Version;
+        headers[ServingHeaders.Route] = decision.Route;
+        context.Response.ContentType = "application/json";
+        using (var writer = new Utf8JsonWriter(context.Response.BodyWriter, ProtocolJson.WriterOptions))
+        {
+            write(writer, response);
+        }
+
+        await context.Response.BodyWriter.FlushAsync(context.RequestAborted);
+    }
+
+    private static async Task StatusAsync(HttpContext context, string model, string? version, string? label)
+    {
+        var services = context.RequestServices;
+        var registry = services.GetRequiredService<ModelRegistry>();
+        var router = services.GetRequiredService<ModelRouter>();
+        var cache = services.GetRequiredService<ModelCache>();
+        if (version is not null && label is not null)
+        {
+            await ErrorResponses.WriteAsync(context, 400, "Give a version or a label, not both.");
+            return;
+        }
+
+        var versions = await registry.ListVersionsAsync(model, context.RequestAborted);
+        if (versions.Count == 0)
+        {
+            await ErrorResponses.WriteAsync(context, 404, $"Model '{model}' is not registered.");
+            return;
+        }
+
+        var table = router.TableOf(model) ?? await router.RefreshAsync(model, context.RequestAborted);
+        if (label is not null && (table is null || !table.Labels.TryGetValue(label, out version)))
+        {
+            await ErrorResponses.WriteAsync(context, 404, $"Model '{model}' has no label '{label}'.");
+            return;
+        }
+
+        var selected = versions.Where(v => version is null || v.Version == version).ToArray();
+        if (selected.Length == 0)
+        {
+            await ErrorResponses.WriteAsync(context, 404, $"Model '{model}' has no version '{version}'.");
+            return;
+        }
+
+        var loads = cache.GetStatus().Where(s => s.Model == model).ToDictionary(s => s.Version, StringComparer.Ordinal);
+        context.Response.ContentType = "application/json";
+        using var writer = new Utf8JsonWriter(context.Response.BodyWriter, ProtocolJson.WriterOptions);
+        TfServingMetadataWriter.WriteModelStatus(writer, selected.Select(v => StatusOf(v, loads.GetValueOrDefault(v.Version), table)));
+    }
+
+    /// <summary>
+    /// TF Serving's states for our versions: loaded → AVAILABLE, loading → LOADING, load failed or not servable →
+    /// END with the reason, servable but not loaded yet (it loads on its first request) → START.
+    /// </summary>
+    private static TfVersionStatus StatusOf(ModelVersionInfo version, ModelLoadStatus? load, RoutingTable? table)
+    {
+        if (table is not null && !table.Serves(version.Status))
+        {
+            return new TfVersionStatus(version.Version, TfModelState.End, "FAILED_PRECONDITION",
+                $"{version.Status.ToWireName()}{(version.FailureReason is null ? "" : ": " + version.FailureReason)}");
+        }
+
+        return load?.State switch
+        {
+            ModelLoadState.Available => new TfVersionStatus(version.Version, TfModelState.Available),
+            ModelLoadState.Loading => new TfVersionStatus(version.Version, TfModelState.Loading),
+            ModelLoadState.Failed => new TfVersionStatus(version.Version, TfModelState.End, "UNKNOWN", load.Error ?? "load failed"),
+            _ => new TfVersionStatus(version.Version, TfModelState.Start),
+        };
+    }
+
+    private static async Task MetadataAsync(HttpContext context, string model, string? version, string? label)
+    {
+        RouteDecision decision;
+        try
+        {
+            decision = await context.RequestServices.GetRequiredService<ModelRouter>().RouteAsync(model, version, label, null, context.RequestAborted);
+        }
+        catch (Exception error) when (ErrorResponses.For(error) is { } e)
+        {
+            await ErrorResponses.WriteAsync(context, e.Status, e.Message, e.RetryAfter);
+            return;
+        }
+
+        context.Response.Headers[ServingHeaders.Version] = decision.Target.Version;
+        context.Response.ContentType = "application/json";
+        using var writer = new Utf8JsonWriter(context.Response.BodyWriter, ProtocolJson.WriterOptions);
+        TfServingMetadataWriter.WriteMetadata(writer, decision.Target.Served);
+    }
+}

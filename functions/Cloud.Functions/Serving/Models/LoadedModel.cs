@@ -1,0 +1,54 @@
+using Cloud.Functions.Serving.Batching;
+using Cloud.Functions.Serving.Protocols;
+using Cloud.OnnxRuntime;
+
+namespace Cloud.Functions.Serving.Models;
+
+/// <summary>A version ready to serve: its session, what it takes and gives, and its own micro-batcher.</summary>
+internal sealed class LoadedModel : IAsyncDisposable
+{
+    private long _lastUsedTicks;
+
+    public LoadedModel(ServedModel served, string sha256, InferenceSession session, MicroBatcher<InferenceRequest, InferenceResponse> batcher,
+        long estimatedBytes, DateTimeOffset loadedAt)
+    {
+        Served = served;
+        Sha256 = sha256;
+        Session = session;
+        Batcher = batcher;
+        EstimatedBytes = estimatedBytes;
+        LoadedAt = loadedAt;
+        _lastUsedTicks = loadedAt.UtcTicks;
+    }
+
+    public string Model => Served.Name;
+
+    public string Version => Served.Version;
+
+    public ServedModel Served { get; }
+
+    public string Sha256 { get; }
+
+    public InferenceSession Session { get; }
+
+    public MicroBatcher<InferenceRequest, InferenceResponse> Batcher { get; }
+
+    public long EstimatedBytes { get; }
+
+    public DateTimeOffset LoadedAt { get; }
+
+    public long LastUsedTicks => Interlocked.Read(ref _lastUsedTicks);
+
+    public ValueTask<InferenceResponse> PredictAsync(InferenceRequest request, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        Interlocked.Exchange(ref _lastUsedTicks, now.UtcTicks);
+        return Batcher.SubmitAsync(request, cancellationToken);
+    }
+
+    /// <summary>Stops the batcher (queued requests fail, running batches finish), then releases the session.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await Batcher.DisposeAsync().ConfigureAwait(false);
+        Session.Dispose();
+    }
+}

@@ -1,0 +1,35 @@
+using Cloud.Functions.Serving.Batching;
+
+namespace Cloud.Functions.Serving.Models;
+
+/// <summary>Settings of the model cache (section "Cloud:Cache" in configuration).</summary>
+internal sealed record ModelCacheOptions
+{
+    /// <summary>Where model files are kept locally, one file per content hash.</summary>
+    public string Directory { get; init; } = Path.Combine(".cloud", "cache");
+
+    /// <summary>
+    /// Memory the loaded sessions may use together. ORT does not report a session's memory, so each version is
+    /// charged <see cref="MemoryPerModelByte"/> × its file size (ORT holds the weights, plus working buffers).
+    /// </summary>
+    public long MemoryBudgetBytes { get; init; } = 4L * 1024 * 1024 * 1024;
+
+    /// <summary>The most versions loaded at once.</summary>
+    public int MaxLoadedVersions { get; init; } = 16;
+
+    /// <summary>Estimated session memory per byte of model file (2.3 measured for a plain MLP; see docs/performance.md).</summary>
+    public double MemoryPerModelByte { get; init; } = 2.5;
+
+    /// <summary>Intra-op threads per session; 1 lets the batcher's threads, not ORT's, use the cores.</summary>
+    public int IntraOpThreads { get; init; } = 1;
+
+    /// <summary>How long a failed load is remembered before a request may try again.</summary>
+    public TimeSpan FailedLoadRetryAfter { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Batching defaults for every version; a manifest's "batching" section overrides them per model. The queue
+    /// holds 16 batches (1,024 rows at the default batch size): TF Serving's advice of one batch per thread sheds
+    /// load as soon as a few hundred clients wait, while 1,024 single-row requests still drain in well under a second.
+    /// </summary>
+    public BatchingOptions Batching { get; init; } = new() { MaxEnqueuedBatches = 16 };
+}

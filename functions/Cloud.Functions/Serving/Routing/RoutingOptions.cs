@@ -1,0 +1,14 @@
+namespace Cloud.Functions.Serving.Routing;
+
+/// <summary>Settings of routing (section "Cloud:Routing").</summary>
+internal sealed record RoutingOptions
+{
+    /// <summary>
+    /// How often the registry is read again: label and traffic changes made directly in storage reach serving
+    /// within this delay plus the new target's load time. Changes through the management API apply at once.
+    /// </summary>
+    public TimeSpan RefreshInterval { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>The request header whose value keeps a caller on the same side of a traffic split.</summary>
+    public string RoutingKeyHeader { get; init; } = "X-Cloud-Routing-Key";
+}

@@ -1,0 +1,38 @@
+using Cloud.Functions.Serving.Batching;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Cloud.Functions.Tests.Serving.Batching;
+
+/// <summary>A batcher named "test 1" over a <see cref="GatedExecutor"/> and a <see cref="FakeTimeProvider"/>.</summary>
+internal sealed class BatcherHarness : IAsyncDisposable
+{
+    public BatcherHarness(BatchingOptions options, GatedExecutor? executor = null)
+    {
+        Executor = executor ?? new GatedExecutor();
+        Batcher = new MicroBatcher<Job, string>(Executor, options, Time, NullLogger.Instance, "test 1");
+    }
+
+    public FakeTimeProvider Time { get; } = new();
+
+    public GatedExecutor Executor { get; }
+
+    public MicroBatcher<Job, string> Batcher { get; }
+
+    public BatchStatistics Statistics => Batcher.GetStatistics();
+
+    public Task<string> Submit(int id, int rows = 1, CancellationToken cancellationToken = default) =>
+        Batcher.SubmitAsync(new Job(id, rows), cancellationToken).AsTask();
+
+    /// <summary>Submits, then takes the batch it started at once (the batcher was idle or had a free thread).</summary>
+    public async Task<(Task<string> Result, BatchCall Call)> SubmitRunning(int id, int rows = 1)
+    {
+        var result = Submit(id, rows);
+        return (result, await Executor.NextCallAsync());
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Executor.ReleaseAll();
+        await Batcher.DisposeAsync().AsTask().WaitAsync(TestTimeout.Value);
+    }
+}

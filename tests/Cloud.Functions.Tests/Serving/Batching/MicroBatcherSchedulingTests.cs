@@ -1,0 +1,182 @@
+using Cloud.Functions.Serving.Batching;
+
+namespace Cloud.Functions.Tests.Serving.Batching;
+
+/// <summary>When batches start and what they hold. The fake clock moves only where a test says so.</summary>
+public sealed class MicroBatcherSchedulingTests
+{
+    [Fact]
+    public async Task ALoneRequestOnAnIdleBatcherRunsAtOnceEvenWithAnHourLongTimeout()
+    {
+        await using var h = new BatcherHarness(new BatchingOptions { BatchTimeout = TimeSpan.FromHours(1), NumBatchThreads = 4 }, new GatedExecutor { Gated = false });
+
+        var result = await h.Submit(1).WaitAsync(TestTimeout.Value);
+
+        Assert.Equal("r1", result);
+        Assert.Equal(0, h.Time.ArmedTimers);
+    }
+
+    [Fact]
+    public async Task RequestsQueuedWhileEveryThreadIsBusyRunTogetherInArrivalOrderWhenOneFrees()
+    {
+        await using var h = new BatcherHarness(new BatchingOptions { NumBatchThreads = 1, MaxBatchSize = 8 });
+        var (first, firstCall) = await h.SubmitRunning(1);
+
+        var queued = new[] { h.Submit(2, rows: 2), h.Submit(3), h.Submit(4, rows: 3) };
+        Assert.Equal((3, 6, 1), (h.Statistics.QueuedItems, h.Statistics.QueuedRows, h.Statistics.RunningBatches));
+        firstCall.Release();
+        var secondCall = await h.Executor.NextCallAsync();
+        secondCall.Release();
+
+        Assert.Equal([1], firstCall.Ids);
+        Assert.Equal([2, 3, 4], secondCall.Ids);
+        Assert.Equal(6, secondCall.PaddedRows);
+        Assert.Equal("r1", await first);
+        Assert.Equal(["r2", "r3", "r4"], await Task.WhenAll(queued));
+    }
+
+    [Fact]
+    public async Task ABatchTakesWholeRequestsOldestFirstUpToMaxBatchSizeRowsAndNeverSkipsAhead()
+    {
+        await using var h = new BatcherHarness(new BatchingOptions { NumBatchThreads = 1, MaxBatchSize = 4, MaxEnqueuedBatches = 4 });
+        var (_, firstCall) = await h.SubmitRunning(1);
+        var queued = new[] { h.Submit(2, rows: 3), h.Submit(3, rows: 2), h.Submit(4, rows: 2), h.Submit(5, rows: 1) };
+
+        var batches = new List<int[]>();
+        firstCall.Release();
+        for (var i = 0; i < 3; i++)
+        {
+            var call = await h.Executor.NextCallAsync();
+            batches.Add([.. call.Ids]);
+            call.Release();
+        }
+
+        // Job 5 (1 row) would fit beside job 2 (3 rows), but it arrived after job 3, which does not fit.
+        Assert.Equal([[2], [3, 4], [5]], batches);
+        Assert.Equal(["r2", "r3", "r4", "r5"], await Task.WhenAll(queued));
+    }
+
+    [Fact]
+    public async Task WithATimeoutAFreeThreadWaitsForAFullerBatchWhileAnotherBatchRunsUntilTheOldestRequestHasWaitedIt()
+    {
+        await using var h = new BatcherHarness(new BatchingOptions { NumBatchThreads = 2, MaxBatchSize = 8, BatchTimeout = TimeSpan.FromMilliseconds(10) });
+        await h.SubmitRunning(1);
+
+        var second = h.Submit(2);
+        h.Time.Advance(TimeSpan.FromMilliseconds(4));
+        var third = h.Submit(3);
+        h.Time.Advance(TimeSpan.FromMilliseconds(5));
+        var waitingAfterNineMilliseconds = (h.Statistics.QueuedItems, h.Statistics.RunningBatches);
+        h.Time.Advance(TimeSpan.FromMilliseconds(1));
+        var call = await h.Executor.NextCallAsync();
+        call.Release();
+
+        Assert.Equal((2, 1), waitingAfterNineMilliseconds);
+        Assert.Equal([2, 3], call.Ids);
+        Assert.Equal(("r2", "r3"), (await second, await third));
+    }
+
+    [Fact]
+    public async Task WithATimeoutAFullBatchStartsWithoutWaiting()
+    {
+        await using var h = new BatcherHarness(new BatchingOptions { NumBatchThreads = 2, MaxBatchSize = 4, BatchTimeout = TimeSpan.FromHours(1) });
+        await h.SubmitRunning(1);
+
+        var results = new[] { h.Submit(2, rows: 2), h.Submit(3, rows: 2) };
+        var call = await h.Executor.NextCallAsync();
+        call.Release();
+
+        Assert.Equal([2, 3], call.Ids);
+        Assert.Equal(["r2", "r3"], await Task.WhenAll(results));
+    }
+
+    [Fact]
+    public async Task WithATimeoutAWaitingRequestStartsAsSoonAsNothingElseRuns()
+    {
+        await using var h = new BatcherHarness(new BatchingOptions { NumBatchThreads = 2, BatchTimeout = TimeSpan.FromHours(1) });
+        var (_, firstCall) = await h.SubmitRunning(1);
+        var second = h.Submit(2);
+        Assert.Equal(1, h.Statistics.QueuedItems);
+
+        firstCall.Release();
+        var call = await h.Executor.NextCallAsync();
+        call.Release();
+
+        Assert.Equal([2], call.Ids);
+        Assert.Equal("r2", await second);
+    }
+
+    [Fact]
+    public async Task WithoutATimeoutAFreeThreadNeverWaitsForAFullerBatch()
+    {
+        await using var h = new BatcherHarness(new BatchingOptions { NumBatchThreads = 2, MaxBatchSize = 8 });
+        await h.SubmitRunning(1);
+
+        var (second, call) = await h.SubmitRunning(2);
+        call.Release();
+
+        Assert.Equal([2], call.Ids);
+        Assert.Equal("r2", await second);
+        Assert.Equal(0, h.Time.ArmedTimers);
+    }
+
+    [Fact]
+    public async Task AtMostNumBatchThreadsBatchesRunAtOnce()
+    {
+        await using var h = new BatcherHarness(new BatchingOptions { NumBatchThreads = 3, MaxBatchSize = 1, MaxEnqueuedBatches = 10 });
+
+        var results = Enumerable.Range(1, 10).Select(id => h.Submit(id)).ToArray();
+        var started = new List<BatchCall> { await h.Executor.NextCallAsync(), await h.Executor.NextCallAsync(), await h.Executor.NextCallAsync() };
+        var whileThreeRun = (h.Statistics.RunningBatches, h.Statistics.QueuedItems, h.Executor.HasUnreadCall);
+        foreach (var call in started)
+        {
+            call.Release();
+        }
+
+        for (var i = 3; i < 10; i++)
+        {
+            (await h.Executor.NextCallAsync()).Release();
+        }
+
+        Assert.Equal((3, 7, false), whileThreeRun);
+        Assert.Equal(Enumerable.Range(1, 10).Select(id => $"r{id}"), await Task.WhenAll(results));
+        Assert.Equal(3, h.Executor.MaxRunning);
+    }
+
+    [Fact]
+    public async Task WhenDisabledEveryRequestRunsAloneAndAtMostNumBatchThreadsAtOnce()
+    {
+        await using var h = new BatcherHarness(new BatchingOptions { Enabled = false, NumBatchThreads = 2, MaxBatchSize = 8, BatchTimeout = TimeSpan.FromHours(1) });
+        var (_, firstCall) = await h.SubmitRunning(1, rows: 2);
+        await h.SubmitRunning(2);
+
+        var queued = new[] { h.Submit(3), h.Submit(4, rows: 3) };
+        Assert.Equal((2, 2), (h.Statistics.QueuedItems, h.Statistics.RunningBatches));
+        firstCall.Release();
+        var third = await h.Executor.NextCallAsync();
+        third.Release();
+        var fourth = await h.Executor.NextCallAsync();
+        fourth.Release();
+
+        Assert.Equal([3], third.Ids);
+        Assert.Equal([4], fourth.Ids);
+        Assert.Equal((1, 3), (third.PaddedRows, fourth.PaddedRows));
+        Assert.Equal(["r3", "r4"], await Task.WhenAll(queued));
+    }
+
+    [Fact]
+    public async Task AllowedBatchSizesPadEachBatchUpToTheNextAllowedSize()
+    {
+        await using var h = new BatcherHarness(new BatchingOptions { NumBatchThreads = 1, MaxBatchSize = 8, AllowedBatchSizes = [1, 2, 4, 8] });
+        var (_, firstCall) = await h.SubmitRunning(1);
+        var queued = new[] { h.Submit(2, rows: 2), h.Submit(3, rows: 3) };
+
+        firstCall.Release();
+        var call = await h.Executor.NextCallAsync();
+        call.Release();
+        await Task.WhenAll(queued);
+
+        Assert.Equal((1, 8), (firstCall.PaddedRows, call.PaddedRows));
+        Assert.Equal((6, 9), (h.Statistics.Rows, h.Statistics.PaddedRows));
+    }
+}
