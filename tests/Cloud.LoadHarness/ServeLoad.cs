@@ -15,15 +15,20 @@ namespace Cloud.LoadHarness;
 /// </summary>
 internal static class ServeLoad
 {
-    private static readonly int[] Concurrencies = [1, 16, 64, 256];
+    private static readonly int[] AllConcurrencies = [1, 16, 64, 256];
 
-    public static async Task<int> RunAsync(TimeSpan duration)
+    /// <param name="duration">How long each point is measured (after a 1 s warm-up).</param>
+    /// <param name="batchedSettings">Extra host settings for the batched runs only, e.g. --Cloud:Cache:Batching:NumBatchThreads 1.</param>
+    /// <param name="only">Run only these concurrencies (all when empty).</param>
+    public static async Task<int> RunAsync(TimeSpan duration, IReadOnlyList<string> batchedSettings, IReadOnlyList<int> only)
     {
+        var Concurrencies = only.Count > 0 ? only.ToArray() : AllConcurrencies;
         var repo = Repo.Root;
         var mlpFolder = Path.Combine(repo, "samples", "models", "bench", "mlp");
         EnsureMlp(repo, mlpFolder);
         var body = Encoding.UTF8.GetBytes("{\"instances\": [[" + string.Join(", ", Enumerable.Range(0, 256).Select(i => ((i % 17) * 0.0625f - 0.5f).ToString("R", CultureInfo.InvariantCulture))) + "]]}");
         var warmup = TimeSpan.FromSeconds(1);
+        Console.WriteLine($"batched host settings: {(batchedSettings.Count == 0 ? "defaults" : string.Join(' ', batchedSettings))}");
         Console.WriteLine($"machine: {Environment.ProcessorCount} cores, {CpuModel()}, .NET {Environment.Version}, ORT {OrtEnvironment.Version}; load generator on the same cores");
 
         var rows = new List<string>();
@@ -50,7 +55,7 @@ internal static class ServeLoad
 
             await using (var host = await ChildProcess.StartAsync(HostAppHost(),
                 ["--Cloud:DataDirectory", Path.Combine(data, "store"), "--Cloud:SeedModelsFrom", Path.GetDirectoryName(seed)!,
-                 "--Cloud:Cache:Batching:Enabled", batching ? "true" : "false", "--Logging:LogLevel:Default", "Warning"],
+                 "--Cloud:Cache:Batching:Enabled", batching ? "true" : "false", "--Logging:LogLevel:Default", "Warning", .. (batching ? batchedSettings : [])],
                 "/v1/models/bench-mlp:predict", body))
             {
                 foreach (var c in Concurrencies)
@@ -93,6 +98,11 @@ internal static class ServeLoad
         }
 
         Console.WriteLine();
+        if (only.Count > 0)
+        {
+            return 0; // a partial run is for tuning; the cold start belongs to the full report
+        }
+
         var colds = new List<double>();
         for (var i = 0; i < 3; i++)
         {

@@ -69,6 +69,7 @@ internal static partial class CloudHost
 
         app.MapHealth();
         app.MapTfServing();
+        app.MapOipV2();
         app.MapManagement();
         return app;
     }

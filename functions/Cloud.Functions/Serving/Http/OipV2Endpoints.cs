@@ -1,0 +1,119 @@
+using System.Text.Json;
+using Cloud.Functions.Hosting;
+using Cloud.Functions.Registry;
+using Cloud.Functions.Serving.Models;
+using Cloud.Functions.Serving.Protocols;
+using Cloud.Functions.Serving.Protocols.OipV2;
+using Cloud.Functions.Serving.Routing;
+
+namespace Cloud.Functions.Serving.Http;
+
+/// <summary>Open Inference Protocol v2 (KServe / Triton): server and model metadata, readiness and infer.</summary>
+internal static class OipV2Endpoints
+{
+    public static IEndpointRouteBuilder MapOipV2(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/v2", WriteServerMetadata);
+        app.MapGet("/v2/models/{model}", (HttpContext c, string model) => ModelMetadataAsync(c, model, null));
+        app.MapGet("/v2/models/{model}/versions/{version}", (HttpContext c, string model, string version) => ModelMetadataAsync(c, model, version));
+        app.MapGet("/v2/models/{model}/ready", (HttpContext c, string model) => ReadyAsync(c, model, null));
+        app.MapGet("/v2/models/{model}/versions/{version}/ready", (HttpContext c, string model, string version) => ReadyAsync(c, model, version));
+        app.MapPost("/v2/models/{model}/infer", (HttpContext c, string model) => InferAsync(c, model, null));
+        app.MapPost("/v2/models/{model}/versions/{version}/infer", (HttpContext c, string model, string version) => InferAsync(c, model, version));
+        return app;
+    }
+
+    private static void WriteServerMetadata(HttpContext context)
+    {
+        context.Response.ContentType = "application/json";
+        using var writer = new Utf8JsonWriter(context.Response.BodyWriter, ProtocolJson.WriterOptions);
+        OipV2MetadataWriter.WriteServerMetadata(writer, typeof(OipV2Endpoints).Assembly.GetName().Version?.ToString(3) ?? "0.0.0");
+    }
+
+    private static async Task InferAsync(HttpContext context, string model, string? version)
+    {
+        var services = context.RequestServices;
+        var options = services.GetRequiredService<CloudOptions>();
+        var decision = await RouteOrWriteErrorAsync(context, model, version, options.Routing.RoutingKeyHeader);
+        if (decision is null)
+        {
+            return;
+        }
+
+        var body = await RequestBody.ReadAsync(context.Request, options, context.RequestAborted);
+        if (body is not { } read)
+        {
+            await ErrorResponses.WriteAsync(context, StatusCodes.Status413PayloadTooLarge, RequestBody.TooLargeMessage(options));
+            return;
+        }
+
+        OipV2Request? request;
+        ProtocolError? problem;
+        try
+        {
+            OipV2RequestReader.TryRead(read.Buffer, decision.Target.Served, out request, out problem);
+        }
+        finally
+        {
+            RequestBody.Release(context.Request, read.Buffer);
+        }
+
+        if (problem is not null)
+        {
+            await ErrorResponses.WriteAsync(context, problem.StatusCode, problem.Message);
+            return;
+        }
+
+        var served = decision.Target.Served;
+        await TfServingEndpoints.RunAsync(context, decision, request!.Request,
+            (writer, response) => OipV2ResponseWriter.WriteInferResponse(writer, served, request.Id, response));
+    }
+
+    private static async Task ModelMetadataAsync(HttpContext context, string model, string? version)
+    {
+        var decision = await RouteOrWriteErrorAsync(context, model, version, null);
+        if (decision is null)
+        {
+            return;
+        }
+
+        var versions = await context.RequestServices.GetRequiredService<ModelRegistry>().ListVersionsAsync(model, context.RequestAborted);
+        var table = context.RequestServices.GetRequiredService<ModelRouter>().TableOf(model);
+        context.Response.ContentType = "application/json";
+        using var writer = new Utf8JsonWriter(context.Response.BodyWriter, ProtocolJson.WriterOptions);
+        OipV2MetadataWriter.WriteModelMetadata(writer, decision.Target.Served,
+            versions.Where(v => table?.Serves(v.Status) ?? true).Select(v => v.Version));
+    }
+
+    /// <summary>200 when the version that would serve (or the one named) is loaded; 404/503 otherwise, without loading it.</summary>
+    private static async Task ReadyAsync(HttpContext context, string model, string? version)
+    {
+        var router = context.RequestServices.GetRequiredService<ModelRouter>();
+        var cache = context.RequestServices.GetRequiredService<ModelCache>();
+        var table = router.TableOf(model) ?? await router.RefreshAsync(model, context.RequestAborted);
+        if (table is null)
+        {
+            await ErrorResponses.WriteAsync(context, 404, $"Model '{model}' is not registered.");
+            return;
+        }
+
+        var target = version ?? (table.Labels.TryGetValue("stable", out var stable) ? stable : table.Newest);
+        context.Response.StatusCode = target is not null && cache.TryGetAvailable(model, target) is not null
+            ? StatusCodes.Status200OK
+            : StatusCodes.Status503ServiceUnavailable;
+    }
+
+    private static async Task<RouteDecision?> RouteOrWriteErrorAsync(HttpContext context, string model, string? version, string? routingKeyHeader)
+    {
+        try
+        {
+            return await context.RequestServices.GetRequiredService<ModelRouter>().RouteAsync(model, version, null,
+                routingKeyHeader is null ? null : context.Request.Headers[routingKeyHeader].FirstOrDefault(), context.RequestAborted);
+        }
+        catch (Exception error) when (ErrorResponses.For(error) is { } e)
+        {
+            await ErrorResponses.WriteAsync(context, e.Status, e.Message, e.RetryAfter);
+            return null;
+        }
+    }
+}
