@@ -55,7 +55,12 @@ internal static partial class CloudHost
         services.AddHostedService(sp => sp.GetRequiredService<StoreScanner>());
         services.AddSingleton<RoutingRefresher>();
         services.AddHostedService(sp => sp.GetRequiredService<RoutingRefresher>());
-        services.ConfigureHttpJsonOptions(json => json.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.CamelCase);
+        services.ConfigureHttpJsonOptions(json =>
+        {
+            // Statuses and states read as words ("registered", "available"), as docs/api.md shows them.
+            json.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.CamelCase;
+            json.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase));
+        });
 
         var app = builder.Build();
         if (options.SeedModelsFrom is { } samples && Directory.Exists(samples))
