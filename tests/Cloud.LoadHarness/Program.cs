@@ -11,11 +11,21 @@ return args switch
         rest.TakeWhile(a => a != "--only").ToArray(),
         rest.SkipWhile(a => a != "--only").Skip(1).Select(c => int.Parse(c, System.Globalization.CultureInfo.InvariantCulture)).ToArray()),
     ["bare-endpoint", "--urls", var url] => await BareEndpoint.RunAsync(url),
+    ["load", var url, var body, var concurrency, var seconds] => await LoadOnceAsync(url, body, concurrency, seconds),
     _ => Usage(),
 };
 
+// Load against any URL with a body from a file, for profiling a host that runs on its own.
+static async Task<int> LoadOnceAsync(string url, string bodyFile, string concurrency, string seconds)
+{
+    var result = await LoadGenerator.RunAsync(url, File.ReadAllBytes(bodyFile), int.Parse(concurrency, System.Globalization.CultureInfo.InvariantCulture),
+        TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(int.Parse(seconds, System.Globalization.CultureInfo.InvariantCulture)));
+    Console.WriteLine(System.FormattableString.Invariant($"{result.Throughput:F0} req/s, p50 {result.P50Ms:F2} ms, p99 {result.P99Ms:F2} ms, errors {result.Errors} {result.FirstError}"));
+    return 0;
+}
+
 static int Usage()
 {
-    Console.Error.WriteLine("usage: Cloud.LoadHarness registration-memory [size-mb] | serve-load [seconds-per-run [--Cloud:Key value ...] [--only C1 C2 ...]]");
+    Console.Error.WriteLine("usage: Cloud.LoadHarness registration-memory [size-mb] | serve-load [seconds-per-run [--Cloud:Key value ...] [--only C1 C2 ...]] | load URL BODY-FILE CONCURRENCY SECONDS");
     return 2;
 }

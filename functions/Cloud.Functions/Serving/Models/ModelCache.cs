@@ -35,7 +35,8 @@ internal sealed partial class ModelCache(IBlobStore models, ModelRegistry regist
         var key = (model, version);
         while (true)
         {
-            var entry = _entries.GetOrAdd(key, k => new Entry(LoadAsync(k.Model, k.Version), time.GetUtcNow()));
+            // The Lazy makes the load start once even when two callers race to add the entry.
+            var entry = _entries.GetOrAdd(key, k => new Entry(new Lazy<Task<LoadedModel>>(() => LoadThenEvictAsync(k)), time.GetUtcNow()));
             if (entry.Task.IsFaulted && time.GetUtcNow() - entry.Since >= options.FailedLoadRetryAfter)
             {
                 _entries.TryRemove(new KeyValuePair<(string, string), Entry>(key, entry));
@@ -78,6 +79,14 @@ internal sealed partial class ModelCache(IBlobStore models, ModelRegistry regist
         _entries.Clear();
     }
 
+    /// <summary>Loads, and once the version counts as loaded, makes room for it by unloading others if needed.</summary>
+    private async Task<LoadedModel> LoadThenEvictAsync((string Model, string Version) key)
+    {
+        var loaded = await LoadAsync(key.Model, key.Version).ConfigureAwait(false);
+        _ = Task.Run(() => EvictAsync(key));
+        return loaded;
+    }
+
     private async Task<LoadedModel> LoadAsync(string model, string version)
     {
         await Task.Yield(); // never load on the caller's stack while it holds the dictionary's factory
@@ -104,7 +113,6 @@ internal sealed partial class ModelCache(IBlobStore models, ModelRegistry regist
                     loggers.CreateLogger("Cloud.Batching"), $"{model} {version}");
                 var loaded = new LoadedModel(served, info.Sha256, session, batcher, (long)(new FileInfo(file).Length * options.MemoryPerModelByte), time.GetUtcNow());
                 LogLoaded(model, version, clock.Elapsed.TotalMilliseconds, batching.Enabled, batching.MaxBatchSize);
-                _ = EvictAsync((model, version));
                 return loaded;
             }
             catch
@@ -226,6 +234,12 @@ internal sealed partial class ModelCache(IBlobStore models, ModelRegistry regist
 
     private async Task EvictAsync((string, string) justLoaded)
     {
+        // Runs beside the load that scheduled it: wait until that version counts as loaded before counting.
+        if (_entries.TryGetValue(justLoaded, out var entry))
+        {
+            await entry.Task.ConfigureAwait(false);
+        }
+
         await _evictionGate.WaitAsync().ConfigureAwait(false);
         try
         {
@@ -269,5 +283,8 @@ internal sealed partial class ModelCache(IBlobStore models, ModelRegistry regist
     [LoggerMessage(Level = LogLevel.Warning, Message = "The model cache holds {Bytes} estimated bytes in {Count} versions, over its budget of {Budget}, but every version is in use by routing")]
     private partial void LogOverBudget(long bytes, long budget, int count);
 
-    private sealed record Entry(Task<LoadedModel> Task, DateTimeOffset Since);
+    private sealed record Entry(Lazy<Task<LoadedModel>> Load, DateTimeOffset Since)
+    {
+        public Task<LoadedModel> Task => Load.Value;
+    }
 }

@@ -23,6 +23,11 @@ internal sealed record RoutingTable(
 {
     public bool Serves(ModelVersionStatus status) => status.IsServable() && (!RequireValidation || status == ModelVersionStatus.Validated);
 
-    /// <summary>Every version this table can route unaddressed or labelled traffic to.</summary>
-    public IEnumerable<string> Targets => Labels.Values.Append(Newest).OfType<string>().Distinct(StringComparer.Ordinal);
+    /// <summary>
+    /// Every version this table can route labelled or unaddressed traffic to: what must be loaded before it takes
+    /// traffic. The newest version counts only when unaddressed traffic falls through to it (no split, no stable).
+    /// </summary>
+    public IEnumerable<string> Targets =>
+        (Traffic.Count == 0 && !Labels.ContainsKey("stable") ? Labels.Values.Append(Newest) : Labels.Values)
+            .OfType<string>().Distinct(StringComparer.Ordinal);
 }

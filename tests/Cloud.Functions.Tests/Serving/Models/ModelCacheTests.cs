@@ -1,0 +1,71 @@
+using Cloud.Functions.Serving.Models;
+using Cloud.Functions.Tests.Registration;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Cloud.Functions.Tests.Serving.Models;
+
+public sealed class ModelCacheTests : IDisposable
+{
+    private readonly RegistryHarness _h = new();
+
+    public void Dispose() => _h.Dispose();
+
+    [Fact]
+    public async Task OverItsLimitTheLeastRecentlyUsedUnpinnedVersionIsUnloaded()
+    {
+        foreach (var version in new[] { "1.0.0", "2.0.0", "3.0.0" })
+        {
+            await _h.UploadIrisAsync(version);
+            await _h.Registration.RegisterAsync($"iris/{version}/model.json");
+        }
+
+        await using var cache = NewCache(maxLoaded: 2);
+        cache.Pin([("iris", "1.0.0")]);
+        await cache.GetAsync("iris", "1.0.0");
+        await cache.GetAsync("iris", "2.0.0");
+        await cache.GetAsync("iris", "3.0.0");
+        await WaitUntilAsync(() => cache.GetStatus().Count == 2);
+
+        // 1.0.0 is pinned (routing targets it) and 3.0.0 was just loaded: 2.0.0 goes.
+        Assert.Equal(["1.0.0", "3.0.0"], cache.GetStatus().Select(s => s.Version));
+        Assert.NotNull(cache.TryGetAvailable("iris", "1.0.0"));
+        Assert.Null(cache.TryGetAvailable("iris", "2.0.0"));
+    }
+
+    [Fact]
+    public async Task ConcurrentRequestsForOneVersionLoadItOnce()
+    {
+        await _h.UploadIrisAsync();
+        await _h.Registration.RegisterAsync("iris/1.0.0/model.json");
+        await using var cache = NewCache(maxLoaded: 4);
+
+        var loaded = await Task.WhenAll(Enumerable.Range(0, 16).Select(_ => Task.Run(() => cache.GetAsync("iris", "1.0.0"))));
+
+        Assert.All(loaded, l => Assert.Same(loaded[0], l));
+    }
+
+    [Fact]
+    public async Task ANonServableVersionIsNotLoaded()
+    {
+        await _h.UploadIrisAsync();
+        await _h.Registration.RegisterAsync("iris/1.0.0/model.json");
+        await _h.Registry.RetireAsync("iris", "1.0.0", "withdrawn");
+        await using var cache = NewCache(maxLoaded: 4);
+
+        var error = await Assert.ThrowsAsync<ModelLoadException>(() => cache.GetAsync("iris", "1.0.0"));
+
+        Assert.Equal("iris 1.0.0 is retired and does not serve.", error.Message);
+    }
+
+    private ModelCache NewCache(int maxLoaded) => new(_h.Blobs, _h.Registry,
+        new ModelCacheOptions { Directory = Path.Combine(Path.GetTempPath(), "cloud-cache-" + Guid.NewGuid().ToString("N")), MaxLoadedVersions = maxLoaded },
+        _h.Time, NullLoggerFactory.Instance);
+
+    private static async Task WaitUntilAsync(Func<bool> condition)
+    {
+        for (var i = 0; i < 200 && !condition(); i++)
+        {
+            await Task.Delay(10);
+        }
+    }
+}
