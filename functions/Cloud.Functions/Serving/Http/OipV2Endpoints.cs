@@ -40,32 +40,14 @@ internal static class OipV2Endpoints
             return;
         }
 
-        var body = await RequestBody.ReadAsync(context.Request, options, context.RequestAborted);
-        if (body is not { } read)
+        var request = await RequestBody.ReadAndDecodeAsync<OipV2Request>(context, options, decision.Target.Served, OipV2RequestReader.TryRead);
+        if (request is null)
         {
-            await ErrorResponses.WriteAsync(context, StatusCodes.Status413PayloadTooLarge, RequestBody.TooLargeMessage(options));
-            return;
-        }
-
-        OipV2Request? request;
-        ProtocolError? problem;
-        try
-        {
-            OipV2RequestReader.TryRead(read.Buffer, decision.Target.Served, out request, out problem);
-        }
-        finally
-        {
-            RequestBody.Release(context.Request, read.Buffer);
-        }
-
-        if (problem is not null)
-        {
-            await ErrorResponses.WriteAsync(context, problem.StatusCode, problem.Message);
             return;
         }
 
         var served = decision.Target.Served;
-        await TfServingEndpoints.RunAsync(context, decision, request!.Request,
+        await TfServingEndpoints.RunAsync(context, decision, request.Request,
             (writer, response) => OipV2ResponseWriter.WriteInferResponse(writer, served, request.Id, response));
     }
 

@@ -1,8 +1,13 @@
 using System.Buffers;
+using System.Diagnostics.CodeAnalysis;
 using System.IO.Pipelines;
 using Cloud.Functions.Hosting;
+using Cloud.Functions.Serving.Protocols;
 
 namespace Cloud.Functions.Serving.Http;
+
+/// <summary>A protocol reader's entry point for a body held in the request pipe.</summary>
+internal delegate bool SequenceDecoder<T>(in ReadOnlySequence<byte> body, ServedModel model, [NotNullWhen(true)] out T? request, [NotNullWhen(false)] out ProtocolError? error);
 
 /// <summary>
 /// Reads a prediction body whole (codecs parse from one buffer) with the configured size limit: a body over the
@@ -54,6 +59,38 @@ internal static class RequestBody
 
     public static string TooLargeMessage(CloudOptions options) =>
         $"The request body is larger than the limit of {options.MaxRequestBodyBytes:N0} bytes (Cloud:MaxRequestBodyBytes).";
+
+    /// <summary>
+    /// Reads the body and decodes it with a protocol's reader. On any failure (too large, undecodable) the error
+    /// response is written and null is returned.
+    /// </summary>
+    public static async Task<T?> ReadAndDecodeAsync<T>(HttpContext context, CloudOptions options, ServedModel model, SequenceDecoder<T> decode)
+        where T : class
+    {
+        if (await ReadAsync(context.Request, options, context.RequestAborted).ConfigureAwait(false) is not { } read)
+        {
+            await ErrorResponses.WriteAsync(context, StatusCodes.Status413PayloadTooLarge, TooLargeMessage(options)).ConfigureAwait(false);
+            return null;
+        }
+
+        T? request;
+        ProtocolError? problem;
+        try
+        {
+            decode(read.Buffer, model, out request, out problem);
+        }
+        finally
+        {
+            Release(context.Request, read.Buffer);
+        }
+
+        if (problem is not null)
+        {
+            await ErrorResponses.WriteAsync(context, problem.StatusCode, problem.Message).ConfigureAwait(false);
+        }
+
+        return request;
+    }
 
     /// <summary>Marks the buffer read once the codec is done with it.</summary>
     public static void Release(HttpRequest request, in ReadOnlySequence<byte> buffer) => request.BodyReader.AdvanceTo(buffer.End);

@@ -46,31 +46,13 @@ internal static class TfServingEndpoints
             return;
         }
 
-        var body = await RequestBody.ReadAsync(context.Request, options, aborted);
-        if (body is not { } read)
+        var request = await RequestBody.ReadAndDecodeAsync<TfServingRequest>(context, options, decision.Target.Served, TfServingRequestReader.TryRead);
+        if (request is null)
         {
-            await ErrorResponses.WriteAsync(context, StatusCodes.Status413PayloadTooLarge, RequestBody.TooLargeMessage(options));
             return;
         }
 
-        TfServingRequest? request;
-        ProtocolError? problem;
-        try
-        {
-            TfServingRequestReader.TryRead(read.Buffer, decision.Target.Served, out request, out problem);
-        }
-        finally
-        {
-            RequestBody.Release(context.Request, read.Buffer);
-        }
-
-        if (problem is not null)
-        {
-            await ErrorResponses.WriteAsync(context, problem.StatusCode, problem.Message);
-            return;
-        }
-
-        await RunAsync(context, decision, request!.Request, (writer, response) => TfServingResponseWriter.WritePredictResponse(writer, response, request.Format));
+        await RunAsync(context, decision, request.Request, (writer, response) => TfServingResponseWriter.WritePredictResponse(writer, response, request.Format));
     }
 
     /// <summary>Runs a decoded request on the routed version and writes the answer with the serving headers.</summary>

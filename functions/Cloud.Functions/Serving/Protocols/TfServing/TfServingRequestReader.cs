@@ -21,43 +21,16 @@ internal static class TfServingRequestReader
     private const string DefaultSignature = "serving_default";
 
     /// <summary>Decodes a body; on failure <paramref name="error"/> says why (always a 400).</summary>
-    public static bool TryRead(ReadOnlySpan<byte> body, ServedModel model, [NotNullWhen(true)] out TfServingRequest? request, [NotNullWhen(false)] out ProtocolError? error)
-    {
-        ArgumentNullException.ThrowIfNull(model);
-        try
-        {
-            request = Read(body, model.Signature);
-            error = null;
-            return true;
-        }
-        catch (ProtocolException e)
-        {
-            request = null;
-            error = e.Error;
-            return false;
-        }
-    }
+    public static bool TryRead(ReadOnlySpan<byte> body, ServedModel model, [NotNullWhen(true)] out TfServingRequest? request, [NotNullWhen(false)] out ProtocolError? error) =>
+        BodyDecoding.TryDecode(body, model, Read, out request, out error);
 
     /// <inheritdoc cref="TryRead(ReadOnlySpan{byte}, ServedModel, out TfServingRequest?, out ProtocolError?)"/>
     public static bool TryRead(ReadOnlyMemory<byte> body, ServedModel model, [NotNullWhen(true)] out TfServingRequest? request, [NotNullWhen(false)] out ProtocolError? error) =>
         TryRead(body.Span, model, out request, out error);
 
     /// <inheritdoc cref="TryRead(ReadOnlySpan{byte}, ServedModel, out TfServingRequest?, out ProtocolError?)"/>
-    public static bool TryRead(in ReadOnlySequence<byte> body, ServedModel model, [NotNullWhen(true)] out TfServingRequest? request, [NotNullWhen(false)] out ProtocolError? error)
-    {
-        var json = JsonBody.Contiguous(body, out var rented);
-        try
-        {
-            return TryRead(json, model, out request, out error);
-        }
-        finally
-        {
-            if (rented is not null)
-            {
-                ArrayPool<byte>.Shared.Return(rented);
-            }
-        }
-    }
+    public static bool TryRead(in ReadOnlySequence<byte> body, ServedModel model, [NotNullWhen(true)] out TfServingRequest? request, [NotNullWhen(false)] out ProtocolError? error) =>
+        BodyDecoding.TryDecode(body, model, Read, out request, out error);
 
     private static TfServingRequest Read(ReadOnlySpan<byte> body, ModelSignature signature)
     {
