@@ -12,7 +12,7 @@ namespace Cloud.Functions.Serving.Routing;
 /// rebuilt from the registry by <see cref="RefreshAsync"/>; a new target is loaded before the table points at it,
 /// and requests already holding the old version finish on it.
 /// </summary>
-internal sealed partial class ModelRouter(ModelRegistry registry, ModelCache cache, ILogger<ModelRouter> logger)
+internal sealed partial class ModelRouter(ModelRegistry registry, ModelCache cache, RoutingOptions options, ILogger<ModelRouter> logger)
 {
     private readonly ConcurrentDictionary<string, RoutingTable> _tables = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _refreshGates = new(StringComparer.Ordinal);
@@ -143,7 +143,7 @@ internal sealed partial class ModelRouter(ModelRegistry registry, ModelCache cac
                 policy.RequireValidation);
 
             var previous = _tables.GetValueOrDefault(model);
-            var effective = await LoadTargetsAsync(desired, previous, cancellationToken).ConfigureAwait(false);
+            var effective = options.PreloadTargets ? await LoadTargetsAsync(desired, previous, cancellationToken).ConfigureAwait(false) : desired;
             _tables[model] = effective;
             cache.Pin(_tables.Values.SelectMany(t => t.Targets.Select(v => (t.Model, v))));
             return effective;

@@ -11,4 +11,10 @@ internal sealed record RoutingOptions
 
     /// <summary>The request header whose value keeps a caller on the same side of a traffic split.</summary>
     public string RoutingKeyHeader { get; init; } = "X-Cloud-Routing-Key";
+
+    /// <summary>
+    /// Whether routed versions (labels, the traffic split, the newest when it routes) are loaded before they take
+    /// traffic — at start and on every move. Off: a version loads on its first request, and moves apply at once.
+    /// </summary>
+    public bool PreloadTargets { get; init; } = true;
 }
