@@ -25,8 +25,11 @@ internal sealed record CloudOptions
     /// <summary>When set, the management API requires it (header X-Cloud-Admin-Key or a Bearer token). Without it the API answers loopback callers only.</summary>
     public string? AdminKey { get; init; }
 
-    /// <summary>Largest accepted request body; larger ones get 413.</summary>
+    /// <summary>Largest accepted prediction body; larger ones get 413.</summary>
     public long MaxRequestBodyBytes { get; init; } = 10 * 1024 * 1024;
+
+    /// <summary>Largest file accepted by the management API's folder upload (model files are big; uploads stream to the store).</summary>
+    public long MaxUploadBytes { get; init; } = 16L * 1024 * 1024 * 1024;
 
     /// <summary>How often the store scanner (the local blob trigger) lists the models container.</summary>
     public TimeSpan ScanInterval { get; init; } = TimeSpan.FromSeconds(2);

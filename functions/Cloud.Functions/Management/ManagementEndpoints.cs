@@ -93,12 +93,23 @@ internal static partial class ManagementEndpoints
     /// the folder at once and the answer says what registration concluded.
     /// </summary>
     private static async Task<IResult> UploadAsync(string model, string version, string file, HttpRequest request,
-        IBlobStore models, ModelRegistration registration, JobQueue jobs, ModelRouter router, CancellationToken cancellationToken)
+        IBlobStore models, ModelRegistration registration, JobQueue jobs, ModelRouter router, Hosting.CloudOptions options, CancellationToken cancellationToken)
     {
         var path = $"{model}/{version}/{file}";
         if (ModelFolderPath.TryParse(path, out var problem) is null)
         {
             return ManagementErrors.Result(StatusCodes.Status400BadRequest, problem!);
+        }
+
+        // Uploads have their own limit: the host-wide one is sized for prediction bodies.
+        if (request.HttpContext.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+        {
+            limit.MaxRequestBodySize = options.MaxUploadBytes;
+        }
+
+        if (request.ContentLength > options.MaxUploadBytes)
+        {
+            return ManagementErrors.Result(StatusCodes.Status413PayloadTooLarge, $"The file is larger than the upload limit of {options.MaxUploadBytes:N0} bytes (Cloud:MaxUploadBytes).");
         }
 
         BlobProperties written;
