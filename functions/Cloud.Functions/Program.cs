@@ -18,14 +18,24 @@ if (args is ["evaluate", ..])
     return Evaluate(args.Length > 1 ? args[1] : Path.Combine("samples", "models", "iris"));
 }
 
-var app = await CloudHost.BuildAsync(args, builder =>
+WebApplication app;
+try
 {
-    // Run from a checkout, the local host serves the samples by default.
-    if (builder.Configuration["Cloud:SeedModelsFrom"] is null && FindInCheckout(Path.Combine("samples", "models")) is { } samples)
+    app = await CloudHost.BuildAsync(args, builder =>
     {
-        builder.Configuration["Cloud:SeedModelsFrom"] = samples;
-    }
-});
+        // Run from a checkout, the local host serves the samples by default.
+        if (builder.Configuration["Cloud:SeedModelsFrom"] is null && FindInCheckout(Path.Combine("samples", "models")) is { } samples)
+        {
+            builder.Configuration["Cloud:SeedModelsFrom"] = samples;
+        }
+    });
+}
+catch (InvalidOperationException error) when (error.Message.StartsWith("Invalid settings", StringComparison.Ordinal))
+{
+    Console.Error.WriteLine($"Cloud cannot start. {error.Message}");
+    return 2;
+}
+
 app.Lifetime.ApplicationStarted.Register(() => LocalHostBanner.Print(app));
 await app.RunAsync();
 return 0;
