@@ -12,31 +12,18 @@ namespace Cloud.Functions.Serving.Protocols.Tensors;
 /// (ORT stores them as UTF-8), so decoded bytes must be UTF-8 text, and bytes that are not are refused with a
 /// message rather than silently replaced.
 /// </summary>
-internal sealed class StringColumn : InputColumn
+internal sealed class StringColumn : BufferedColumn<string>
 {
     private readonly bool _allowBinary;
-    private string[] _data;
-    private int _count;
 
     public StringColumn(InputSpec spec, string typeLabel, bool allowBinary, int capacity)
-        : base(spec, typeLabel)
+        : base(spec, typeLabel, capacity)
     {
         _allowBinary = allowBinary;
-        _data = new string[Math.Max(capacity, 1)];
     }
 
-    public override int Count => _count;
-
-    public override Tensor ToTensor(long[] shape)
-    {
-        // StringTensor takes the array itself, so it must be exactly as long as the tensor.
-        if (_data.Length != _count)
-        {
-            Array.Resize(ref _data, _count);
-        }
-
-        return new StringTensor(_data, shape);
-    }
+    // StringTensor takes the array itself, so it must be exactly as long as the tensor.
+    public override Tensor ToTensor(long[] shape) => new StringTensor(TrimToCount(), shape);
 
     protected override int ReadLeaves(ref Utf8JsonReader reader)
     {
@@ -51,24 +38,13 @@ internal sealed class StringColumn : InputColumn
         return read;
     }
 
-    protected override void ReadLeaf(ref Utf8JsonReader reader)
-    {
-        if (_count == _data.Length)
-        {
-            Grow(1);
-        }
-
-        ReadLeafAt(ref reader, _count);
-        _count++;
-    }
-
     protected override void ReadLeafAt(ref Utf8JsonReader reader, int slot)
     {
         if (reader.TokenType == JsonTokenType.String)
         {
             try
             {
-                _data[slot] = reader.GetString()!;
+                Data[slot] = reader.GetString()!;
             }
             catch (InvalidOperationException)
             {
@@ -78,38 +54,11 @@ internal sealed class StringColumn : InputColumn
         }
         else if (reader.TokenType == JsonTokenType.StartObject && _allowBinary)
         {
-            _data[slot] = ReadBinary(ref reader);
+            Data[slot] = ReadBinary(ref reader);
         }
         else
         {
             FailLeaf(ref reader, ElementStatus.WrongKind);
-        }
-    }
-
-    protected override int Reserve(int count)
-    {
-        if (_data.Length - _count < count)
-        {
-            Grow(count);
-        }
-
-        var start = _count;
-        _count += count;
-        return start;
-    }
-
-    protected override void ReadFlatList(ref Utf8JsonReader reader)
-    {
-        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
-        {
-            if (reader.TokenType == JsonTokenType.StartArray)
-            {
-                ReadFlatList(ref reader);
-            }
-            else
-            {
-                ReadLeaf(ref reader);
-            }
         }
     }
 
@@ -157,11 +106,5 @@ internal sealed class StringColumn : InputColumn
                 ArrayPool<byte>.Shared.Return(rentedText);
             }
         }
-    }
-
-    private void Grow(int atLeast)
-    {
-        var size = Math.Max(checked(_count + atLeast), Math.Min(_data.Length * 2L, Array.MaxLength));
-        Array.Resize(ref _data, (int)size);
     }
 }
