@@ -83,7 +83,7 @@ internal static partial class CloudHost
     private static CloudOptions WithDefaults(CloudOptions options)
     {
         var data = Path.GetFullPath(options.DataDirectory);
-        var cacheDirectory = options.Cache.Directory == new ModelCacheOptions().Directory ? Path.Combine(data, "cache") : options.Cache.Directory;
+        var cacheDirectory = options.Cache.Directory ?? Path.Combine(data, "cache");
         var workDirectory = options.Registration.WorkDirectory ?? Path.Combine(data, "work");
         return options with
         {

@@ -64,13 +64,13 @@ internal sealed partial class ModelRegistration(IBlobStore models, ModelRegistry
                 $"{ModelManifest.FileName} is {manifestBlob.Size:N0} bytes; the limit is {ManifestLimits.MaxManifestBytes:N0}."), cancellationToken).ConfigureAwait(false);
         }
 
-        var manifestBytes = await ReadSmallBlobAsync(folder.File(ModelManifest.FileName), cancellationToken).ConfigureAwait(false);
+        var manifestBytes = await models.ReadAllBytesAsync(folder.File(ModelManifest.FileName), cancellationToken).ConfigureAwait(false);
         if (manifestBytes is null)
         {
             return Outcome(folder, RegistrationStatus.Pending, $"{ModelManifest.FileName} disappeared while being read; it will be checked again.");
         }
 
-        attempt.ManifestSha256 = Hex(SHA256.HashData(manifestBytes));
+        attempt.ManifestSha256 = Convert.ToHexStringLower(SHA256.HashData(manifestBytes));
         var read = ManifestReader.Read(manifestBytes, folder.Model, folder.Version);
         if (!read.Succeeded)
         {
@@ -138,8 +138,7 @@ internal sealed partial class ModelRegistration(IBlobStore models, ModelRegistry
         var workFile = Path.Combine(options.WorkDirectory ?? Path.GetTempPath(), $"cloud-register-{Guid.NewGuid():N}.onnx");
         try
         {
-            var (sha256, size) = await DownloadAsync(modelPath, workFile, cancellationToken).ConfigureAwait(false);
-            if (sha256 is null)
+            if (await models.DownloadToFileAsync(modelPath, workFile, cancellationToken).ConfigureAwait(false) is not var (sha256, size))
             {
                 return Outcome(folder, RegistrationStatus.Pending, $"Model file '{manifest.ModelFile}' disappeared while being read; it will be checked again.");
             }
@@ -263,9 +262,9 @@ internal sealed partial class ModelRegistration(IBlobStore models, ModelRegistry
             return Outcome(attempt.Folder, RegistrationStatus.Unchanged, $"{attempt.Folder.Model} {attempt.Folder.Version} is already registered with this content.");
         }
 
-        return await RefuseAsync(attempt, recordedSha is null || attempt.Sha256 is null
-            ? $"a changed {ModelManifest.FileName} was uploaded"
-            : recordedSha == attempt.Sha256 ? $"a changed {ModelManifest.FileName} was uploaded" : $"a different model file (sha256 {attempt.Sha256}) was uploaded", cancellationToken).ConfigureAwait(false);
+        return await RefuseAsync(attempt, recordedSha != attempt.Sha256 && attempt.Sha256 is not null
+            ? $"a different model file (sha256 {attempt.Sha256}) was uploaded"
+            : $"a changed {ModelManifest.FileName} was uploaded", cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<RegistrationOutcome> RefuseAsync(Attempt attempt, string what, CancellationToken cancellationToken)
@@ -320,57 +319,10 @@ internal sealed partial class ModelRegistration(IBlobStore models, ModelRegistry
         return modelBlob?.ETag.ToString() == modelETag;
     }
 
-    private async Task<byte[]?> ReadSmallBlobAsync(string path, CancellationToken cancellationToken)
-    {
-        await using var download = await models.OpenReadAsync(path, cancellationToken).ConfigureAwait(false);
-        if (download is null)
-        {
-            return null;
-        }
-
-        using var buffer = new MemoryStream();
-        await download.Content.CopyToAsync(buffer, cancellationToken).ConfigureAwait(false);
-        return buffer.ToArray();
-    }
-
-    /// <summary>Streams the blob to a local file and hashes it on the way: memory stays at one buffer whatever the size.</summary>
-    private async Task<(string? Sha256, long Size)> DownloadAsync(string path, string file, CancellationToken cancellationToken)
-    {
-        await using var download = await models.OpenReadAsync(path, cancellationToken).ConfigureAwait(false);
-        if (download is null)
-        {
-            return (null, 0);
-        }
-
-        Directory.CreateDirectory(Path.GetDirectoryName(file)!);
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(1 << 20);
-        long size = 0;
-        try
-        {
-            await using var output = new FileStream(file, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 0, FileOptions.Asynchronous);
-            int read;
-            while ((read = await download.Content.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
-            {
-                hash.AppendData(buffer, 0, read);
-                await output.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
-                size += read;
-            }
-        }
-        finally
-        {
-            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
-        }
-
-        return (Hex(hash.GetHashAndReset()), size);
-    }
-
     private static RegistrationOutcome Outcome(ModelFolderPath folder, RegistrationStatus status, string message, JobMessage? job = null) =>
         new(status, message, folder.Model, folder.Version, job);
 
     private static DateTimeOffset Max(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;
-
-    private static string Hex(byte[] hash) => Convert.ToHexStringLower(hash);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Ignored blob {BlobPath}: {Reason}")]
     private partial void LogIgnored(string blobPath, string reason);

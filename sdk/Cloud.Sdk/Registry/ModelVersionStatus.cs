@@ -24,6 +24,10 @@ public static class ModelVersionStatuses
     public static bool IsServable(this ModelVersionStatus status) =>
         status is ModelVersionStatus.Registered or ModelVersionStatus.Validating or ModelVersionStatus.Validated;
 
+    /// <summary>Whether a version in this status takes traffic under a policy that does or does not require validation.</summary>
+    public static bool ServesUnder(this ModelVersionStatus status, bool requireValidation) =>
+        status.IsServable() && (!requireValidation || status == ModelVersionStatus.Validated);
+
     /// <summary>The lower-case name used in JSON, tables and messages ("registered", ...).</summary>
     public static string ToWireName(this ModelVersionStatus status) => status.ToString().ToLowerInvariant();
 

@@ -34,7 +34,7 @@ internal static class OipV2Endpoints
     {
         var services = context.RequestServices;
         var options = services.GetRequiredService<CloudOptions>();
-        var decision = await RouteOrWriteErrorAsync(context, model, version, options.Routing.RoutingKeyHeader);
+        var decision = await RequestRouting.RouteOrWriteErrorAsync(context, model, version, null, options.Routing.RoutingKeyHeader);
         if (decision is null)
         {
             return;
@@ -53,7 +53,7 @@ internal static class OipV2Endpoints
 
     private static async Task ModelMetadataAsync(HttpContext context, string model, string? version)
     {
-        var decision = await RouteOrWriteErrorAsync(context, model, version, null);
+        var decision = await RequestRouting.RouteOrWriteErrorAsync(context, model, version, null, null);
         if (decision is null)
         {
             return;
@@ -83,19 +83,5 @@ internal static class OipV2Endpoints
         context.Response.StatusCode = target is not null && cache.TryGetAvailable(model, target) is not null
             ? StatusCodes.Status200OK
             : StatusCodes.Status503ServiceUnavailable;
-    }
-
-    private static async Task<RouteDecision?> RouteOrWriteErrorAsync(HttpContext context, string model, string? version, string? routingKeyHeader)
-    {
-        try
-        {
-            return await context.RequestServices.GetRequiredService<ModelRouter>().RouteAsync(model, version, null,
-                routingKeyHeader is null ? null : context.Request.Headers[routingKeyHeader].FirstOrDefault(), context.RequestAborted);
-        }
-        catch (Exception error) when (ErrorResponses.For(error) is { } e)
-        {
-            await ErrorResponses.WriteAsync(context, e.Status, e.Message, e.RetryAfter);
-            return null;
-        }
     }
 }

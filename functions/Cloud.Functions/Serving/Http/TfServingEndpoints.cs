@@ -33,16 +33,9 @@ internal static class TfServingEndpoints
     {
         var services = context.RequestServices;
         var options = services.GetRequiredService<CloudOptions>();
-        var aborted = context.RequestAborted;
-        RouteDecision decision;
-        try
+        var decision = await RequestRouting.RouteOrWriteErrorAsync(context, model, version, label, options.Routing.RoutingKeyHeader);
+        if (decision is null)
         {
-            decision = await services.GetRequiredService<ModelRouter>().RouteAsync(model, version, label,
-                context.Request.Headers[options.Routing.RoutingKeyHeader].FirstOrDefault(), aborted);
-        }
-        catch (Exception error) when (ErrorResponses.For(error) is { } e)
-        {
-            await ErrorResponses.WriteAsync(context, e.Status, e.Message, e.RetryAfter);
             return;
         }
 
@@ -61,7 +54,7 @@ internal static class TfServingEndpoints
         InferenceResponse response;
         try
         {
-            response = await decision.Target.PredictAsync(request, DateTimeOffset.UtcNow, context.RequestAborted);
+            response = await decision.Target.PredictAsync(request, context.RequestAborted);
         }
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
         {
@@ -148,14 +141,9 @@ internal static class TfServingEndpoints
 
     private static async Task MetadataAsync(HttpContext context, string model, string? version, string? label)
     {
-        RouteDecision decision;
-        try
+        var decision = await RequestRouting.RouteOrWriteErrorAsync(context, model, version, label, null);
+        if (decision is null)
         {
-            decision = await context.RequestServices.GetRequiredService<ModelRouter>().RouteAsync(model, version, label, null, context.RequestAborted);
-        }
-        catch (Exception error) when (ErrorResponses.For(error) is { } e)
-        {
-            await ErrorResponses.WriteAsync(context, e.Status, e.Message, e.RetryAfter);
             return;
         }
 

@@ -18,7 +18,7 @@ internal sealed class LoadedModel : IAsyncDisposable
         Batcher = batcher;
         EstimatedBytes = estimatedBytes;
         LoadedAt = loadedAt;
-        _lastUsedTicks = loadedAt.UtcTicks;
+        _lastUsedTicks = System.Diagnostics.Stopwatch.GetTimestamp();
     }
 
     public string Model => Served.Name;
@@ -37,11 +37,12 @@ internal sealed class LoadedModel : IAsyncDisposable
 
     public DateTimeOffset LoadedAt { get; }
 
+    /// <summary>A monotonic timestamp of the last request: only compared with other versions', for LRU order.</summary>
     public long LastUsedTicks => Interlocked.Read(ref _lastUsedTicks);
 
-    public ValueTask<InferenceResponse> PredictAsync(InferenceRequest request, DateTimeOffset now, CancellationToken cancellationToken)
+    public ValueTask<InferenceResponse> PredictAsync(InferenceRequest request, CancellationToken cancellationToken)
     {
-        Interlocked.Exchange(ref _lastUsedTicks, now.UtcTicks);
+        Interlocked.Exchange(ref _lastUsedTicks, System.Diagnostics.Stopwatch.GetTimestamp());
         return Batcher.SubmitAsync(request, cancellationToken);
     }
 

@@ -135,18 +135,16 @@ internal sealed partial class ModelCache(IBlobStore models, ModelRegistry regist
 
     private async Task<ModelManifest> ReadManifestAsync(string model, string version)
     {
-        await using var download = await models.OpenReadAsync($"{model}/{version}/{ModelManifest.FileName}").ConfigureAwait(false)
+        var bytes = await models.ReadAllBytesAsync($"{model}/{version}/{ModelManifest.FileName}").ConfigureAwait(false)
             ?? throw new ModelLoadException($"{model}/{version}/{ModelManifest.FileName} is no longer in the model store.");
-        using var buffer = new MemoryStream();
-        await download.Content.CopyToAsync(buffer).ConfigureAwait(false);
-        var read = ManifestReader.Read(buffer.ToArray(), model, version);
+        var read = ManifestReader.Read(bytes, model, version);
         return read.Manifest ?? throw new ModelLoadException($"{model}/{version}/{ModelManifest.FileName} is no longer valid: {read.Describe()}");
     }
 
     /// <summary>The model file in the local cache, downloaded and verified when it is not there (or not intact).</summary>
     private async Task<string> EnsureLocalFileAsync(string model, string version, string modelFile, string sha256)
     {
-        var directory = Path.Combine(options.Directory, model, version);
+        var directory = Path.Combine(options.Directory ?? Path.Combine(Path.GetTempPath(), "cloud-cache"), model, version);
         var path = Path.Combine(directory, sha256 + ".onnx");
         if (File.Exists(path) && await HashFileAsync(path).ConfigureAwait(false) == sha256)
         {
@@ -157,17 +155,12 @@ internal sealed partial class ModelCache(IBlobStore models, ModelRegistry regist
         var partial = path + "." + Guid.NewGuid().ToString("N") + ".part";
         try
         {
-            await using (var download = await models.OpenReadAsync($"{model}/{version}/{modelFile}").ConfigureAwait(false)
-                ?? throw new ModelLoadException($"{model}/{version}/{modelFile} is no longer in the model store."))
-            await using (var output = new FileStream(partial, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 20, FileOptions.Asynchronous))
+            // Hashed while it streams in: one pass over the file, not a download and then a read.
+            var downloaded = await models.DownloadToFileAsync($"{model}/{version}/{modelFile}", partial).ConfigureAwait(false)
+                ?? throw new ModelLoadException($"{model}/{version}/{modelFile} is no longer in the model store.");
+            if (downloaded.Sha256 != sha256)
             {
-                await download.Content.CopyToAsync(output).ConfigureAwait(false);
-            }
-
-            var actual = await HashFileAsync(partial).ConfigureAwait(false);
-            if (actual != sha256)
-            {
-                throw new ModelLoadException($"{model}/{version}/{modelFile} has SHA-256 {actual}, but {sha256} was registered; the file was changed in the store.");
+                throw new ModelLoadException($"{model}/{version}/{modelFile} has SHA-256 {downloaded.Sha256}, but {sha256} was registered; the file was changed in the store.");
             }
 
             File.Move(partial, path, overwrite: true);

@@ -5,8 +5,8 @@ namespace Cloud.Functions.Serving.Models;
 /// <summary>Settings of the model cache (section "Cloud:Cache" in configuration).</summary>
 internal sealed record ModelCacheOptions
 {
-    /// <summary>Where model files are kept locally, one file per content hash.</summary>
-    public string Directory { get; init; } = Path.Combine(".cloud", "cache");
+    /// <summary>Where model files are kept locally, one file per content hash; the host puts it under its data directory when null.</summary>
+    public string? Directory { get; init; }
 
     /// <summary>
     /// Memory the loaded sessions may use together. ORT does not report a session's memory, so each version is

@@ -43,10 +43,15 @@ internal sealed class SessionBatchExecutor(InferenceSession session) : IBatchExe
     {
         var first = items[group[0]];
         var inputs = new NamedTensor[first.Inputs.Count];
+        var parts = new Tensor[group.Count];
         for (var i = 0; i < inputs.Length; i++)
         {
             var name = first.Inputs[i].Name;
-            var parts = group.Select(g => items[g].Inputs.First(input => input.Name == name).Value).ToArray();
+            for (var g = 0; g < parts.Length; g++)
+            {
+                parts[g] = InputNamed(items[group[g]], i, name).Value;
+            }
+
             inputs[i] = new NamedTensor(name, TensorRows.Concat(parts, paddedRows));
         }
 
@@ -102,7 +107,7 @@ internal sealed class SessionBatchExecutor(InferenceSession session) : IBatchExe
         for (var i = 0; i < a.Inputs.Count; i++)
         {
             var x = a.Inputs[i];
-            var y = b.Inputs[i].Name == x.Name ? b.Inputs[i] : b.Inputs.FirstOrDefault(input => input.Name == x.Name);
+            var y = InputNamed(b, i, x.Name);
             if (y.Value is null || x.Value.ElementType != y.Value.ElementType || x.Value.Shape.Count != y.Value.Shape.Count)
             {
                 return false;
@@ -119,6 +124,10 @@ internal sealed class SessionBatchExecutor(InferenceSession session) : IBatchExe
 
         return true;
     }
+
+    /// <summary>The request's input of that name: codecs emit inputs in model order, so usually at the same index.</summary>
+    private static NamedTensor InputNamed(InferenceRequest request, int index, string name) =>
+        index < request.Inputs.Count && request.Inputs[index].Name == name ? request.Inputs[index] : request.Inputs.FirstOrDefault(input => input.Name == name);
 
     private static bool SameOutputs(IReadOnlyList<string>? a, IReadOnlyList<string>? b) =>
         ReferenceEquals(a, b) || (a is not null && b is not null && a.SequenceEqual(b, StringComparer.Ordinal));

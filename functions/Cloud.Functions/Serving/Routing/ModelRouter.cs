@@ -137,9 +137,9 @@ internal sealed partial class ModelRouter(ModelRegistry registry, ModelCache cac
             var labels = await registry.GetLabelsAsync(model, cancellationToken).ConfigureAwait(false);
             var statuses = versions.ToDictionary(v => v.Version, v => v.Status, StringComparer.Ordinal);
             var desired = new RoutingTable(model, statuses,
-                labels.Where(l => statuses.TryGetValue(l.Version, out var s) && Serves(s, policy)).ToDictionary(l => l.Label, l => l.Version, StringComparer.Ordinal),
+                labels.Where(l => statuses.TryGetValue(l.Version, out var s) && s.ServesUnder(policy.RequireValidation)).ToDictionary(l => l.Label, l => l.Version, StringComparer.Ordinal),
                 policy.Traffic,
-                versions.FirstOrDefault(v => Serves(v.Status, policy))?.Version,
+                versions.FirstOrDefault(v => v.Status.ServesUnder(policy.RequireValidation))?.Version,
                 policy.RequireValidation);
 
             var previous = _tables.GetValueOrDefault(model);
@@ -195,9 +195,6 @@ internal sealed partial class ModelRouter(ModelRegistry registry, ModelCache cac
             throw new RoutingException(503, error.Message);
         }
     }
-
-    private static bool Serves(ModelVersionStatus status, ModelPolicy policy) =>
-        status.IsServable() && (!policy.RequireValidation || status == ModelVersionStatus.Validated);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not refresh the routing of {Model}: {Reason}")]
     private partial void LogRefreshFailed(string model, string reason);

@@ -21,7 +21,7 @@ internal sealed record RoutingTable(
     string? Newest,
     bool RequireValidation)
 {
-    public bool Serves(ModelVersionStatus status) => status.IsServable() && (!RequireValidation || status == ModelVersionStatus.Validated);
+    public bool Serves(ModelVersionStatus status) => status.ServesUnder(RequireValidation);
 
     /// <summary>
     /// Every version this table can route labelled or unaddressed traffic to: what must be loaded before it takes

@@ -1,0 +1,22 @@
+using Cloud.Functions.Serving.Routing;
+
+namespace Cloud.Functions.Serving.Http;
+
+/// <summary>Routes a request for every protocol, writing the protocol error when it cannot be routed.</summary>
+internal static class RequestRouting
+{
+    /// <summary>The routed version, or null after the error response (404, 400, 503) was written.</summary>
+    public static async Task<RouteDecision?> RouteOrWriteErrorAsync(HttpContext context, string model, string? version, string? label, string? routingKeyHeader)
+    {
+        try
+        {
+            return await context.RequestServices.GetRequiredService<ModelRouter>().RouteAsync(model, version, label,
+                routingKeyHeader is null ? null : context.Request.Headers[routingKeyHeader].FirstOrDefault(), context.RequestAborted);
+        }
+        catch (Exception error) when (ErrorResponses.For(error) is { } e)
+        {
+            await ErrorResponses.WriteAsync(context, e.Status, e.Message, e.RetryAfter);
+            return null;
+        }
+    }
+}
