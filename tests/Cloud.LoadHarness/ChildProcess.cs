@@ -17,6 +17,16 @@ internal sealed class ChildProcess : IAsyncDisposable
 
     public string Url { get; }
 
+    /// <summary>The child's total CPU time so far (user + system, all threads).</summary>
+    public TimeSpan CpuTime
+    {
+        get
+        {
+            _process.Refresh();
+            return _process.TotalProcessorTime;
+        }
+    }
+
     public static async Task<ChildProcess> StartAsync(string program, IReadOnlyList<string> arguments, string probePath, byte[] probeBody, int pollMs = 50)
     {
         var url = $"http://127.0.0.1:{FreePort()}";

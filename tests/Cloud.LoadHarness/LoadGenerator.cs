@@ -6,12 +6,37 @@ namespace Cloud.LoadHarness;
 /// <summary>Closed-loop HTTP load: N workers each send the same request back to back for a fixed time.</summary>
 internal static class LoadGenerator
 {
-    public sealed record Result(int Concurrency, int Requests, int Errors, double Seconds, double P50Ms, double P99Ms, string? FirstError)
+    /// <param name="ServerCpu">CPU time the server process spent in the measured window (zero when not given).</param>
+    /// <param name="ClientCpu">CPU time this process (the load generator) spent in the measured window.</param>
+    /// <param name="Latencies">Latencies of the successful requests in milliseconds, sorted.</param>
+    public sealed record Result(int Concurrency, double[] Latencies, int Errors, double Seconds, string? FirstError, TimeSpan ServerCpu, TimeSpan ClientCpu)
     {
+        public int Requests => Latencies.Length;
+
         public double Throughput => Requests / Seconds;
+
+        public double P50Ms => Percentile(Latencies, 0.50);
+
+        public double P99Ms => Percentile(Latencies, 0.99);
+
+        /// <summary>Several measurements of one server as one: their requests, time and CPU added up.</summary>
+        public static Result Combine(IReadOnlyList<Result> parts) => new(
+            parts[0].Concurrency,
+            parts.SelectMany(p => p.Latencies).Order().ToArray(),
+            parts.Sum(p => p.Errors),
+            parts.Sum(p => p.Seconds),
+            parts.Select(p => p.FirstError).FirstOrDefault(e => e is not null),
+            TimeSpan.FromTicks(parts.Sum(p => p.ServerCpu.Ticks)),
+            TimeSpan.FromTicks(parts.Sum(p => p.ClientCpu.Ticks)));
+
+        /// <summary>Server CPU per successful request, in microseconds: where the time goes, independent of how busy the shared machine was.</summary>
+        public double ServerCpuUs => Requests == 0 ? double.NaN : ServerCpu.TotalMicroseconds / Requests;
+
+        public double ClientCpuUs => Requests == 0 ? double.NaN : ClientCpu.TotalMicroseconds / Requests;
     }
 
-    public static async Task<Result> RunAsync(string url, byte[] body, int concurrency, TimeSpan warmup, TimeSpan duration)
+    /// <param name="serverCpu">Reads the server process's total CPU time, so the report can say where the cores went.</param>
+    public static async Task<Result> RunAsync(string url, byte[] body, int concurrency, TimeSpan warmup, TimeSpan duration, Func<TimeSpan>? serverCpu = null)
     {
         using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = concurrency, PooledConnectionLifetime = TimeSpan.FromMinutes(10) };
         using var client = new HttpClient(handler) { Timeout = TimeSpan.FromSeconds(30) };
@@ -52,12 +77,16 @@ internal static class LoadGenerator
 
         var workers = Enumerable.Range(0, concurrency).Select(i => Task.Run(() => Worker(i))).ToArray();
         await Task.Delay(warmup).ConfigureAwait(false);
+        using var self = Process.GetCurrentProcess();
+        var (server0, client0) = (serverCpu?.Invoke() ?? TimeSpan.Zero, self.TotalProcessorTime);
         Volatile.Write(ref measuring, true);
         measuredFrom = clock.ElapsedTicks;
         await Task.WhenAll(workers).ConfigureAwait(false);
         var seconds = (clock.ElapsedTicks - measuredFrom) / (double)Stopwatch.Frequency;
+        self.Refresh();
+        var (server1, client1) = (serverCpu?.Invoke() ?? TimeSpan.Zero, self.TotalProcessorTime);
         var all = latencies.SelectMany(l => l).Order().ToArray();
-        return new Result(concurrency, all.Length, errors, seconds, Percentile(all, 0.50), Percentile(all, 0.99), firstError);
+        return new Result(concurrency, all, errors, seconds, firstError, server1 - server0, client1 - client0);
     }
 
     private static double Percentile(double[] sorted, double p) => sorted.Length == 0 ? double.NaN : sorted[Math.Min(sorted.Length - 1, (int)(p * sorted.Length))];

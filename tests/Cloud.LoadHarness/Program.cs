@@ -5,11 +5,13 @@ return args switch
 {
     ["registration-memory"] => await RegistrationMemory.RunAsync(100),
     ["registration-memory", var mb] => await RegistrationMemory.RunAsync(int.Parse(mb, System.Globalization.CultureInfo.InvariantCulture)),
-    ["serve-load"] => await ServeLoad.RunAsync(TimeSpan.FromSeconds(5), [], []),
-    ["serve-load", var seconds, .. var rest] => await ServeLoad.RunAsync(
-        TimeSpan.FromSeconds(int.Parse(seconds, System.Globalization.CultureInfo.InvariantCulture)),
+    ["serve-load"] => await ServeLoad.RunAsync(5, [], []),
+    ["serve-load", var rounds, .. var rest] => await ServeLoad.RunAsync(
+        int.Parse(rounds, System.Globalization.CultureInfo.InvariantCulture),
         rest.TakeWhile(a => a != "--only").ToArray(),
         rest.SkipWhile(a => a != "--only").Skip(1).Select(c => int.Parse(c, System.Globalization.CultureInfo.InvariantCulture)).ToArray()),
+    ["compare", var rounds, var concurrency, .. var configurations] when configurations.Length > 0 => await Compare.RunAsync(
+        int.Parse(rounds, System.Globalization.CultureInfo.InvariantCulture), int.Parse(concurrency, System.Globalization.CultureInfo.InvariantCulture), configurations),
     ["bare-endpoint", "--urls", var url] => await BareEndpoint.RunAsync(url),
     ["load", var url, var body, var concurrency, var seconds] => await LoadOnceAsync(url, body, concurrency, seconds),
     _ => Usage(),
@@ -26,6 +28,6 @@ static async Task<int> LoadOnceAsync(string url, string bodyFile, string concurr
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: Cloud.LoadHarness registration-memory [size-mb] | serve-load [seconds-per-run [--Cloud:Key value ...] [--only C1 C2 ...]] | load URL BODY-FILE CONCURRENCY SECONDS");
+    Console.Error.WriteLine("usage: Cloud.LoadHarness registration-memory [size-mb] | serve-load [rounds [--Cloud:Key value ...] [--only C1 C2 ...]] | compare ROUNDS CONCURRENCY \"HOST-SETTINGS\"|bare ... | load URL BODY-FILE CONCURRENCY SECONDS");
     return 2;
 }

@@ -17,35 +17,28 @@ internal static class ServeLoad
 {
     private static readonly int[] AllConcurrencies = [1, 16, 64, 256];
 
-    /// <param name="duration">How long each point is measured (after a 1 s warm-up).</param>
-    /// <param name="batchedSettings">Extra host settings for the batched runs only, e.g. --Cloud:Cache:Batching:NumBatchThreads 1.</param>
+    /// <param name="rounds">How many interleaved 1 s measurements each server gets at each concurrency.</param>
+    /// <param name="batchedSettings">Extra host settings for the batched host only, e.g. --Cloud:Cache:Batching:NumBatchThreads 1.</param>
     /// <param name="only">Run only these concurrencies (all when empty).</param>
-    public static async Task<int> RunAsync(TimeSpan duration, IReadOnlyList<string> batchedSettings, IReadOnlyList<int> only)
+    /// <remarks>
+    /// The three servers run side by side and are measured in turns (bare, unbatched, batched, then rotated), 1 s
+    /// each, so a slow or fast moment of this shared machine falls on all three alike: the ratios are taken per
+    /// round and their median is reported.
+    /// </remarks>
+    public static async Task<int> RunAsync(int rounds, IReadOnlyList<string> batchedSettings, IReadOnlyList<int> only)
     {
-        var Concurrencies = only.Count > 0 ? only.ToArray() : AllConcurrencies;
+        var concurrencies = only.Count > 0 ? only.ToArray() : AllConcurrencies;
         var repo = Repo.Root;
         var mlpFolder = Path.Combine(repo, "samples", "models", "bench", "mlp");
         EnsureMlp(repo, mlpFolder);
         var body = Encoding.UTF8.GetBytes("{\"instances\": [[" + string.Join(", ", Enumerable.Range(0, 256).Select(i => ((i % 17) * 0.0625f - 0.5f).ToString("R", CultureInfo.InvariantCulture))) + "]]}");
-        var warmup = TimeSpan.FromSeconds(1);
         Console.WriteLine($"batched host settings: {(batchedSettings.Count == 0 ? "defaults" : string.Join(' ', batchedSettings))}");
         Console.WriteLine($"machine: {Environment.ProcessorCount} cores, {CpuModel()}, .NET {Environment.Version}, ORT {OrtEnvironment.Version}; load generator on the same cores");
+        Console.WriteLine($"{rounds} interleaved rounds of 1 s per server and concurrency, after {ServerWarmUp.TotalSeconds:F0} s of warm-up per server");
 
-        var rows = new List<string>();
-        var formed = new Dictionary<int, double>();
-        var bare = new Dictionary<int, LoadGenerator.Result>();
-        await using (var endpoint = await ChildProcess.StartAsync(SelfAppHost(), ["bare-endpoint"], "/v1/models/x:predict", body))
+        var data = Directory.CreateTempSubdirectory("cloud-serve-").FullName;
+        try
         {
-            foreach (var c in Concurrencies)
-            {
-                bare[c] = await LoadGenerator.RunAsync(endpoint.Url + "/v1/models/x:predict", body, c, warmup, duration);
-            }
-        }
-
-        var results = new Dictionary<(bool, int), LoadGenerator.Result>();
-        foreach (var batching in new[] { false, true })
-        {
-            var data = Directory.CreateTempSubdirectory("cloud-serve-").FullName;
             var seed = Path.Combine(data, "seed", "mlp");
             Directory.CreateDirectory(seed);
             foreach (var file in new[] { "model.json", "model.onnx" })
@@ -53,48 +46,57 @@ internal static class ServeLoad
                 File.Copy(Path.Combine(mlpFolder, file), Path.Combine(seed, file));
             }
 
-            await using (var host = await ChildProcess.StartAsync(HostAppHost(),
-                ["--Cloud:DataDirectory", Path.Combine(data, "store"), "--Cloud:SeedModelsFrom", Path.GetDirectoryName(seed)!,
+            Task<ChildProcess> Host(bool batching) => ChildProcess.StartAsync(HostAppHost(),
+                ["--Cloud:DataDirectory", Path.Combine(data, batching ? "batched" : "unbatched"), "--Cloud:SeedModelsFrom", Path.GetDirectoryName(seed)!,
                  "--Cloud:Cache:Batching:Enabled", batching ? "true" : "false", "--Logging:LogLevel:Default", "Warning", .. (batching ? batchedSettings : [])],
-                "/v1/models/bench-mlp:predict", body))
+                "/v1/models/bench-mlp:predict", body);
+
+            await using var bare = await ChildProcess.StartAsync(SelfAppHost(), ["bare-endpoint"], "/v1/models/x:predict", body);
+            await using var unbatched = await Host(batching: false);
+            await using var batched = await Host(batching: true);
+            var servers = new (string Name, ChildProcess Process, string Url)[]
             {
-                foreach (var c in Concurrencies)
+                ("bare", bare, bare.Url + "/v1/models/x:predict"),
+                ("unbatched", unbatched, unbatched.Url + "/v1/models/bench-mlp:predict"),
+                ("batched", batched, batched.Url + "/v1/models/bench-mlp:predict"),
+            };
+            foreach (var server in servers)
+            {
+                await LoadGenerator.RunAsync(server.Url, body, 64, TimeSpan.Zero, ServerWarmUp);
+            }
+
+            var points = new List<Point>();
+            foreach (var c in concurrencies)
+            {
+                var measured = servers.ToDictionary(s => s.Name, _ => new List<LoadGenerator.Result>());
+                var before = await BatchTotalsAsync(batched.Url);
+                for (var round = 0; round < rounds; round++)
                 {
-                    var before = await BatchTotalsAsync(host.Url);
-                    results[(batching, c)] = await LoadGenerator.RunAsync(host.Url + "/v1/models/bench-mlp:predict", body, c, warmup, duration);
-                    var after = await BatchTotalsAsync(host.Url);
-                    if (batching && after.Batches > before.Batches)
+                    for (var turn = 0; turn < servers.Length; turn++)
                     {
-                        formed[c] = (after.Rows - before.Rows) / (double)(after.Batches - before.Batches);
+                        var (name, process, url) = servers[(round + turn) % servers.Length];
+                        measured[name].Add(await LoadGenerator.RunAsync(url, body, c, RoundWarmUp, TimeSpan.FromSeconds(1), () => process.CpuTime));
                     }
                 }
+
+                var after = await BatchTotalsAsync(batched.Url);
+                points.Add(new Point(c, measured["bare"], measured["unbatched"], measured["batched"],
+                    after.Batches > before.Batches ? (after.Rows - before.Rows) / (double)(after.Batches - before.Batches) : 1));
             }
 
-            Directory.Delete(data, recursive: true);
-        }
-
-        Console.WriteLine();
-        Console.WriteLine("| concurrency | bare HTTP+JSON req/s | unbatched req/s | batched req/s | batched / unbatched | batched / bare | unbatched p50 / p99 ms | batched p50 / p99 ms | mean batch formed | errors |");
-        Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
-        foreach (var c in Concurrencies)
-        {
-            var off = results[(false, c)];
-            var on = results[(true, c)];
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {c} | {bare[c].Throughput:F0} | {off.Throughput:F0} | {on.Throughput:F0} | {on.Throughput / off.Throughput:F2} | {on.Throughput / bare[c].Throughput:F2} | {off.P50Ms:F2} / {off.P99Ms:F2} | {on.P50Ms:F2} / {on.P99Ms:F2} | {formed.GetValueOrDefault(c, 1):F1} | {off.Errors + on.Errors + bare[c].Errors} |"));
-            foreach (var r in new[] { off, on, bare[c] }.Where(r => r.FirstError is not null))
+            Report(points);
+            Console.WriteLine();
+            Console.WriteLine("Raw ORT in-process (MLP, 1 intra-op thread per session, 2 runs in parallel like the batcher's 2 batch threads):");
+            Console.WriteLine("| batch size | rows/s |");
+            Console.WriteLine("|---:|---:|");
+            foreach (var size in points.Select(p => Math.Max(1, (int)Math.Round(p.MeanBatch))).Append(1).Distinct().Order())
             {
-                Console.WriteLine($"  first error at concurrency {c}: {r.FirstError}");
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {size} | {RawOrtRowsPerSecond(Path.Combine(mlpFolder, "model.onnx"), size):F0} |"));
             }
         }
-
-        Console.WriteLine();
-        Console.WriteLine("Raw ORT in-process (MLP, 1 intra-op thread per session, 2 runs in parallel like the batcher's 2 batch threads):");
-        Console.WriteLine("| batch size | rows/s |");
-        Console.WriteLine("|---:|---:|");
-        foreach (var size in formed.Values.Select(f => Math.Max(1, (int)Math.Round(f))).Append(1).Distinct().Order())
+        finally
         {
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {size} | {RawOrtRowsPerSecond(Path.Combine(mlpFolder, "model.onnx"), size):F0} |"));
+            Directory.Delete(data, recursive: true);
         }
 
         Console.WriteLine();
@@ -113,6 +115,57 @@ internal static class ServeLoad
             $"Cold start (process start → first successful iris prediction, fresh data directory, seeding and registration included): {string.Join(", ", colds.Select(c => c.ToString("F0", CultureInfo.InvariantCulture)))} ms; median {colds.Order().ElementAt(1):F0} ms"));
         return 0;
     }
+
+    /// <summary>One concurrency: each server's rounds, in order, and the batch size the batched host formed.</summary>
+    private sealed record Point(int Concurrency, List<LoadGenerator.Result> Bare, List<LoadGenerator.Result> Unbatched, List<LoadGenerator.Result> Batched, double MeanBatch)
+    {
+        /// <summary>The median over rounds of a per-round ratio, with its lowest and highest.</summary>
+        public static (double Median, double Low, double High) Ratio(List<LoadGenerator.Result> over, List<LoadGenerator.Result> under)
+        {
+            var ratios = over.Zip(under, (a, b) => a.Throughput / b.Throughput).Order().ToArray();
+            return (ratios[ratios.Length / 2], ratios[0], ratios[^1]);
+        }
+    }
+
+    private static void Report(List<Point> points)
+    {
+        static string F(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
+        static string R((double Median, double Low, double High) r) => F($"**{r.Median:F2}** ({r.Low:F2}–{r.High:F2})");
+        Console.WriteLine();
+        Console.WriteLine("| concurrency | bare HTTP+JSON req/s | unbatched req/s | batched req/s | batched / unbatched | batched / bare | unbatched p50 / p99 ms | batched p50 / p99 ms | mean batch formed | errors |");
+        Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        foreach (var p in points)
+        {
+            var (bare, off, on) = (LoadGenerator.Result.Combine(p.Bare), LoadGenerator.Result.Combine(p.Unbatched), LoadGenerator.Result.Combine(p.Batched));
+            Console.WriteLine(F($"| {p.Concurrency} | {bare.Throughput:F0} | {off.Throughput:F0} | {on.Throughput:F0} | {R(Point.Ratio(p.Batched, p.Unbatched))} | {R(Point.Ratio(p.Batched, p.Bare))} | {off.P50Ms:F2} / {off.P99Ms:F2} | {on.P50Ms:F2} / {on.P99Ms:F2} | {p.MeanBatch:F1} | {off.Errors + on.Errors + bare.Errors} |"));
+            foreach (var r in new[] { off, on, bare }.Where(r => r.FirstError is not null))
+            {
+                Console.WriteLine($"  first error at concurrency {p.Concurrency}: {r.FirstError}");
+            }
+        }
+
+        Console.WriteLine("(ratios: median of the per-round ratios, lowest–highest in brackets)");
+        Console.WriteLine();
+        Console.WriteLine("CPU per request in µs (server process / load generator), from each process's CPU time over the measured rounds:");
+        Console.WriteLine("| concurrency | bare | unbatched | batched |");
+        Console.WriteLine("|---:|---:|---:|---:|");
+        foreach (var p in points)
+        {
+            static string Cpu(List<LoadGenerator.Result> r) => Cpu1(LoadGenerator.Result.Combine(r));
+            static string Cpu1(LoadGenerator.Result r) => F($"{r.ServerCpuUs:F0} / {r.ClientCpuUs:F0}");
+            Console.WriteLine($"| {p.Concurrency} | {Cpu(p.Bare)} | {Cpu(p.Unbatched)} | {Cpu(p.Batched)} |");
+        }
+    }
+
+    /// <summary>
+    /// Load on each fresh server until its tiered JIT has settled: in the first seconds the JIT's background thread
+    /// takes a fifth of a core recompiling hot methods, which would charge a host with more code more than the bare
+    /// endpoint.
+    /// </summary>
+    internal static readonly TimeSpan ServerWarmUp = TimeSpan.FromSeconds(12);
+
+    /// <summary>Before each 1 s round: new connections open and the server's queues settle at the new concurrency.</summary>
+    internal static readonly TimeSpan RoundWarmUp = TimeSpan.FromMilliseconds(300);
 
     private static double RawOrtRowsPerSecond(string model, int batch)
     {
@@ -150,7 +203,7 @@ internal static class ServeLoad
         return elapsed;
     }
 
-    private static async Task<(long Batches, long Rows)> BatchTotalsAsync(string url)
+    internal static async Task<(long Batches, long Rows)> BatchTotalsAsync(string url)
     {
         using var client = new HttpClient();
         using var status = JsonDocument.Parse(await client.GetStringAsync(url + "/api/status"));
@@ -167,7 +220,7 @@ internal static class ServeLoad
         return (batches, rows);
     }
 
-    private static void EnsureMlp(string repo, string mlpFolder)
+    internal static void EnsureMlp(string repo, string mlpFolder)
     {
         if (File.Exists(Path.Combine(mlpFolder, "model.onnx")))
         {
@@ -182,9 +235,9 @@ internal static class ServeLoad
         }
     }
 
-    private static string HostAppHost() => Path.Combine(AppContext.BaseDirectory, "Cloud.Functions");
+    internal static string HostAppHost() => Path.Combine(AppContext.BaseDirectory, "Cloud.Functions");
 
-    private static string SelfAppHost() => Path.Combine(AppContext.BaseDirectory, "Cloud.LoadHarness");
+    internal static string SelfAppHost() => Path.Combine(AppContext.BaseDirectory, "Cloud.LoadHarness");
 
     private static string CpuModel() =>
         File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':')[1].Trim() ?? "unknown CPU";
