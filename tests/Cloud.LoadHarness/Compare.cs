@@ -6,7 +6,7 @@ namespace Cloud.LoadHarness;
 /// <summary>
 /// For tuning: several host configurations (or "bare") serving the MLP side by side, measured in interleaved 1 s
 /// turns at one concurrency, each reported against the first. Each configuration is one argument holding the host
-/// settings, e.g. "--Cloud:Cache:Batching:NumBatchThreads 1".
+/// settings, e.g. "--Cloud:Cache:Batching:NumBatchThreads 1", optionally after "@PATH" to another build of the host.
 /// </summary>
 internal static class Compare
 {
@@ -36,9 +36,12 @@ internal static class Compare
                     continue;
                 }
 
-                var host = await ChildProcess.StartAsync(ServeLoad.HostAppHost(),
+                // "@/path/to/Cloud.Functions --Key value": another build of the host, e.g. the commit before a change.
+                var words = name.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+                var program = words.Length > 0 && words[0].StartsWith('@') ? words[0][1..] : ServeLoad.HostAppHost();
+                var host = await ChildProcess.StartAsync(program,
                     ["--Cloud:DataDirectory", Path.Combine(data, $"store{i}"), "--Cloud:SeedModelsFrom", Path.Combine(data, "seed"),
-                     "--Logging:LogLevel:Default", "Warning", .. name.Split(' ', StringSplitOptions.RemoveEmptyEntries)],
+                     "--Logging:LogLevel:Default", "Warning", .. words.SkipWhile(w => w.StartsWith('@'))],
                     "/v1/models/bench-mlp:predict", body);
                 servers.Add((name, host, host.Url + "/v1/models/bench-mlp:predict"));
             }

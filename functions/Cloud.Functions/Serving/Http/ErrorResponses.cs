@@ -16,15 +16,12 @@ internal static class ErrorResponses
     public static Task WriteAsync(HttpContext context, int status, string message, TimeSpan? retryAfter = null)
     {
         context.Response.StatusCode = status;
-        context.Response.ContentType = "application/json";
         if (retryAfter is { } wait)
         {
             context.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
         }
 
-        using var writer = new Utf8JsonWriter(context.Response.BodyWriter, ProtocolJson.WriterOptions);
-        new ProtocolError(status, message).WriteTo(writer);
-        writer.Flush();
+        JsonBody.Write(context.Response, new ProtocolError(status, message), static (writer, error) => error.WriteTo(writer));
         return Task.CompletedTask;
     }
 

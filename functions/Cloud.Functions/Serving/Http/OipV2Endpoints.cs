@@ -25,9 +25,7 @@ internal static class OipV2Endpoints
 
     private static void WriteServerMetadata(HttpContext context)
     {
-        context.Response.ContentType = "application/json";
-        using var writer = new Utf8JsonWriter(context.Response.BodyWriter, ProtocolJson.WriterOptions);
-        OipV2MetadataWriter.WriteServerMetadata(writer, typeof(OipV2Endpoints).Assembly.GetName().Version?.ToString(3) ?? "0.0.0");
+        JsonBody.Write(context.Response, typeof(OipV2Endpoints).Assembly.GetName().Version?.ToString(3) ?? "0.0.0", static (writer, version) => OipV2MetadataWriter.WriteServerMetadata(writer, version));
     }
 
     private static async Task InferAsync(HttpContext context, string model, string? version)
@@ -46,9 +44,8 @@ internal static class OipV2Endpoints
             return;
         }
 
-        var served = decision.Target.Served;
-        await TfServingEndpoints.RunAsync(context, decision, request.Request,
-            (writer, response) => OipV2ResponseWriter.WriteInferResponse(writer, served, request.Id, response));
+        await TfServingEndpoints.RunAsync(context, decision, request.Request, (decision.Target.Served, request.Id),
+            static (writer, s) => OipV2ResponseWriter.WriteInferResponse(writer, s.State.Served, s.State.Id, s.Response));
     }
 
     private static async Task ModelMetadataAsync(HttpContext context, string model, string? version)
@@ -61,10 +58,8 @@ internal static class OipV2Endpoints
 
         var versions = await context.RequestServices.GetRequiredService<ModelRegistry>().ListVersionsAsync(model, context.RequestAborted);
         var table = context.RequestServices.GetRequiredService<ModelRouter>().TableOf(model);
-        context.Response.ContentType = "application/json";
-        using var writer = new Utf8JsonWriter(context.Response.BodyWriter, ProtocolJson.WriterOptions);
-        OipV2MetadataWriter.WriteModelMetadata(writer, decision.Target.Served,
-            versions.Where(v => table?.Serves(v.Status) ?? true).Select(v => v.Version));
+        JsonBody.Write(context.Response, (decision.Target.Served, Versions: versions.Where(v => table?.Serves(v.Status) ?? true).Select(v => v.Version)),
+            static (writer, s) => OipV2MetadataWriter.WriteModelMetadata(writer, s.Served, s.Versions));
     }
 
     /// <summary>200 when the version that would serve (or the one named) is loaded; 404/503 otherwise, without loading it.</summary>

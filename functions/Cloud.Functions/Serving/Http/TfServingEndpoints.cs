@@ -45,11 +45,11 @@ internal static class TfServingEndpoints
             return;
         }
 
-        await RunAsync(context, decision, request.Request, (writer, response) => TfServingResponseWriter.WritePredictResponse(writer, response, request.Format));
+        await RunAsync(context, decision, request.Request, request.Format, static (writer, s) => TfServingResponseWriter.WritePredictResponse(writer, s.Response, s.State));
     }
 
     /// <summary>Runs a decoded request on the routed version and writes the answer with the serving headers.</summary>
-    internal static async Task RunAsync(HttpContext context, RouteDecision decision, InferenceRequest request, Action<Utf8JsonWriter, InferenceResponse> write)
+    internal static async Task RunAsync<TState>(HttpContext context, RouteDecision decision, InferenceRequest request, TState state, Action<Utf8JsonWriter, (InferenceResponse Response, TState State)> write)
     {
         InferenceResponse response;
         try
@@ -70,13 +70,8 @@ internal static class TfServingEndpoints
         headers[ServingHeaders.Model] = decision.Target.Model;
         headers[ServingHeaders.Version] = decision.Target.Version;
         headers[ServingHeaders.Route] = decision.Route;
-        context.Response.ContentType = "application/json";
-        using (var writer = new Utf8JsonWriter(context.Response.BodyWriter, ProtocolJson.WriterOptions))
-        {
-            write(writer, response);
-        }
-
-        await context.Response.BodyWriter.FlushAsync(context.RequestAborted);
+        // No flush: Kestrel sends the whole answer in one write when the request ends.
+        JsonBody.Write(context.Response, (response, state), write);
     }
 
     private static async Task StatusAsync(HttpContext context, string model, string? version, string? label)
@@ -113,9 +108,7 @@ internal static class TfServingEndpoints
         }
 
         var loads = cache.GetStatus().Where(s => s.Model == model).ToDictionary(s => s.Version, StringComparer.Ordinal);
-        context.Response.ContentType = "application/json";
-        using var writer = new Utf8JsonWriter(context.Response.BodyWriter, ProtocolJson.WriterOptions);
-        TfServingMetadataWriter.WriteModelStatus(writer, selected.Select(v => StatusOf(v, loads.GetValueOrDefault(v.Version), table)));
+        JsonBody.Write(context.Response, selected.Select(v => StatusOf(v, loads.GetValueOrDefault(v.Version), table)), TfServingMetadataWriter.WriteModelStatus);
     }
 
     /// <summary>
@@ -148,8 +141,6 @@ internal static class TfServingEndpoints
         }
 
         context.Response.Headers[ServingHeaders.Version] = decision.Target.Version;
-        context.Response.ContentType = "application/json";
-        using var writer = new Utf8JsonWriter(context.Response.BodyWriter, ProtocolJson.WriterOptions);
-        TfServingMetadataWriter.WriteMetadata(writer, decision.Target.Served);
+        JsonBody.Write(context.Response, decision.Target.Served, TfServingMetadataWriter.WriteMetadata);
     }
 }
