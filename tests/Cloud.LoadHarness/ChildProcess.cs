@@ -27,10 +27,15 @@ internal sealed class ChildProcess : IAsyncDisposable
         }
     }
 
-    public static async Task<ChildProcess> StartAsync(string program, IReadOnlyList<string> arguments, string probePath, byte[] probeBody, int pollMs = 50)
+    public static async Task<ChildProcess> StartAsync(string program, IReadOnlyList<string> arguments, string probePath, byte[] probeBody, int pollMs = 50, IReadOnlyDictionary<string, string>? environment = null)
     {
         var url = $"http://127.0.0.1:{FreePort()}";
         var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
+        }
+
         foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);

@@ -6,7 +6,7 @@ namespace Cloud.LoadHarness;
 /// <summary>
 /// For tuning: several host configurations (or "bare") serving the MLP side by side, measured in interleaved 1 s
 /// turns at one concurrency, each reported against the first. Each configuration is one argument holding the host
-/// settings, e.g. "--Cloud:Cache:Batching:NumBatchThreads 1", optionally after "@PATH" to another build of the host.
+/// settings, e.g. "--Cloud:Cache:Batching:NumBatchThreads 1", optionally after "@PATH" to another build of the host, and NAME=value environment variables.
 /// </summary>
 internal static class Compare
 {
@@ -41,8 +41,9 @@ internal static class Compare
                 var program = words.Length > 0 && words[0].StartsWith('@') ? words[0][1..] : ServeLoad.HostAppHost();
                 var host = await ChildProcess.StartAsync(program,
                     ["--Cloud:DataDirectory", Path.Combine(data, $"store{i}"), "--Cloud:SeedModelsFrom", Path.Combine(data, "seed"),
-                     "--Logging:LogLevel:Default", "Warning", .. words.SkipWhile(w => w.StartsWith('@'))],
-                    "/v1/models/bench-mlp:predict", body);
+                     "--Logging:LogLevel:Default", "Warning", .. words.SkipWhile(w => w.StartsWith('@')).Where(w => !IsVariable(w))],
+                    "/v1/models/bench-mlp:predict", body,
+                    environment: words.Where(IsVariable).Select(w => w.Split('=', 2)).ToDictionary(p => p[0], p => p[1]));
                 servers.Add((name, host, host.Url + "/v1/models/bench-mlp:predict"));
             }
 
@@ -85,4 +86,7 @@ internal static class Compare
 
         return 0;
     }
+
+    /// <summary>NAME=value: an environment variable for that host, e.g. DOTNET_gcServer=0.</summary>
+    private static bool IsVariable(string word) => !word.StartsWith('-') && !word.StartsWith('@') && word.Contains('=', StringComparison.Ordinal);
 }

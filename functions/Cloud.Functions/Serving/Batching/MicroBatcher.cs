@@ -21,7 +21,8 @@ namespace Cloud.Functions.Serving.Batching;
 /// little latency for fuller batches when the batcher is already loaded, never when it is idle. (TF Serving closes a
 /// partial batch only at its timeout, busy or idle, so there a timeout &gt; 0 costs latency at low load.)</para>
 /// <para>There are no dedicated threads. A batch runs on a thread-pool work item, and the loop that ran it takes
-/// the next batch as soon as it finishes, so a busy batcher keeps its "threads" and an idle one holds none. One
+/// the next batch as soon as it finishes, so a busy batcher keeps its "threads" and an idle one holds none. The
+/// callers' continuations (writing their answers) run on the batch's thread as it hands out the results. One
 /// reusable timer serves the timeout; nothing is allocated per request but the request itself, its task and, for
 /// cancellable tokens, a registration. The lock guards only the queue and counters, never an execution.</para>
 /// </remarks>

@@ -21,7 +21,7 @@ internal static class ErrorResponses
             context.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
         }
 
-        JsonBody.Write(context.Response, new ProtocolError(status, message), static (writer, error) => error.WriteTo(writer));
+        JsonAnswer.Write(context.Response, new ProtocolError(status, message), static (writer, error) => error.WriteTo(writer));
         return Task.CompletedTask;
     }
 

@@ -25,7 +25,7 @@ internal static class OipV2Endpoints
 
     private static void WriteServerMetadata(HttpContext context)
     {
-        JsonBody.Write(context.Response, typeof(OipV2Endpoints).Assembly.GetName().Version?.ToString(3) ?? "0.0.0", static (writer, version) => OipV2MetadataWriter.WriteServerMetadata(writer, version));
+        JsonAnswer.Write(context.Response, typeof(OipV2Endpoints).Assembly.GetName().Version?.ToString(3) ?? "0.0.0", static (writer, version) => OipV2MetadataWriter.WriteServerMetadata(writer, version));
     }
 
     private static async Task InferAsync(HttpContext context, string model, string? version)
@@ -58,7 +58,7 @@ internal static class OipV2Endpoints
 
         var versions = await context.RequestServices.GetRequiredService<ModelRegistry>().ListVersionsAsync(model, context.RequestAborted);
         var table = context.RequestServices.GetRequiredService<ModelRouter>().TableOf(model);
-        JsonBody.Write(context.Response, (decision.Target.Served, Versions: versions.Where(v => table?.Serves(v.Status) ?? true).Select(v => v.Version)),
+        JsonAnswer.Write(context.Response, (decision.Target.Served, Versions: versions.Where(v => table?.Serves(v.Status) ?? true).Select(v => v.Version)),
             static (writer, s) => OipV2MetadataWriter.WriteModelMetadata(writer, s.Served, s.Versions));
     }
 

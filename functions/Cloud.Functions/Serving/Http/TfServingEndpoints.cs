@@ -71,7 +71,7 @@ internal static class TfServingEndpoints
         headers[ServingHeaders.Version] = decision.Target.Version;
         headers[ServingHeaders.Route] = decision.Route;
         // No flush: Kestrel sends the whole answer in one write when the request ends.
-        JsonBody.Write(context.Response, (response, state), write);
+        JsonAnswer.Write(context.Response, (response, state), write);
     }
 
     private static async Task StatusAsync(HttpContext context, string model, string? version, string? label)
@@ -108,7 +108,7 @@ internal static class TfServingEndpoints
         }
 
         var loads = cache.GetStatus().Where(s => s.Model == model).ToDictionary(s => s.Version, StringComparer.Ordinal);
-        JsonBody.Write(context.Response, selected.Select(v => StatusOf(v, loads.GetValueOrDefault(v.Version), table)), TfServingMetadataWriter.WriteModelStatus);
+        JsonAnswer.Write(context.Response, selected.Select(v => StatusOf(v, loads.GetValueOrDefault(v.Version), table)), TfServingMetadataWriter.WriteModelStatus);
     }
 
     /// <summary>
@@ -141,6 +141,6 @@ internal static class TfServingEndpoints
         }
 
         context.Response.Headers[ServingHeaders.Version] = decision.Target.Version;
-        JsonBody.Write(context.Response, decision.Target.Served, TfServingMetadataWriter.WriteMetadata);
+        JsonAnswer.Write(context.Response, decision.Target.Served, TfServingMetadataWriter.WriteMetadata);
     }
 }

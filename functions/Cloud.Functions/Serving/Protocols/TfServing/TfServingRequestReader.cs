@@ -36,6 +36,11 @@ internal static class TfServingRequestReader
     {
         signature.ThrowIfUnservable();
         using var prepared = JsonBody.Prepare(body);
+        if (FloatInstancesReader.TryRead(prepared.Json, signature, out var common))
+        {
+            return new TfServingRequest(common!, TfServingFormat.Row);
+        }
+
         var reader = new Utf8JsonReader(prepared.Json, ProtocolJson.ReaderOptions);
         try
         {

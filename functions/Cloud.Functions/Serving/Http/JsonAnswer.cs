@@ -10,7 +10,7 @@ namespace Cloud.Functions.Serving.Http;
 /// when the request ends: no chunked framing and no second send for the closing chunk (a send per response is a
 /// tenth of the host's CPU under load). Clients also learn the size up front, as TF Serving's answers tell it.
 /// </summary>
-internal static class JsonBody
+internal static class JsonAnswer
 {
     /// <summary>Buffers that grew past this for a big answer are dropped after it rather than kept per thread.</summary>
     private const int KeptCapacity = 64 * 1024;
