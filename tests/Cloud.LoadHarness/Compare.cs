@@ -53,6 +53,7 @@ internal static class Compare
             }
 
             var measured = servers.Select(_ => new List<LoadGenerator.Result>()).ToArray();
+            var before = await Task.WhenAll(servers.Select(s => BatchTotalsAsync(s.Name, s.Process.Url)));
             for (var round = 0; round < rounds; round++)
             {
                 for (var turn = 0; turn < servers.Count; turn++)
@@ -63,15 +64,16 @@ internal static class Compare
                 }
             }
 
+            var after = await Task.WhenAll(servers.Select(s => BatchTotalsAsync(s.Name, s.Process.Url)));
             Console.WriteLine($"concurrency {concurrency}, {rounds} interleaved rounds of 1 s");
-            Console.WriteLine("| configuration | req/s | ÷ first (median, range) | server / client CPU µs per request | p50 / p99 ms |");
-            Console.WriteLine("|---|---:|---:|---:|---:|");
+            Console.WriteLine("| configuration | req/s | ÷ first (median, range) | server / client CPU µs per request | p50 / p99 ms | mean batch |");
+            Console.WriteLine("|---|---:|---:|---:|---:|---:|");
             for (var i = 0; i < servers.Count; i++)
             {
                 var all = LoadGenerator.Result.Combine(measured[i]);
                 var ratios = measured[i].Zip(measured[0], (a, b) => a.Throughput / b.Throughput).Order().ToArray();
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"| {servers[i].Name} | {all.Throughput:F0} | {ratios[ratios.Length / 2]:F2} ({ratios[0]:F2}–{ratios[^1]:F2}) | {all.ServerCpuUs:F0} / {all.ClientCpuUs:F0} | {all.P50Ms:F2} / {all.P99Ms:F2} |"));
+                    $"| {servers[i].Name} | {all.Throughput:F0} | {ratios[ratios.Length / 2]:F2} ({ratios[0]:F2}–{ratios[^1]:F2}) | {all.ServerCpuUs:F0} / {all.ClientCpuUs:F0} | {all.P50Ms:F2} / {all.P99Ms:F2} | {(after[i].Rows - before[i].Rows) / (double)Math.Max(1, after[i].Batches - before[i].Batches):F1} |"));
             }
         }
         finally
@@ -86,6 +88,9 @@ internal static class Compare
 
         return 0;
     }
+
+    private static Task<(long Batches, long Rows)> BatchTotalsAsync(string name, string url) =>
+        name == "bare" ? Task.FromResult((0L, 0L)) : ServeLoad.BatchTotalsAsync(url);
 
     /// <summary>NAME=value: an environment variable for that host, e.g. DOTNET_gcServer=0.</summary>
     private static bool IsVariable(string word) => !word.StartsWith('-') && !word.StartsWith('@') && word.Contains('=', StringComparison.Ordinal);

@@ -167,7 +167,24 @@ internal static class ServeLoad
     /// <summary>Before each 1 s round: new connections open and the server's queues settle at the new concurrency.</summary>
     internal static readonly TimeSpan RoundWarmUp = TimeSpan.FromMilliseconds(300);
 
-    private static double RawOrtRowsPerSecond(string model, int batch)
+    /// <summary>Raw ORT on the MLP: rows/s and CPU µs per row by batch size, with one and with two runs in parallel.</summary>
+    public static int RawOrt(IReadOnlyList<int> sizes)
+    {
+        var model = Path.Combine(Repo.Root, "samples", "models", "bench", "mlp", "model.onnx");
+        EnsureMlp(Repo.Root, Path.GetDirectoryName(model)!);
+        Console.WriteLine("| batch | 1 run: rows/s | µs per row | 2 in parallel: rows/s | CPU µs per row |");
+        Console.WriteLine("|---:|---:|---:|---:|---:|");
+        foreach (var size in sizes)
+        {
+            var one = RawOrtRowsPerSecond(model, size, 1);
+            var two = RawOrtRowsPerSecond(model, size, 2);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {size} | {one:F0} | {1e6 / one:F1} | {two:F0} | {2e6 / two:F1} |"));
+        }
+
+        return 0;
+    }
+
+    private static double RawOrtRowsPerSecond(string model, int batch, int parallel = 2)
     {
         using var session = InferenceSession.Open(model, new SessionOptions { IntraOpThreads = 1 });
         var input = Tensor.Create(Enumerable.Range(0, batch * 256).Select(i => (i % 17) * 0.0625f - 0.5f).ToArray(), batch, 256);
@@ -178,7 +195,7 @@ internal static class ServeLoad
 
         long rows = 0;
         var clock = Stopwatch.StartNew();
-        Parallel.For(0, 2, _ =>
+        Parallel.For(0, parallel, _ =>
         {
             while (clock.Elapsed < TimeSpan.FromSeconds(2))
             {

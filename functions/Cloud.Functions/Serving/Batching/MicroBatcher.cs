@@ -20,9 +20,11 @@ namespace Cloud.Functions.Serving.Batching;
 /// <para>So batches form by themselves from what queues while every thread is busy; the timeout only trades a
 /// little latency for fuller batches when the batcher is already loaded, never when it is idle. (TF Serving closes a
 /// partial batch only at its timeout, busy or idle, so there a timeout &gt; 0 costs latency at low load.)</para>
-/// <para>There are no dedicated threads. A batch runs on a thread-pool work item, and the loop that ran it takes
-/// the next batch as soon as it finishes, so a busy batcher keeps its "threads" and an idle one holds none. The
-/// callers' continuations (writing their answers) run on the batch's thread as it hands out the results. One
+/// <para>There are no dedicated threads. A batch runs on a thread-pool work item, so an idle batcher holds none. A
+/// "thread" is a slot in the executor: when a batch's model run ends its slot goes at once to the next batch (on
+/// another work item), and only then does the finished batch's thread hand out the results, running the callers'
+/// continuations (writing their answers) itself. So the model stays busy while answers are written, and a batch
+/// gathers everything that queued during the previous run. One
 /// reusable timer serves the timeout; nothing is allocated per request but the request itself, its task and, for
 /// cancellable tokens, a registration. The lock guards only the queue and counters, never an execution.</para>
 /// </remarks>
@@ -42,7 +44,11 @@ internal sealed class MicroBatcher<TItem, TResult> : IAsyncDisposable
     private readonly Lock _lock = new();
     private readonly PendingQueue<TItem, TResult> _queue = new();
     private readonly TaskCompletionSource _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    /// <summary>Batches in the executor; at most <see cref="BatchingOptions.NumBatchThreads"/>.</summary>
     private int _running;
+
+    /// <summary>Batches taken whose callers are not all answered yet (running, or handing out results).</summary>
+    private int _answering;
     private bool _timerArmed;
     private long _timerDue;
     private bool _stopped;
@@ -203,7 +209,7 @@ internal sealed class MicroBatcher<TItem, TResult> : IAsyncDisposable
                 }
             }
 
-            running = _running;
+            running = _answering;
             if (running == 0)
             {
                 _drained.TrySetResult();
@@ -276,6 +282,7 @@ internal sealed class MicroBatcher<TItem, TResult> : IAsyncDisposable
         }
 
         _running++;
+        _answering++;
         return new Batch<TItem, TResult>(requests, rows, _options.PaddedSize(rows));
     }
 
@@ -356,42 +363,12 @@ internal sealed class MicroBatcher<TItem, TResult> : IAsyncDisposable
         // Unsafe: a batch is shared by several callers, so none of their execution contexts should flow into it.
         ThreadPool.UnsafeQueueUserWorkItem(static state => _ = state.Batcher.RunAsync(state.Batch), (Batcher: this, Batch: batch), preferLocal: false);
 
-    /// <summary>A batch "thread": runs batches while the rule hands it the next one as the previous finishes.</summary>
-    private async Task RunAsync(Batch<TItem, TResult> first)
-    {
-        for (Batch<TItem, TResult>? batch = first; batch is not null;)
-        {
-            try
-            {
-                await ExecuteAsync(batch).ConfigureAwait(false);
-            }
-#pragma warning disable CA1031 // Only a throwing log provider gets here, after the callers were answered; the loop must not die holding a thread.
-            catch (Exception)
-#pragma warning restore CA1031
-            {
-            }
-
-            lock (_lock)
-            {
-                _running--;
-                if (_stopped && _running == 0)
-                {
-                    _drained.TrySetResult();
-                }
-
-                batch = TryTakeBatchLocked();
-            }
-
-            if (batch is not null)
-            {
-                // The rule may allow more than one (the last running batch finished while a free thread waited).
-                Pump();
-            }
-        }
-    }
-
-    /// <summary>Runs one batch and hands each request its result or the batch's error.</summary>
-    private async Task ExecuteAsync(Batch<TItem, TResult> batch)
+    /// <summary>
+    /// Runs one batch, then hands its thread slot on before answering: the next batch (which queued while this one
+    /// ran) starts on another thread at once, and this thread writes its callers' answers meanwhile. So the model
+    /// is kept busy while answers are written, and batches form from everything that queued during a run.
+    /// </summary>
+    private async Task RunAsync(Batch<TItem, TResult> batch)
     {
         var requests = batch.Requests;
         var started = _time.GetTimestamp();
@@ -423,6 +400,20 @@ internal sealed class MicroBatcher<TItem, TResult> : IAsyncDisposable
 
         _statistics.RecordBatch(batch.Rows, batch.PaddedRows, runTime, error is not null, waits.AsSpan(0, requests.Length));
         ArrayPool<TimeSpan>.Shared.Return(waits);
+
+        Batch<TItem, TResult>? next;
+        lock (_lock)
+        {
+            _running--;
+            next = TryTakeBatchLocked();
+        }
+
+        if (next is not null)
+        {
+            Start(next);
+            Pump(); // the rule may allow more than one (the last running batch finished while a free thread waited)
+        }
+
         for (var i = 0; i < requests.Length; i++)
         {
             var request = requests[i];
@@ -430,10 +421,25 @@ internal sealed class MicroBatcher<TItem, TResult> : IAsyncDisposable
             _ = error is null ? request.TrySetResult(results![i]) : request.TrySetException(error);
         }
 
-        // Last: a logging provider may throw, and by now every caller has its answer.
+        lock (_lock)
+        {
+            if (--_answering == 0 && _stopped)
+            {
+                _drained.TrySetResult();
+            }
+        }
+
         if (error is not null)
         {
-            BatchingLog.BatchFailed(_logger, error, _name, requests.Length, batch.Rows);
+            try
+            {
+                BatchingLog.BatchFailed(_logger, error, _name, requests.Length, batch.Rows);
+            }
+#pragma warning disable CA1031 // Only a throwing log provider gets here, after every caller has its answer.
+            catch (Exception)
+#pragma warning restore CA1031
+            {
+            }
         }
     }
 

@@ -36,6 +36,26 @@ public sealed class MicroBatcherSchedulingTests
     }
 
     [Fact]
+    public async Task TheNextBatchStartsAsARunEndsBeforeTheFinishedBatchsCallersAreAnswered()
+    {
+        await using var h = new BatcherHarness(new BatchingOptions { NumBatchThreads = 1, MaxBatchSize = 8 });
+        var (first, firstCall) = await h.SubmitRunning(1);
+        var queued = h.Submit(2);
+
+        // The first caller's continuation runs on the batch's thread as it is answered; it holds that thread until
+        // the second batch has reached the executor. Were the answers written before the slot was handed on, the
+        // second batch could not start and this would give up after the timeout.
+        var nextCall = h.Executor.NextCallAsync();
+        var sawNextRunning = first.ContinueWith(_ => nextCall.Wait(TestTimeout.Value), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        firstCall.Release();
+
+        Assert.True(await sawNextRunning.WaitAsync(TestTimeout.Value));
+        Assert.Equal([2], (await nextCall).Ids);
+        (await nextCall).Release();
+        Assert.Equal("r2", await queued.WaitAsync(TestTimeout.Value));
+    }
+
+    [Fact]
     public async Task ABatchTakesWholeRequestsOldestFirstUpToMaxBatchSizeRowsAndNeverSkipsAhead()
     {
         await using var h = new BatcherHarness(new BatchingOptions { NumBatchThreads = 1, MaxBatchSize = 4, MaxEnqueuedBatches = 4 });
