@@ -35,7 +35,10 @@ internal sealed record BatchingOptions
     /// </summary>
     public static readonly TimeSpan MaxBatchTimeout = TimeSpan.FromHours(1);
 
-    /// <summary>How many batches run at the same time; TF Serving's advice for CPU is the number of cores.</summary>
+    /// <summary>
+    /// How many batches run in the model at the same time; TF Serving's advice for CPU is the number of cores. A
+    /// batch leaves this count when its run ends, before its answers are written, so the next batch starts at once.
+    /// </summary>
     public int NumBatchThreads { get; init; } = Environment.ProcessorCount;
 
     /// <summary>
