@@ -15,7 +15,7 @@ internal static class Compare
         var repo = Repo.Root;
         var mlpFolder = Path.Combine(repo, "samples", "models", "bench", "mlp");
         ServeLoad.EnsureMlp(repo, mlpFolder);
-        var body = Encoding.UTF8.GetBytes("{\"instances\": [[" + string.Join(", ", Enumerable.Range(0, 256).Select(i => ((i % 17) * 0.0625f - 0.5f).ToString("R", CultureInfo.InvariantCulture))) + "]]}");
+        var body = ServeLoad.MlpBody();
         var data = Directory.CreateTempSubdirectory("cloud-compare-").FullName;
         var servers = new List<(string Name, ChildProcess Process, string Url)>();
         try

@@ -31,7 +31,7 @@ internal static class ServeLoad
         var repo = Repo.Root;
         var mlpFolder = Path.Combine(repo, "samples", "models", "bench", "mlp");
         EnsureMlp(repo, mlpFolder);
-        var body = Encoding.UTF8.GetBytes("{\"instances\": [[" + string.Join(", ", Enumerable.Range(0, 256).Select(i => ((i % 17) * 0.0625f - 0.5f).ToString("R", CultureInfo.InvariantCulture))) + "]]}");
+        var body = MlpBody();
         Console.WriteLine($"batched host settings: {(batchedSettings.Count == 0 ? "defaults" : string.Join(' ', batchedSettings))}");
         Console.WriteLine($"machine: {Environment.ProcessorCount} cores, {CpuModel()}, .NET {Environment.Version}, ORT {OrtEnvironment.Version}; load generator on the same cores");
         Console.WriteLine($"{rounds} interleaved rounds of 1 s per server and concurrency, after {ServerWarmUp.TotalSeconds:F0} s of warm-up per server");
@@ -236,6 +236,10 @@ internal static class ServeLoad
 
         return (batches, rows);
     }
+
+    /// <summary>The benchmark's request: one row of 256 floats in TF-Serving row format.</summary>
+    internal static byte[] MlpBody() =>
+        Encoding.UTF8.GetBytes("{\"instances\": [[" + string.Join(", ", Enumerable.Range(0, 256).Select(i => ((i % 17) * 0.0625f - 0.5f).ToString("R", CultureInfo.InvariantCulture))) + "]]}");
 
     internal static void EnsureMlp(string repo, string mlpFolder)
     {
