@@ -116,11 +116,31 @@ public sealed class FloatInstancesReaderTests
     public void ModelsThePathIsNotForAreDeclined()
     {
         var body = "{\"instances\": [[1,2,3,4]]}"u8;
-        Assert.False(FloatInstancesReader.TryRead(body, TestModels.Iris.Signature, out _)); // features named in the manifest
         Assert.False(FloatInstancesReader.TryRead(body, TestModels.AddFloat.Signature, out _)); // two inputs
         Assert.False(FloatInstancesReader.TryRead(body, TestModels.Built(new Input("x", TensorElementType.Double, "batch", 4L)).Signature, out _));
         Assert.False(FloatInstancesReader.TryRead(body, TestModels.Built(new Input("x", TensorElementType.Float, "batch", "n")).Signature, out _));
         Assert.False(FloatInstancesReader.TryRead(body, TestModels.Built(new Input("x", TensorElementType.Float, 2L, 4L)).Signature, out _)); // one row where two are fixed
+    }
+
+    [Fact]
+    public void AnInputWithFeatureNamesTakesListRowsAndLeavesObjectRowsToTheGeneralReader()
+    {
+        Assert.True(FloatInstancesReader.TryRead("{\"instances\": [[5.1, 3.5, 1.4, 0.2]]}"u8, TestModels.Iris.Signature, out var request));
+        Assert.Equal([5.1f, 3.5f, 1.4f, 0.2f], Values<float>(request!, "features"));
+
+        Assert.False(FloatInstancesReader.TryRead("{\"instances\": [{\"sepal_length\": 5.1}]}"u8, TestModels.Iris.Signature, out _));
+    }
+
+    [Fact]
+    public void ARowLongerThanTheBodyCouldHoldIsDeclinedBeforeItsBufferIsAllocated()
+    {
+        var wide = TestModels.Built(new Input("x", TensorElementType.Float, "batch", 1L << 20));
+        var body = "{\"instances\": [[1, 2]]}"u8;
+        var before = GC.GetAllocatedBytesForCurrentThread();
+
+        Assert.False(FloatInstancesReader.TryRead(body, wide.Signature, out _));
+        Assert.True(GC.GetAllocatedBytesForCurrentThread() - before < 1024);
+        Assert.Equal("Input 'x' expects float32 [-1,1048576] (rows of 1048576 values); row 0 has 2 values.", TfError(wide, "{\"instances\": [[1, 2]]}"));
     }
 
     [Fact]

@@ -29,6 +29,13 @@ internal static class FloatInstancesReader
             return false;
         }
 
+        // Each number takes at least two bytes with its comma: a row longer than that cannot be in the body, and is
+        // refused before its buffer is allocated (a 20-byte body must not make us allocate a model's row of 4 MB).
+        if (rowLength > json.Length / 2 + 1)
+        {
+            return false;
+        }
+
         var spec = signature.Inputs[0];
         var at = 0;
         if (!Expect(json, ref at, (byte)'{') || !ExpectInstancesKey(json, ref at) || !Expect(json, ref at, (byte)':') || !Expect(json, ref at, (byte)'['))
@@ -84,9 +91,12 @@ internal static class FloatInstancesReader
         return true;
     }
 
-    /// <summary>Elements per row for a float input of rank 1 (one per row) or rank 2 with a fixed row length; else null.</summary>
+    /// <summary>
+    /// Elements per row for a float input of rank 1 (one per row) or rank 2 with a fixed row length; else null. An
+    /// input with feature names qualifies too: its rows may be lists, read the same way (objects are declined).
+    /// </summary>
     private static int? RowLength(InputSpec spec) =>
-        spec.ElementType != TensorElementType.Float || spec.FeatureIndex is not null ? null
+        spec.ElementType != TensorElementType.Float ? null
         : spec.Rank == 1 ? 1
         : spec.Rank == 2 && spec.Dimensions[1] is > 0 and <= 1 << 20 ? (int)spec.Dimensions[1]
         : null;
