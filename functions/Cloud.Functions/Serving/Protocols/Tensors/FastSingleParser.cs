@@ -73,12 +73,6 @@ internal static class FastSingleParser
             }
         }
 
-        // Digits count from the first non-zero one, so a mantissa that wrapped past 2^64 always shows as too many.
-        if (digits > MaxDigits)
-        {
-            return false;
-        }
-
         if (i < number.Length)
         {
             // 'e' or 'E', an optional sign, digits.
@@ -100,6 +94,25 @@ internal static class FastSingleParser
             }
 
             exponent += negativeExponent ? -written : written;
+        }
+
+        return TryCompose(negative, mantissa, digits, exponent, out value);
+    }
+
+    /// <summary>
+    /// ±<paramref name="mantissa"/>·10^<paramref name="exponent"/> as a float when the result is certain (see the
+    /// class remarks); for scanners that read the digits themselves.
+    /// </summary>
+    /// <param name="digits">Significant digits in the mantissa, counted from the first non-zero one.</param>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool TryCompose(bool negative, ulong mantissa, int digits, int exponent, out float value)
+    {
+        value = 0;
+
+        // Digits count from the first non-zero one, so a mantissa that wrapped past 2^64 always shows as too many.
+        if (digits > MaxDigits)
+        {
+            return false;
         }
 
         if (mantissa == 0)

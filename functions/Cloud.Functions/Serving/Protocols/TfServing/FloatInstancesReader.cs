@@ -120,14 +120,17 @@ internal static class FloatInstancesReader
         return Expect(json, ref at, (byte)']');
     }
 
-    /// <summary>Skips whitespace, then checks the JSON number grammar and parses the number if it is certain.</summary>
+    /// <summary>
+    /// Skips whitespace, then reads a number in one pass: checks the JSON number grammar while collecting its digits,
+    /// and composes the float when the result is certain (<see cref="FastSingleParser.TryCompose"/>).
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool TryNumber(ReadOnlySpan<byte> json, ref int at, out float value)
     {
         value = 0;
-        var start = SkipWhitespace(json, at);
-        var i = start;
-        if (i < json.Length && json[i] == (byte)'-')
+        var i = SkipWhitespace(json, at);
+        var negative = i < json.Length && json[i] == (byte)'-';
+        if (negative)
         {
             i++;
         }
@@ -138,9 +141,20 @@ internal static class FloatInstancesReader
             return false;
         }
 
-        if (json[i++] != (byte)'0')
+        ulong mantissa = 0;
+        var digits = 0;
+        var exponent = 0;
+        if (json[i] == (byte)'0')
         {
-            i = SkipDigits(json, i);
+            i++;
+        }
+        else
+        {
+            for (; i < json.Length && IsDigit(json[i]); i++)
+            {
+                mantissa = (mantissa * 10) + (uint)(json[i] - '0');
+                digits++;
+            }
         }
 
         if (i < json.Length && json[i] == (byte)'.')
@@ -150,12 +164,19 @@ internal static class FloatInstancesReader
                 return false;
             }
 
-            i = SkipDigits(json, i);
+            for (; i < json.Length && IsDigit(json[i]); i++)
+            {
+                var digit = (uint)(json[i] - '0');
+                mantissa = (mantissa * 10) + digit;
+                digits += digit != 0 || digits != 0 ? 1 : 0;
+                exponent--;
+            }
         }
 
         if (i < json.Length && (json[i] | 0x20) == (byte)'e')
         {
-            if (++i < json.Length && json[i] is (byte)'+' or (byte)'-')
+            var negativeExponent = ++i < json.Length && json[i] == (byte)'-';
+            if (i < json.Length && json[i] is (byte)'+' or (byte)'-')
             {
                 i++;
             }
@@ -165,13 +186,23 @@ internal static class FloatInstancesReader
                 return false;
             }
 
-            i = SkipDigits(json, i);
+            var written = 0;
+            for (; i < json.Length && IsDigit(json[i]); i++)
+            {
+                written = (written * 10) + (json[i] - '0');
+                if (written > 1000)
+                {
+                    return false; // far outside float's range, or a zero with an absurd exponent: the general reader's
+                }
+            }
+
+            exponent += negativeExponent ? -written : written;
         }
 
         at = i;
 
-        // A number beyond float's range parses to infinity; the general reader refuses it with its message.
-        return FastSingleParser.TryParse(json[start..i], out value) && float.IsFinite(value);
+        // A number beyond float's range composes to infinity; the general reader refuses it with its message.
+        return FastSingleParser.TryCompose(negative, mantissa, digits, exponent, out value) && float.IsFinite(value);
     }
 
     /// <summary>The key "instances" exactly (escaped spellings are left to the general reader).</summary>
@@ -205,17 +236,6 @@ internal static class FloatInstancesReader
     private static int SkipWhitespace(ReadOnlySpan<byte> json, int at)
     {
         while (at < json.Length && json[at] is (byte)' ' or (byte)'\n' or (byte)'\r' or (byte)'\t')
-        {
-            at++;
-        }
-
-        return at;
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static int SkipDigits(ReadOnlySpan<byte> json, int at)
-    {
-        while (at < json.Length && IsDigit(json[at]))
         {
             at++;
         }
