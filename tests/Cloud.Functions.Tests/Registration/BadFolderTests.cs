@@ -1,5 +1,7 @@
 using System.Text;
 using Cloud.Functions.Registration;
+using Cloud.Functions.Tests.Serving.Protocols;
+using Cloud.OnnxRuntime;
 using Cloud.Sdk.Registry;
 
 namespace Cloud.Functions.Tests.Registration;
@@ -202,29 +204,6 @@ public sealed class BadFolderTests : IDisposable
         manifest.Replace("\"modelFile\": \"model.onnx\",", $"\"modelFile\": \"model.onnx\",\n  \"{name}\": {jsonValue},", StringComparison.Ordinal);
 
     /// <summary>A well-formed ModelProto (IR 8, opset 17) whose one node uses an operator that does not exist.</summary>
-    internal static byte[] UnknownOperatorModel()
-    {
-        static byte[] Field(int number, byte[] payload) => [(byte)((number << 3) | 2), .. Varint(payload.Length), .. payload];
-        static byte[] Text(int number, string text) => Field(number, Encoding.UTF8.GetBytes(text));
-        static byte[] Varint(long value)
-        {
-            var bytes = new List<byte>();
-            do
-            {
-                var b = (byte)(value & 0x7F);
-                value >>= 7;
-                bytes.Add(value != 0 ? (byte)(b | 0x80) : b);
-            }
-            while (value != 0);
-            return [.. bytes];
-        }
-
-        var tensorType = Field(1, [.. Varint(1 << 3), .. Varint(1)]);                 // TypeProto.Tensor { elem_type: FLOAT }
-        var valueX = Field(11, [.. Text(1, "features"), .. Field(2, tensorType)]);    // graph.input
-        var valueY = Field(12, [.. Text(1, "y"), .. Field(2, tensorType)]);           // graph.output
-        var node = Field(1, [.. Text(1, "features"), .. Text(2, "y"), .. Text(4, "NoSuchOperator")]);
-        var graph = Field(7, [.. node, .. Text(2, "g"), .. valueX, .. valueY]);
-        var opset = Field(8, [(2 << 3) | 0, .. Varint(17)]);
-        return [(1 << 3) | 0, .. Varint(8), .. graph, .. opset];
-    }
+    internal static byte[] UnknownOperatorModel() =>
+        OnnxModelBuilder.Model("NoSuchOperator", new OnnxModelBuilder.Input("features", TensorElementType.Float, "batch", 4L));
 }

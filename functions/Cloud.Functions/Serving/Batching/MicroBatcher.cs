@@ -401,18 +401,14 @@ internal sealed class MicroBatcher<TItem, TResult> : IAsyncDisposable
         _statistics.RecordBatch(batch.Rows, batch.PaddedRows, runTime, error is not null, waits.AsSpan(0, requests.Length));
         ArrayPool<TimeSpan>.Shared.Return(waits);
 
-        Batch<TItem, TResult>? next;
         lock (_lock)
         {
             _running--;
-            next = TryTakeBatchLocked();
         }
 
-        if (next is not null)
-        {
-            Start(next);
-            Pump(); // the rule may allow more than one (the last running batch finished while a free thread waited)
-        }
+        // The freed slot goes to the next batch now, on another thread; the rule may even allow more than one (the
+        // last running batch finished while a free thread waited for a fuller batch).
+        Pump();
 
         for (var i = 0; i < requests.Length; i++)
         {

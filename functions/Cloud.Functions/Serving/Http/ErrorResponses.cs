@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Cloud.Functions.Serving.Batching;
 using Cloud.Functions.Serving.Protocols;
 using Cloud.Functions.Serving.Routing;

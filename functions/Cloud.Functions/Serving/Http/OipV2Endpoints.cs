@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Cloud.Functions.Hosting;
 using Cloud.Functions.Registry;
 using Cloud.Functions.Serving.Models;
@@ -44,7 +43,7 @@ internal static class OipV2Endpoints
             return;
         }
 
-        await TfServingEndpoints.RunAsync(context, decision, request.Request, (decision.Target.Served, request.Id),
+        await Prediction.RunAsync(context, decision, request.Request, (decision.Target.Served, request.Id),
             static (writer, s) => OipV2ResponseWriter.WriteInferResponse(writer, s.State.Served, s.State.Id, s.Response));
     }
 

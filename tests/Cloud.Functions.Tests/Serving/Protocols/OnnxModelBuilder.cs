@@ -3,7 +3,7 @@ using Cloud.OnnxRuntime;
 namespace Cloud.Functions.Tests.Serving.Protocols;
 
 /// <summary>
-/// Writes the bytes of a tiny ONNX model of Identity nodes (one per input, <c>x</c> → <c>x_out</c>), so tests get
+/// Writes the bytes of a tiny ONNX model of Identity nodes (or another operator) (one per input, <c>x</c> → <c>x_out</c>), so tests get
 /// real <see cref="NodeMetadata"/> from ORT for element types and shapes the committed samples do not cover.
 /// Only the protobuf fields ORT needs are written: ModelProto.ir_version (1), opset_import (8), graph (7);
 /// GraphProto.node (1), name (2), input (11), output (12); NodeProto.input (1), output (2), op_type (4);
@@ -21,7 +21,10 @@ internal static class OnnxModelBuilder
         return session.Inputs;
     }
 
-    public static byte[] Identity(params Input[] inputs)
+    public static byte[] Identity(params Input[] inputs) => Model("Identity", inputs);
+
+    /// <summary>The same graph with another operator in each node (one ORT may not have, to test refusals).</summary>
+    public static byte[] Model(string opType, params Input[] inputs)
     {
         var graph = new List<byte>();
         foreach (var input in inputs)
@@ -29,7 +32,7 @@ internal static class OnnxModelBuilder
             var node = new List<byte>();
             Str(node, 1, input.Name);
             Str(node, 2, input.Name + "_out");
-            Str(node, 4, "Identity");
+            Str(node, 4, opType);
             Msg(graph, 1, node);
         }
 

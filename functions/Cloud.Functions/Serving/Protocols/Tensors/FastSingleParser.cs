@@ -31,81 +31,107 @@ internal static class FastSingleParser
     ];
 
     /// <summary>Parses a JSON number token (its grammar already checked by the reader) when the result is certain.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool TryParse(ReadOnlySpan<byte> number, out float value)
     {
+        var at = 0;
+        return TryRead(number, ref at, out value) && at == number.Length;
+    }
+
+    /// <summary>
+    /// Reads the JSON number that starts at <paramref name="at"/> in one pass, checking its grammar while collecting
+    /// its digits, and gives the float when the result is certain. False when the bytes there are not a JSON number
+    /// or the number needs the general parser. Beyond float's range the result is infinity, as the general parser's.
+    /// </summary>
+    /// <param name="at">Where the number starts; on success, just past it.</param>
+    public static bool TryRead(ReadOnlySpan<byte> json, ref int at, out float value)
+    {
         value = 0;
-        var i = 0;
-        var negative = number[0] == (byte)'-';
+        var i = at;
+        var negative = i < json.Length && json[i] == (byte)'-';
         if (negative)
         {
-            i = 1;
+            i++;
+        }
+
+        // Integer part: 0, or a non-zero digit and more digits (JSON has no leading zeros).
+        if (i >= json.Length || !IsDigit(json[i]))
+        {
+            return false;
         }
 
         ulong mantissa = 0;
         var digits = 0;
         var exponent = 0;
-        for (; i < number.Length; i++)
+        if (json[i] == (byte)'0')
         {
-            var digit = (uint)(number[i] - '0');
-            if (digit > 9)
+            i++;
+        }
+        else
+        {
+            for (; i < json.Length && IsDigit(json[i]); i++)
             {
-                break;
+                mantissa = (mantissa * 10) + (uint)(json[i] - '0');
+                digits++;
             }
-
-            mantissa = (mantissa * 10) + digit;
-            digits += digit != 0 || digits != 0 ? 1 : 0;
         }
 
-        if (i < number.Length && number[i] == (byte)'.')
+        if (i < json.Length && json[i] == (byte)'.')
         {
-            for (i++; i < number.Length; i++)
+            if (++i >= json.Length || !IsDigit(json[i]))
             {
-                var digit = (uint)(number[i] - '0');
-                if (digit > 9)
-                {
-                    break;
-                }
+                return false;
+            }
 
+            for (; i < json.Length && IsDigit(json[i]); i++)
+            {
+                var digit = (uint)(json[i] - '0');
                 mantissa = (mantissa * 10) + digit;
                 digits += digit != 0 || digits != 0 ? 1 : 0;
                 exponent--;
             }
         }
 
-        if (i < number.Length)
+        if (i < json.Length && (json[i] | 0x20) == (byte)'e')
         {
-            // 'e' or 'E', an optional sign, digits.
-            i++;
-            var negativeExponent = number[i] == (byte)'-';
-            if (number[i] is (byte)'-' or (byte)'+')
+            var negativeExponent = ++i < json.Length && json[i] == (byte)'-';
+            if (i < json.Length && json[i] is (byte)'+' or (byte)'-')
             {
                 i++;
             }
 
-            var written = 0;
-            for (; i < number.Length; i++)
+            if (i >= json.Length || !IsDigit(json[i]))
             {
-                written = (written * 10) + (number[i] - '0');
+                return false;
+            }
+
+            var written = 0;
+            for (; i < json.Length && IsDigit(json[i]); i++)
+            {
+                written = (written * 10) + (json[i] - '0');
                 if (written > 1000)
                 {
-                    return false;
+                    return false; // far outside float's range, or a zero with an absurd exponent: the general parser's
                 }
             }
 
             exponent += negativeExponent ? -written : written;
         }
 
+        at = i;
         return TryCompose(negative, mantissa, digits, exponent, out value);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool IsDigit(byte b) => (uint)(b - '0') <= 9;
+
+
     /// <summary>
     /// ±<paramref name="mantissa"/>·10^<paramref name="exponent"/> as a float when the result is certain (see the
-    /// class remarks); for scanners that read the digits themselves.
+    /// class remarks).
     /// </summary>
     /// <param name="digits">Significant digits in the mantissa, counted from the first non-zero one.</param>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static bool TryCompose(bool negative, ulong mantissa, int digits, int exponent, out float value)
+    private static bool TryCompose(bool negative, ulong mantissa, int digits, int exponent, out float value)
     {
         value = 0;
 

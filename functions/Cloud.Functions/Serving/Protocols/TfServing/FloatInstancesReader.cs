@@ -120,89 +120,14 @@ internal static class FloatInstancesReader
         return Expect(json, ref at, (byte)']');
     }
 
-    /// <summary>
-    /// Skips whitespace, then reads a number in one pass: checks the JSON number grammar while collecting its digits,
-    /// and composes the float when the result is certain (<see cref="FastSingleParser.TryCompose"/>).
-    /// </summary>
+    /// <summary>Skips whitespace, then reads one number exactly, or declines.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool TryNumber(ReadOnlySpan<byte> json, ref int at, out float value)
     {
-        value = 0;
-        var i = SkipWhitespace(json, at);
-        var negative = i < json.Length && json[i] == (byte)'-';
-        if (negative)
-        {
-            i++;
-        }
+        at = SkipWhitespace(json, at);
 
-        // Integer part: 0, or a non-zero digit and more digits (JSON has no leading zeros).
-        if (i >= json.Length || !IsDigit(json[i]))
-        {
-            return false;
-        }
-
-        ulong mantissa = 0;
-        var digits = 0;
-        var exponent = 0;
-        if (json[i] == (byte)'0')
-        {
-            i++;
-        }
-        else
-        {
-            for (; i < json.Length && IsDigit(json[i]); i++)
-            {
-                mantissa = (mantissa * 10) + (uint)(json[i] - '0');
-                digits++;
-            }
-        }
-
-        if (i < json.Length && json[i] == (byte)'.')
-        {
-            if (++i >= json.Length || !IsDigit(json[i]))
-            {
-                return false;
-            }
-
-            for (; i < json.Length && IsDigit(json[i]); i++)
-            {
-                var digit = (uint)(json[i] - '0');
-                mantissa = (mantissa * 10) + digit;
-                digits += digit != 0 || digits != 0 ? 1 : 0;
-                exponent--;
-            }
-        }
-
-        if (i < json.Length && (json[i] | 0x20) == (byte)'e')
-        {
-            var negativeExponent = ++i < json.Length && json[i] == (byte)'-';
-            if (i < json.Length && json[i] is (byte)'+' or (byte)'-')
-            {
-                i++;
-            }
-
-            if (i >= json.Length || !IsDigit(json[i]))
-            {
-                return false;
-            }
-
-            var written = 0;
-            for (; i < json.Length && IsDigit(json[i]); i++)
-            {
-                written = (written * 10) + (json[i] - '0');
-                if (written > 1000)
-                {
-                    return false; // far outside float's range, or a zero with an absurd exponent: the general reader's
-                }
-            }
-
-            exponent += negativeExponent ? -written : written;
-        }
-
-        at = i;
-
-        // A number beyond float's range composes to infinity; the general reader refuses it with its message.
-        return FastSingleParser.TryCompose(negative, mantissa, digits, exponent, out value) && float.IsFinite(value);
+        // A number beyond float's range reads as infinity; the general reader refuses it with its message.
+        return FastSingleParser.TryRead(json, ref at, out value) && float.IsFinite(value);
     }
 
     /// <summary>The key "instances" exactly (escaped spellings are left to the general reader).</summary>
@@ -242,7 +167,4 @@ internal static class FloatInstancesReader
 
         return at;
     }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static bool IsDigit(byte b) => (uint)(b - '0') <= 9;
 }
