@@ -31,7 +31,7 @@ internal sealed class ChildProcess : IAsyncDisposable
     {
         var url = $"http://127.0.0.1:{FreePort()}";
         var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        foreach (var (name, value) in environment ?? Enumerable.Empty<KeyValuePair<string, string>>())
         {
             start.Environment[name] = value;
         }

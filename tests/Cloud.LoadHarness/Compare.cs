@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 
 namespace Cloud.LoadHarness;
 
@@ -17,53 +16,30 @@ internal static class Compare
         ServeLoad.EnsureMlp(repo, mlpFolder);
         var body = ServeLoad.MlpBody();
         var data = Directory.CreateTempSubdirectory("cloud-compare-").FullName;
-        var servers = new List<(string Name, ChildProcess Process, string Url)>();
         try
         {
-            Directory.CreateDirectory(Path.Combine(data, "seed", "mlp"));
-            foreach (var file in new[] { "model.json", "model.onnx" })
-            {
-                File.Copy(Path.Combine(mlpFolder, file), Path.Combine(data, "seed", "mlp", file));
-            }
-
+            var seed = BenchServers.Seed(data, mlpFolder);
+            await using var servers = new BenchServerSet();
             for (var i = 0; i < configurations.Count; i++)
             {
                 var name = configurations[i];
                 if (name == "bare")
                 {
-                    var bare = await ChildProcess.StartAsync(ServeLoad.SelfAppHost(), ["bare-endpoint"], "/v1/models/x:predict", body);
-                    servers.Add((name, bare, bare.Url + "/v1/models/x:predict"));
+                    servers.Add(await BenchServers.StartBareAsync(name, body));
                     continue;
                 }
 
                 // "@/path/to/Cloud.Functions --Key value": another build of the host, e.g. the commit before a change.
                 var words = name.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-                var program = words.Length > 0 && words[0].StartsWith('@') ? words[0][1..] : ServeLoad.HostAppHost();
-                var host = await ChildProcess.StartAsync(program,
-                    ["--Cloud:DataDirectory", Path.Combine(data, $"store{i}"), "--Cloud:SeedModelsFrom", Path.Combine(data, "seed"),
-                     "--Logging:LogLevel:Default", "Warning", .. words.SkipWhile(w => w.StartsWith('@')).Where(w => !IsVariable(w))],
-                    "/v1/models/bench-mlp:predict", body,
-                    environment: words.Where(IsVariable).Select(w => w.Split('=', 2)).ToDictionary(p => p[0], p => p[1]));
-                servers.Add((name, host, host.Url + "/v1/models/bench-mlp:predict"));
+                servers.Add(await BenchServers.StartHostAsync(name, Path.Combine(data, $"store{i}"), seed,
+                    words.Where(w => !w.StartsWith('@') && !IsVariable(w)), body,
+                    program: words.FirstOrDefault(w => w.StartsWith('@'))?[1..],
+                    environment: words.Where(IsVariable).Select(w => w.Split('=', 2)).ToDictionary(p => p[0], p => p[1])));
             }
 
-            foreach (var server in servers)
-            {
-                await LoadGenerator.RunAsync(server.Url, body, 64, TimeSpan.Zero, ServeLoad.ServerWarmUp);
-            }
-
-            var measured = servers.Select(_ => new List<LoadGenerator.Result>()).ToArray();
+            await BenchServers.WarmUpAsync(servers, body);
             var before = await Task.WhenAll(servers.Select(s => BatchTotalsAsync(s.Name, s.Process.Url)));
-            for (var round = 0; round < rounds; round++)
-            {
-                for (var turn = 0; turn < servers.Count; turn++)
-                {
-                    var index = (round + turn) % servers.Count;
-                    var (_, process, url) = servers[index];
-                    measured[index].Add(await LoadGenerator.RunAsync(url, body, concurrency, ServeLoad.RoundWarmUp, TimeSpan.FromSeconds(1), () => process.CpuTime));
-                }
-            }
-
+            var measured = await BenchServers.MeasureAsync(servers, body, concurrency, rounds);
             var after = await Task.WhenAll(servers.Select(s => BatchTotalsAsync(s.Name, s.Process.Url)));
             Console.WriteLine($"concurrency {concurrency}, {rounds} interleaved rounds of 1 s");
             Console.WriteLine("| configuration | req/s | ÷ first (median, range) | server / client CPU µs per request | p50 / p99 ms | mean batch |");
@@ -71,18 +47,13 @@ internal static class Compare
             for (var i = 0; i < servers.Count; i++)
             {
                 var all = LoadGenerator.Result.Combine(measured[i]);
-                var ratios = measured[i].Zip(measured[0], (a, b) => a.Throughput / b.Throughput).Order().ToArray();
+                var (median, low, high) = BenchServers.Ratio(measured[i], measured[0]);
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"| {servers[i].Name} | {all.Throughput:F0} | {ratios[ratios.Length / 2]:F2} ({ratios[0]:F2}–{ratios[^1]:F2}) | {all.ServerCpuUs:F0} / {all.ClientCpuUs:F0} | {all.P50Ms:F2} / {all.P99Ms:F2} | {(after[i].Rows - before[i].Rows) / (double)Math.Max(1, after[i].Batches - before[i].Batches):F1} |"));
+                    $"| {servers[i].Name} | {all.Throughput:F0} | {median:F2} ({low:F2}–{high:F2}) | {all.ServerCpuUs:F0} / {all.ClientCpuUs:F0} | {all.P50Ms:F2} / {all.P99Ms:F2} | {(after[i].Rows - before[i].Rows) / (double)Math.Max(1, after[i].Batches - before[i].Batches):F1} |"));
             }
         }
         finally
         {
-            foreach (var server in servers)
-            {
-                await server.Process.DisposeAsync();
-            }
-
             Directory.Delete(data, recursive: true);
         }
 

@@ -34,53 +34,30 @@ internal static class ServeLoad
         var body = MlpBody();
         Console.WriteLine($"batched host settings: {(batchedSettings.Count == 0 ? "defaults" : string.Join(' ', batchedSettings))}");
         Console.WriteLine($"machine: {Environment.ProcessorCount} cores, {CpuModel()}, .NET {Environment.Version}, ORT {OrtEnvironment.Version}; load generator on the same cores");
-        Console.WriteLine($"{rounds} interleaved rounds of 1 s per server and concurrency, after {ServerWarmUp.TotalSeconds:F0} s of warm-up per server");
+        Console.WriteLine($"{rounds} interleaved rounds of 1 s per server and concurrency, after {BenchServers.ServerWarmUp.TotalSeconds:F0} s of warm-up per server");
 
         var data = Directory.CreateTempSubdirectory("cloud-serve-").FullName;
         try
         {
-            var seed = Path.Combine(data, "seed", "mlp");
-            Directory.CreateDirectory(seed);
-            foreach (var file in new[] { "model.json", "model.onnx" })
-            {
-                File.Copy(Path.Combine(mlpFolder, file), Path.Combine(seed, file));
-            }
+            var seed = BenchServers.Seed(data, mlpFolder);
+            Task<BenchServer> Host(bool batching) => BenchServers.StartHostAsync(batching ? "batched" : "unbatched",
+                Path.Combine(data, batching ? "batched" : "unbatched"), seed,
+                ["--Cloud:Cache:Batching:Enabled", batching ? "true" : "false", .. (batching ? batchedSettings : [])], body);
 
-            Task<ChildProcess> Host(bool batching) => ChildProcess.StartAsync(HostAppHost(),
-                ["--Cloud:DataDirectory", Path.Combine(data, batching ? "batched" : "unbatched"), "--Cloud:SeedModelsFrom", Path.GetDirectoryName(seed)!,
-                 "--Cloud:Cache:Batching:Enabled", batching ? "true" : "false", "--Logging:LogLevel:Default", "Warning", .. (batching ? batchedSettings : [])],
-                "/v1/models/bench-mlp:predict", body);
-
-            await using var bare = await ChildProcess.StartAsync(SelfAppHost(), ["bare-endpoint"], "/v1/models/x:predict", body);
-            await using var unbatched = await Host(batching: false);
-            await using var batched = await Host(batching: true);
-            var servers = new (string Name, ChildProcess Process, string Url)[]
-            {
-                ("bare", bare, bare.Url + "/v1/models/x:predict"),
-                ("unbatched", unbatched, unbatched.Url + "/v1/models/bench-mlp:predict"),
-                ("batched", batched, batched.Url + "/v1/models/bench-mlp:predict"),
-            };
-            foreach (var server in servers)
-            {
-                await LoadGenerator.RunAsync(server.Url, body, 64, TimeSpan.Zero, ServerWarmUp);
-            }
+            await using var servers = new BenchServerSet();
+            servers.Add(await BenchServers.StartBareAsync("bare", body));
+            servers.Add(await Host(batching: false));
+            servers.Add(await Host(batching: true));
+            var batched = servers[2];
+            await BenchServers.WarmUpAsync(servers, body);
 
             var points = new List<Point>();
             foreach (var c in concurrencies)
             {
-                var measured = servers.ToDictionary(s => s.Name, _ => new List<LoadGenerator.Result>());
-                var before = await BatchTotalsAsync(batched.Url);
-                for (var round = 0; round < rounds; round++)
-                {
-                    for (var turn = 0; turn < servers.Length; turn++)
-                    {
-                        var (name, process, url) = servers[(round + turn) % servers.Length];
-                        measured[name].Add(await LoadGenerator.RunAsync(url, body, c, RoundWarmUp, TimeSpan.FromSeconds(1), () => process.CpuTime));
-                    }
-                }
-
-                var after = await BatchTotalsAsync(batched.Url);
-                points.Add(new Point(c, measured["bare"], measured["unbatched"], measured["batched"],
+                var before = await BatchTotalsAsync(batched.Process.Url);
+                var measured = await BenchServers.MeasureAsync(servers, body, c, rounds);
+                var after = await BatchTotalsAsync(batched.Process.Url);
+                points.Add(new Point(c, measured[0], measured[1], measured[2],
                     after.Batches > before.Batches ? (after.Rows - before.Rows) / (double)(after.Batches - before.Batches) : 1));
             }
 
@@ -117,15 +94,7 @@ internal static class ServeLoad
     }
 
     /// <summary>One concurrency: each server's rounds, in order, and the batch size the batched host formed.</summary>
-    private sealed record Point(int Concurrency, List<LoadGenerator.Result> Bare, List<LoadGenerator.Result> Unbatched, List<LoadGenerator.Result> Batched, double MeanBatch)
-    {
-        /// <summary>The median over rounds of a per-round ratio, with its lowest and highest.</summary>
-        public static (double Median, double Low, double High) Ratio(List<LoadGenerator.Result> over, List<LoadGenerator.Result> under)
-        {
-            var ratios = over.Zip(under, (a, b) => a.Throughput / b.Throughput).Order().ToArray();
-            return (ratios[ratios.Length / 2], ratios[0], ratios[^1]);
-        }
-    }
+    private sealed record Point(int Concurrency, List<LoadGenerator.Result> Bare, List<LoadGenerator.Result> Unbatched, List<LoadGenerator.Result> Batched, double MeanBatch);
 
     private static void Report(List<Point> points)
     {
@@ -137,7 +106,7 @@ internal static class ServeLoad
         foreach (var p in points)
         {
             var (bare, off, on) = (LoadGenerator.Result.Combine(p.Bare), LoadGenerator.Result.Combine(p.Unbatched), LoadGenerator.Result.Combine(p.Batched));
-            Console.WriteLine(F($"| {p.Concurrency} | {bare.Throughput:F0} | {off.Throughput:F0} | {on.Throughput:F0} | {R(Point.Ratio(p.Batched, p.Unbatched))} | {R(Point.Ratio(p.Batched, p.Bare))} | {off.P50Ms:F2} / {off.P99Ms:F2} | {on.P50Ms:F2} / {on.P99Ms:F2} | {p.MeanBatch:F1} | {off.Errors + on.Errors + bare.Errors} |"));
+            Console.WriteLine(F($"| {p.Concurrency} | {bare.Throughput:F0} | {off.Throughput:F0} | {on.Throughput:F0} | {R(BenchServers.Ratio(p.Batched, p.Unbatched))} | {R(BenchServers.Ratio(p.Batched, p.Bare))} | {off.P50Ms:F2} / {off.P99Ms:F2} | {on.P50Ms:F2} / {on.P99Ms:F2} | {p.MeanBatch:F1} | {off.Errors + on.Errors + bare.Errors} |"));
             foreach (var r in new[] { off, on, bare }.Where(r => r.FirstError is not null))
             {
                 Console.WriteLine($"  first error at concurrency {p.Concurrency}: {r.FirstError}");
@@ -156,16 +125,6 @@ internal static class ServeLoad
             Console.WriteLine($"| {p.Concurrency} | {Cpu(p.Bare)} | {Cpu(p.Unbatched)} | {Cpu(p.Batched)} |");
         }
     }
-
-    /// <summary>
-    /// Load on each fresh server until its tiered JIT has settled: in the first seconds the JIT's background thread
-    /// takes a fifth of a core recompiling hot methods, which would charge a host with more code more than the bare
-    /// endpoint.
-    /// </summary>
-    internal static readonly TimeSpan ServerWarmUp = TimeSpan.FromSeconds(12);
-
-    /// <summary>Before each 1 s round: new connections open and the server's queues settle at the new concurrency.</summary>
-    internal static readonly TimeSpan RoundWarmUp = TimeSpan.FromMilliseconds(300);
 
     /// <summary>Raw ORT on the MLP: rows/s and CPU µs per row by batch size, with one and with two runs in parallel.</summary>
     public static int RawOrt(IReadOnlyList<int> sizes)
