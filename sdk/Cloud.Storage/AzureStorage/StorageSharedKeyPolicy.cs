@@ -1,22 +1,15 @@
 using System.Globalization;
 using System.Text;
 using Azure.Core;
-using Azure.Core.Pipeline;
 
 namespace Cloud.Storage.AzureStorage;
 
 /// <summary>
 /// Signs Blob service requests with Shared Key ("Authorize with Shared Key", Blob/Queue/File format, version 2015-02-21+).
-/// Runs per retry so every attempt carries a fresh x-ms-date.
 /// </summary>
-internal sealed class StorageSharedKeyPolicy(StorageSharedKey key) : HttpPipelineSynchronousPolicy
+internal sealed class StorageSharedKeyPolicy(StorageSharedKey key) : SharedKeyPolicy(key)
 {
-    public override void OnSendingRequest(HttpMessage message)
-    {
-        var request = message.Request;
-        request.Headers.SetValue("x-ms-date", DateTimeOffset.UtcNow.ToString("r", CultureInfo.InvariantCulture));
-        request.Headers.SetValue("Authorization", $"SharedKey {key.AccountName}:{key.Sign(BuildStringToSign(request, key.AccountName))}");
-    }
+    protected override string StringToSign(Request request, string accountName) => BuildStringToSign(request, accountName);
 
     /// <summary>
     /// VERB, the eleven standard headers in their fixed order, the canonicalized x-ms-* headers, then the canonicalized
@@ -45,8 +38,6 @@ internal sealed class StorageSharedKeyPolicy(StorageSharedKey key) : HttpPipelin
         AppendCanonicalizedResource(builder, request.Uri.ToUri(), accountName);
         return builder.ToString();
     }
-
-    private static string Header(Request request, string name) => request.Headers.TryGetValue(name, out var value) ? value : "";
 
     private static void AppendCanonicalizedHeaders(StringBuilder builder, Request request)
     {

@@ -1,22 +1,14 @@
-using System.Globalization;
 using Azure.Core;
-using Azure.Core.Pipeline;
 
 namespace Cloud.Storage.AzureStorage;
 
 /// <summary>
 /// Signs Table service requests with Shared Key in the Table format, which differs from the Blob one: no canonicalized
 /// headers, the date is in the fourth line, and only the <c>comp</c> query parameter is part of the resource.
-/// Runs per retry so every attempt carries a fresh x-ms-date.
 /// </summary>
-internal sealed class TableSharedKeyPolicy(StorageSharedKey key) : HttpPipelineSynchronousPolicy
+internal sealed class TableSharedKeyPolicy(StorageSharedKey key) : SharedKeyPolicy(key)
 {
-    public override void OnSendingRequest(HttpMessage message)
-    {
-        var request = message.Request;
-        request.Headers.SetValue("x-ms-date", DateTimeOffset.UtcNow.ToString("r", CultureInfo.InvariantCulture));
-        request.Headers.SetValue("Authorization", $"SharedKey {key.AccountName}:{key.Sign(BuildStringToSign(request, key.AccountName))}");
-    }
+    protected override string StringToSign(Request request, string accountName) => BuildStringToSign(request, accountName);
 
     /// <summary>
     /// VERB\nContent-MD5\nContent-Type\nDate\nCanonicalizedResource, where Date is the Date header or, when there is
@@ -35,8 +27,6 @@ internal sealed class TableSharedKeyPolicy(StorageSharedKey key) : HttpPipelineS
 
         return string.Join('\n', request.Method.Method.ToUpperInvariant(), Header(request, "Content-MD5"), Header(request, "Content-Type"), date, resource);
     }
-
-    private static string Header(Request request, string name) => request.Headers.TryGetValue(name, out var value) ? value : "";
 
     private static string? CompParameter(Uri uri)
     {
