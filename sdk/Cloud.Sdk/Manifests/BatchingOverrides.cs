@@ -23,4 +23,10 @@ public sealed record BatchingOverrides
     /// padded up to the next one. Empty: any size up to <see cref="MaxBatchSize"/> (<c>allowedBatchSizes</c>).
     /// </summary>
     public IReadOnlyList<int> AllowedBatchSizes { get; init; } = [];
+
+    /// <summary>
+    /// The fewest rows a batch may start with while another batch of the model runs (<c>minParallelBatchSize</c>,
+    /// 1 to 65536; not a TF Serving knob). Fewer rows wait for the running batch to end; 1 never waits.
+    /// </summary>
+    public int? MinParallelBatchSize { get; init; }
 }

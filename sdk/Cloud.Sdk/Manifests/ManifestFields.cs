@@ -23,7 +23,7 @@ internal static class ManifestFields
              "batching", "validation", "promotion", "description", "tags", "lineage"],
             ["name", "version", "format", "modelFile"]),
         [Input] = new(["featureNames"], ["featureNames"]),
-        [Batching] = new(["maxBatchSize", "batchTimeoutMs", "numBatchThreads", "maxEnqueuedBatches", "allowedBatchSizes"], []),
+        [Batching] = new(["maxBatchSize", "batchTimeoutMs", "numBatchThreads", "maxEnqueuedBatches", "allowedBatchSizes", "minParallelBatchSize"], []),
         [Validation] = new(["dataset", "labelColumn", "metrics", "thresholds", "baselineLabel", "baselineTolerance"], ["dataset", "labelColumn", "metrics"]),
         [Promotion] = new(["onValidated"], ["onValidated"]),
         [PromotionAction] = new(["setLabels", "traffic"], []),

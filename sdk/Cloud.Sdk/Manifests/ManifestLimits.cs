@@ -18,7 +18,7 @@ public static class ManifestLimits
     /// <summary>The longest dataset path, in UTF-8 bytes.</summary>
     public const int MaxDatasetPathBytes = 1024;
 
-    /// <summary>The largest <c>maxBatchSize</c> and allowed batch size.</summary>
+    /// <summary>The largest <c>maxBatchSize</c>, allowed batch size and <c>minParallelBatchSize</c>.</summary>
     public const int MaxBatchSize = 65536;
 
     /// <summary>The longest <c>batchTimeoutMs</c>: a minute; an online batcher that waits longer is a mistake.</summary>

@@ -87,7 +87,7 @@ internal sealed partial class ManifestParser
             return null;
         }
 
-        int? maxBatchSize = null, numBatchThreads = null, maxEnqueuedBatches = null;
+        int? maxBatchSize = null, numBatchThreads = null, maxEnqueuedBatches = null, minParallelBatchSize = null;
         TimeSpan? batchTimeout = null;
         List<int>? allowed = null;
         var maxBatchSizePresent = false;
@@ -116,6 +116,9 @@ internal sealed partial class ManifestParser
                 case "allowedBatchSizes":
                     allowed = ReadAllowedBatchSizes(fieldValue, fieldPath, batchSizeRange);
                     break;
+                case "minParallelBatchSize":
+                    minParallelBatchSize = (int?)ReadWholeNumber(fieldValue, fieldPath, 1, ManifestLimits.MaxBatchSize, batchSizeRange);
+                    break;
             }
         });
 
@@ -141,6 +144,7 @@ internal sealed partial class ManifestParser
             NumBatchThreads = numBatchThreads,
             MaxEnqueuedBatches = maxEnqueuedBatches,
             AllowedBatchSizes = allowed?.AsReadOnly() ?? (IReadOnlyList<int>)[],
+            MinParallelBatchSize = minParallelBatchSize,
         };
     }
 

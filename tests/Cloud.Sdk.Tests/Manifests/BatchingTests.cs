@@ -13,6 +13,8 @@ public sealed class BatchingTests
     [InlineData("batchTimeoutMs", "60001", "a number of milliseconds from 0 to 60000")]
     [InlineData("numBatchThreads", "0", "a whole number from 1 to 1024")]
     [InlineData("maxEnqueuedBatches", "0", "a whole number from 1 to 1000000")]
+    [InlineData("minParallelBatchSize", "0", "a whole number from 1 to 65536")]
+    [InlineData("minParallelBatchSize", "65537", "a whole number from 1 to 65536")]
     public void OutOfRangeKnobGivesItsRangeAndValue(string field, string value, string range)
     {
         Assert.Equal(

@@ -25,7 +25,8 @@ public sealed class FullManifestTests
             "batchTimeoutMs": 2.5,
             "numBatchThreads": 4,
             "maxEnqueuedBatches": 100,
-            "allowedBatchSizes": [8, 16, 32]
+            "allowedBatchSizes": [8, 16, 32],
+            "minParallelBatchSize": 6
           },
           "validation": {
             "dataset": "data/holdout.csv",
@@ -73,6 +74,7 @@ public sealed class FullManifestTests
         Assert.Equal(4, batching.NumBatchThreads);
         Assert.Equal(100, batching.MaxEnqueuedBatches);
         Assert.Equal([8, 16, 32], batching.AllowedBatchSizes);
+        Assert.Equal(6, batching.MinParallelBatchSize);
 
         var validation = Assert.IsType<ValidationSpec>(manifest.Validation);
         Assert.Equal("data/holdout.csv", validation.Dataset);

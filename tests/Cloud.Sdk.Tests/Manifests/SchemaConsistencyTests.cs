@@ -97,6 +97,7 @@ public sealed class SchemaConsistencyTests
         Assert.Equal(ManifestLimits.MaxBatchTimeoutMs, batching.GetProperty("batchTimeoutMs").GetProperty("maximum").GetInt32());
         Assert.Equal(ManifestLimits.MaxBatchThreads, batching.GetProperty("numBatchThreads").GetProperty("maximum").GetInt32());
         Assert.Equal(ManifestLimits.MaxEnqueuedBatches, batching.GetProperty("maxEnqueuedBatches").GetProperty("maximum").GetInt32());
+        Assert.Equal(ManifestLimits.MaxBatchSize, batching.GetProperty("minParallelBatchSize").GetProperty("maximum").GetInt32());
         Assert.Equal(ManifestLimits.MaxTags, Property("tags").GetProperty("maxProperties").GetInt32());
         Assert.Equal(ManifestLimits.MaxTagValueLength, Property("tags").GetProperty("additionalProperties").GetProperty("maxLength").GetInt32());
     }

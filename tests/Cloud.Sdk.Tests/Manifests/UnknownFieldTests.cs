@@ -73,7 +73,7 @@ public sealed class UnknownFieldTests
     public void UnknownFieldWithNothingCloseListsTheAllowedFields()
     {
         Assert.Equal(
-            new ManifestError("$.batching.size", "Unknown field 'size' in $.batching; the fields allowed there are 'maxBatchSize', 'batchTimeoutMs', 'numBatchThreads', 'maxEnqueuedBatches' and 'allowedBatchSizes'."),
+            new ManifestError("$.batching.size", "Unknown field 'size' in $.batching; the fields allowed there are 'maxBatchSize', 'batchTimeoutMs', 'numBatchThreads', 'maxEnqueuedBatches', 'allowedBatchSizes' and 'minParallelBatchSize'."),
             Manifests.SingleErrorWith("\"batching\": { \"size\": 8 }"));
     }
 

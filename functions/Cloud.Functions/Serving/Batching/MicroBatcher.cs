@@ -12,14 +12,18 @@ namespace Cloud.Functions.Serving.Batching;
 /// <item>A batch starts only while fewer than <see cref="BatchingOptions.NumBatchThreads"/> batches run.</item>
 /// <item>It takes queued requests oldest first, whole, while their rows fit in
 /// <see cref="BatchingOptions.MaxBatchSize"/>; it stops at the first that does not fit, so order is kept.</item>
-/// <item>It starts at once when nothing else is running (an idle batcher never waits), when the queue holds a full
-/// batch, when <see cref="BatchingOptions.BatchTimeout"/> is zero, or when the oldest request has waited
-/// BatchTimeout. Only otherwise, that is while other batches run and the queue holds less than a full batch, does
-/// a free thread wait, up to the oldest request's age reaching BatchTimeout, for a fuller batch.</item>
+/// <item>It starts at once when nothing else is running (an idle batcher never waits) or when the queue holds a full
+/// batch. Otherwise, that is while other batches run and the queue holds less than a full batch, it starts only
+/// when the queue holds at least <see cref="BatchingOptions.MinParallelBatchSize"/> rows and the oldest request has
+/// waited <see cref="BatchingOptions.BatchTimeout"/> (zero: no wait). Fewer rows wait for more to come or for the
+/// running batches to end, which bounds their wait by one run.</item>
 /// </list>
-/// <para>So batches form by themselves from what queues while every thread is busy; the timeout only trades a
-/// little latency for fuller batches when the batcher is already loaded, never when it is idle. (TF Serving closes a
-/// partial batch only at its timeout, busy or idle, so there a timeout &gt; 0 costs latency at low load.)</para>
+/// <para>So batches form by themselves from what queues while every thread is busy; the minimum and the timeout
+/// only trade a little latency for fuller batches when the batcher is already loaded, never when it is idle. (TF
+/// Serving closes a partial batch only at its timeout, busy or idle, so there a timeout &gt; 0 costs latency at low
+/// load.) The minimum exists because a small batch run beside another costs almost what a full one does (the
+/// model's weights pass through the cache once per run) and takes a core from the HTTP work, while its rows cost
+/// little once they join the next batch.</para>
 /// <para>There are no dedicated threads. A batch runs on a thread-pool work item, so an idle batcher holds none. A
 /// "thread" is a slot in the executor: when a batch's model run ends its slot goes at once to the next batch (on
 /// another work item), and only then does the finished batch's thread hand out the results, running the callers'
@@ -38,6 +42,7 @@ internal sealed class MicroBatcher<TItem, TResult> : IAsyncDisposable
     private readonly int _maxBatchSize;
     private readonly int _threads;
     private readonly long _maxQueuedRows;
+    private readonly int _minParallelRows;
     private readonly long _timeoutTimestamps;
     private readonly ITimer? _timer;
     private readonly BatchStatisticsRecorder _statistics;
@@ -73,6 +78,7 @@ internal sealed class MicroBatcher<TItem, TResult> : IAsyncDisposable
         _name = name;
         _maxBatchSize = options.MaxBatchSize;
         _threads = options.NumBatchThreads;
+        _minParallelRows = options.MinParallelBatchSize;
         _maxQueuedRows = (long)options.EffectiveMaxEnqueuedBatches * options.MaxBatchSize;
         _statistics = new BatchStatisticsRecorder(options.MaxBatchSize);
         if (options.Enabled && options.BatchTimeout > TimeSpan.Zero)
@@ -246,14 +252,23 @@ internal sealed class MicroBatcher<TItem, TResult> : IAsyncDisposable
             return null;
         }
 
-        if (_options.Enabled && _timeoutTimestamps > 0 && _running > 0 && _queue.Rows < _maxBatchSize)
+        if (_options.Enabled && _running > 0 && _queue.Rows < _maxBatchSize)
         {
-            var due = head.EnqueuedAt + _timeoutTimestamps;
-            var now = _time.GetTimestamp();
-            if (now < due)
+            if (_queue.Rows < _minParallelRows)
             {
-                ArmTimerLocked(now, due);
+                // Waits for more rows (a submit pumps) or for a running batch to end (its end pumps); no timer.
                 return null;
+            }
+
+            if (_timeoutTimestamps > 0)
+            {
+                var due = head.EnqueuedAt + _timeoutTimestamps;
+                var now = _time.GetTimestamp();
+                if (now < due)
+                {
+                    ArmTimerLocked(now, due);
+                    return null;
+                }
             }
         }
 

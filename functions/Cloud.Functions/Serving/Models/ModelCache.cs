@@ -211,14 +211,7 @@ internal sealed partial class ModelCache(IBlobStore models, ModelRegistry regist
     /// <summary>The host's batching settings with the manifest's overrides; off for models whose outputs are not per-row.</summary>
     private BatchingOptions BatchingFor(InferenceSession session, BatchingOverrides? overrides)
     {
-        var batching = options.Batching with
-        {
-            MaxBatchSize = overrides?.MaxBatchSize ?? options.Batching.MaxBatchSize,
-            BatchTimeout = overrides?.BatchTimeout ?? options.Batching.BatchTimeout,
-            NumBatchThreads = overrides?.NumBatchThreads ?? options.Batching.NumBatchThreads,
-            MaxEnqueuedBatches = overrides?.MaxEnqueuedBatches ?? options.Batching.MaxEnqueuedBatches,
-            AllowedBatchSizes = overrides is { AllowedBatchSizes.Count: > 0 } ? overrides.AllowedBatchSizes : options.Batching.AllowedBatchSizes,
-        };
+        var batching = options.Batching.With(overrides);
 
         // Merging requests is only sound when every input and output has a free batch dimension.
         var perRow = session.Inputs.Concat(session.Outputs).All(n => n.Dimensions.Count > 0 && n.Dimensions[0] < 0);

@@ -79,7 +79,7 @@ public sealed class MicroBatcherSchedulingTests
     [Fact]
     public async Task WithATimeoutAFreeThreadWaitsForAFullerBatchWhileAnotherBatchRunsUntilTheOldestRequestHasWaitedIt()
     {
-        await using var h = new BatcherHarness(new BatchingOptions { NumBatchThreads = 2, MaxBatchSize = 8, BatchTimeout = TimeSpan.FromMilliseconds(10) });
+        await using var h = new BatcherHarness(new BatchingOptions { NumBatchThreads = 2, MaxBatchSize = 8, BatchTimeout = TimeSpan.FromMilliseconds(10), MinParallelBatchSize = 1 });
         await h.SubmitRunning(1);
 
         var second = h.Submit(2);
@@ -127,9 +127,9 @@ public sealed class MicroBatcherSchedulingTests
     }
 
     [Fact]
-    public async Task WithoutATimeoutAFreeThreadNeverWaitsForAFullerBatch()
+    public async Task WithoutATimeoutAndWithAMinimumOfOneAFreeThreadNeverWaitsForAFullerBatch()
     {
-        await using var h = new BatcherHarness(new BatchingOptions { NumBatchThreads = 2, MaxBatchSize = 8 });
+        await using var h = new BatcherHarness(new BatchingOptions { NumBatchThreads = 2, MaxBatchSize = 8, MinParallelBatchSize = 1 });
         await h.SubmitRunning(1);
 
         var (second, call) = await h.SubmitRunning(2);
@@ -138,6 +138,103 @@ public sealed class MicroBatcherSchedulingTests
         Assert.Equal([2], call.Ids);
         Assert.Equal("r2", await second);
         Assert.Equal(0, h.Time.ArmedTimers);
+    }
+
+    [Fact]
+    public async Task WhileABatchRunsFewerRowsThanTheParallelMinimumWaitForItToEndAndThenStartAtOnce()
+    {
+        await using var h = new BatcherHarness(new BatchingOptions { NumBatchThreads = 2, MaxBatchSize = 8, MinParallelBatchSize = 3 });
+        var (first, firstCall) = await h.SubmitRunning(1);
+
+        var second = h.Submit(2);
+        var third = h.Submit(3);
+        h.Time.Advance(TimeSpan.FromHours(1));
+        var waiting = (h.Statistics.QueuedRows, h.Statistics.RunningBatches, h.Time.ArmedTimers);
+        firstCall.Release();
+        var call = await h.Executor.NextCallAsync();
+        call.Release();
+
+        Assert.Equal((2, 1, 0), waiting);
+        Assert.Equal([2, 3], call.Ids);
+        Assert.Equal(("r1", "r2", "r3"), (await first, await second, await third));
+    }
+
+    [Fact]
+    public async Task WhileABatchRunsAParallelBatchStartsAsSoonAsTheMinimumOfRowsHasQueued()
+    {
+        await using var h = new BatcherHarness(new BatchingOptions { NumBatchThreads = 2, MaxBatchSize = 8, MinParallelBatchSize = 3 });
+        await h.SubmitRunning(1);
+
+        var second = h.Submit(2);
+        var queuedAfterOneRow = h.Statistics.QueuedRows;
+        var (third, call) = await h.SubmitRunning(3, rows: 2);
+        var running = h.Statistics.RunningBatches;
+        call.Release();
+
+        Assert.Equal((1, 2), (queuedAfterOneRow, running));
+        Assert.Equal([2, 3], call.Ids);
+        Assert.Equal(("r2", "r3"), (await second, await third));
+    }
+
+    [Fact]
+    public async Task AFullBatchStartsBesideARunningOneEvenWhenTheParallelMinimumIsLarger()
+    {
+        await using var h = new BatcherHarness(new BatchingOptions { NumBatchThreads = 2, MaxBatchSize = 4, MinParallelBatchSize = 8 });
+        await h.SubmitRunning(1);
+
+        var (second, call) = await h.SubmitRunning(2, rows: 4);
+        call.Release();
+
+        Assert.Equal([2], call.Ids);
+        Assert.Equal("r2", await second);
+    }
+
+    [Fact]
+    public async Task WithATimeoutAParallelBatchNeedsBothTheMinimumOfRowsAndTheOldestRequestsWait()
+    {
+        await using var h = new BatcherHarness(new BatchingOptions { NumBatchThreads = 2, MaxBatchSize = 8, MinParallelBatchSize = 2, BatchTimeout = TimeSpan.FromMilliseconds(10) });
+        await h.SubmitRunning(1);
+
+        var second = h.Submit(2);
+        h.Time.Advance(TimeSpan.FromMilliseconds(20));
+        var afterTheTimeoutWithOneRow = (h.Statistics.QueuedRows, h.Time.ArmedTimers);
+        var (third, call) = await h.SubmitRunning(3);
+        call.Release();
+
+        Assert.Equal((1, 0), afterTheTimeoutWithOneRow);
+        Assert.Equal([2, 3], call.Ids);
+        Assert.Equal(("r2", "r3"), (await second, await third));
+    }
+
+    [Fact]
+    public async Task WithATimeoutTheMinimumOfRowsStillWaitsForTheOldestRequestsTimeout()
+    {
+        await using var h = new BatcherHarness(new BatchingOptions { NumBatchThreads = 2, MaxBatchSize = 8, MinParallelBatchSize = 2, BatchTimeout = TimeSpan.FromMilliseconds(10) });
+        await h.SubmitRunning(1);
+
+        var second = h.Submit(2);
+        h.Time.Advance(TimeSpan.FromMilliseconds(4));
+        var third = h.Submit(3);
+        var waitingWithTwoRows = (h.Statistics.QueuedRows, h.Statistics.RunningBatches);
+        h.Time.Advance(TimeSpan.FromMilliseconds(6));
+        var call = await h.Executor.NextCallAsync();
+        call.Release();
+
+        Assert.Equal((2, 1), waitingWithTwoRows);
+        Assert.Equal([2, 3], call.Ids);
+        Assert.Equal(("r2", "r3"), (await second, await third));
+    }
+
+    [Fact]
+    public async Task AnIdleBatcherRunsALoneRowAtOnceWhateverTheParallelMinimum()
+    {
+        await using var h = new BatcherHarness(new BatchingOptions { NumBatchThreads = 2, MaxBatchSize = 64, MinParallelBatchSize = 64, BatchTimeout = TimeSpan.FromHours(1) });
+
+        var (result, call) = await h.SubmitRunning(1);
+        call.Release();
+
+        Assert.Equal([1], call.Ids);
+        Assert.Equal("r1", await result);
     }
 
     [Fact]
