@@ -17,8 +17,11 @@ internal static class OipV2Endpoints
         app.MapGet("/v2/models/{model}/versions/{version}", (HttpContext c, string model, string version) => ModelMetadataAsync(c, model, version));
         app.MapGet("/v2/models/{model}/ready", (HttpContext c, string model) => ReadyAsync(c, model, null));
         app.MapGet("/v2/models/{model}/versions/{version}/ready", (HttpContext c, string model, string version) => ReadyAsync(c, model, version));
-        app.MapPost("/v2/models/{model}/infer", (HttpContext c, string model) => InferAsync(c, model, null));
-        app.MapPost("/v2/models/{model}/versions/{version}/infer", (HttpContext c, string model, string version) => InferAsync(c, model, version));
+        // Infer is the hot path: see TfServingEndpoints.MapTfServing.
+        var router = app.ServiceProvider.GetRequiredService<ModelRouter>();
+        var options = app.ServiceProvider.GetRequiredService<CloudOptions>();
+        app.MapPost("/v2/models/{model}/infer", c => InferAsync(c, router, options, RequestRouting.Value(c, "model"), null));
+        app.MapPost("/v2/models/{model}/versions/{version}/infer", c => InferAsync(c, router, options, RequestRouting.Value(c, "model"), RequestRouting.Value(c, "version")));
         return app;
     }
 
@@ -27,11 +30,9 @@ internal static class OipV2Endpoints
         JsonAnswer.Write(context.Response, typeof(OipV2Endpoints).Assembly.GetName().Version?.ToString(3) ?? "0.0.0", static (writer, version) => OipV2MetadataWriter.WriteServerMetadata(writer, version));
     }
 
-    private static async Task InferAsync(HttpContext context, string model, string? version)
+    private static async Task InferAsync(HttpContext context, ModelRouter router, CloudOptions options, string model, string? version)
     {
-        var services = context.RequestServices;
-        var options = services.GetRequiredService<CloudOptions>();
-        var decision = await RequestRouting.RouteOrWriteErrorAsync(context, model, version, null, options.Routing.RoutingKeyHeader);
+        var decision = await RequestRouting.RouteOrWriteErrorAsync(context, router, model, version, null, options.Routing.RoutingKeyHeader);
         if (decision is null)
         {
             return;
@@ -49,7 +50,7 @@ internal static class OipV2Endpoints
 
     private static async Task ModelMetadataAsync(HttpContext context, string model, string? version)
     {
-        var decision = await RequestRouting.RouteOrWriteErrorAsync(context, model, version, null, null);
+        var decision = await RequestRouting.RouteOrWriteErrorAsync(context, context.RequestServices.GetRequiredService<ModelRouter>(), model, version, null, null);
         if (decision is null)
         {
             return;

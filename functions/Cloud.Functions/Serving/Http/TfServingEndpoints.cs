@@ -16,9 +16,13 @@ internal static class TfServingEndpoints
 {
     public static IEndpointRouteBuilder MapTfServing(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/v1/models/{model}:predict", (HttpContext c, string model) => PredictAsync(c, model, null, null));
-        app.MapPost("/v1/models/{model}/versions/{version}:predict", (HttpContext c, string model, string version) => PredictAsync(c, model, version, null));
-        app.MapPost("/v1/models/{model}/labels/{label}:predict", (HttpContext c, string model, string label) => PredictAsync(c, model, null, label));
+        // Predict is the hot path: plain request delegates over singletons taken once here, so a prediction opens no
+        // DI scope and binds no parameters through generated code (together about 1 µs of ~80 per request).
+        var router = app.ServiceProvider.GetRequiredService<ModelRouter>();
+        var options = app.ServiceProvider.GetRequiredService<CloudOptions>();
+        app.MapPost("/v1/models/{model}:predict", c => PredictAsync(c, router, options, RequestRouting.Value(c, "model"), null, null));
+        app.MapPost("/v1/models/{model}/versions/{version}:predict", c => PredictAsync(c, router, options, RequestRouting.Value(c, "model"), RequestRouting.Value(c, "version"), null));
+        app.MapPost("/v1/models/{model}/labels/{label}:predict", c => PredictAsync(c, router, options, RequestRouting.Value(c, "model"), null, RequestRouting.Value(c, "label")));
         app.MapGet("/v1/models/{model}", (HttpContext c, string model) => StatusAsync(c, model, null, null));
         app.MapGet("/v1/models/{model}/versions/{version}", (HttpContext c, string model, string version) => StatusAsync(c, model, version, null));
         app.MapGet("/v1/models/{model}/labels/{label}", (HttpContext c, string model, string label) => StatusAsync(c, model, null, label));
@@ -28,11 +32,9 @@ internal static class TfServingEndpoints
         return app;
     }
 
-    private static async Task PredictAsync(HttpContext context, string model, string? version, string? label)
+    private static async Task PredictAsync(HttpContext context, ModelRouter router, CloudOptions options, string model, string? version, string? label)
     {
-        var services = context.RequestServices;
-        var options = services.GetRequiredService<CloudOptions>();
-        var decision = await RequestRouting.RouteOrWriteErrorAsync(context, model, version, label, options.Routing.RoutingKeyHeader);
+        var decision = await RequestRouting.RouteOrWriteErrorAsync(context, router, model, version, label, options.Routing.RoutingKeyHeader);
         if (decision is null)
         {
             return;
@@ -107,7 +109,7 @@ internal static class TfServingEndpoints
 
     private static async Task MetadataAsync(HttpContext context, string model, string? version, string? label)
     {
-        var decision = await RequestRouting.RouteOrWriteErrorAsync(context, model, version, label, null);
+        var decision = await RequestRouting.RouteOrWriteErrorAsync(context, context.RequestServices.GetRequiredService<ModelRouter>(), model, version, label, null);
         if (decision is null)
         {
             return;
