@@ -34,7 +34,13 @@ internal static partial class CloudHost
             builder.WebHost.UseUrls(DefaultUrl);
         }
 
-        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = options.MaxRequestBodyBytes + 1);
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.Limits.MaxRequestBodySize = options.MaxRequestBodyBytes + 1;
+
+            // No "Server: Kestrel" on every answer: it tells scanners what runs here and costs every client a header.
+            k.AddServerHeader = false;
+        });
         var time = TimeProvider.System;
         var stores = await CloudStores.OpenAsync(options, time).ConfigureAwait(false);
         var services = builder.Services;

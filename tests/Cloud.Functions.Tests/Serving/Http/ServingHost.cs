@@ -31,12 +31,25 @@ public sealed class ServingHost : IAsyncDisposable
 
     public string DataDirectory => _data.FullName;
 
-    public static async Task<ServingHost> StartAsync(params (string Key, string Value)[] settings)
+    public static Task<ServingHost> StartAsync(params (string Key, string Value)[] settings) => StartAsync(overLoopback: false, settings);
+
+    /// <summary>The same host on real Kestrel, on a free loopback port: for what only a real HTTP server does (its headers, framing).</summary>
+    public static Task<ServingHost> StartOverLoopbackAsync(params (string Key, string Value)[] settings) => StartAsync(overLoopback: true, settings);
+
+    private static async Task<ServingHost> StartAsync(bool overLoopback, (string Key, string Value)[] settings)
     {
         var host = new ServingHost();
         host.App = await CloudHost.BuildAsync([], builder =>
         {
-            builder.WebHost.UseTestServer();
+            if (overLoopback)
+            {
+                builder.Configuration["urls"] = "http://127.0.0.1:0";
+            }
+            else
+            {
+                builder.WebHost.UseTestServer();
+            }
+
             builder.Configuration["Cloud:DataDirectory"] = host._data.FullName;
             builder.Configuration["Cloud:SeedModelsFrom"] = Path.Combine(RegistryHarness.Root, "samples", "models", "iris");
             foreach (var (key, value) in settings)
@@ -45,7 +58,7 @@ public sealed class ServingHost : IAsyncDisposable
             }
         });
         await host.App.StartAsync();
-        host.Client = host.App.GetTestClient();
+        host.Client = overLoopback ? new HttpClient { BaseAddress = new Uri(host.App.Urls.Single()) } : host.App.GetTestClient();
         await host.WaitUntilReadyAsync();
         return host;
     }
@@ -82,6 +95,7 @@ public sealed class ServingHost : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        Client.Dispose();
         await App.StopAsync();
         await App.DisposeAsync();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();

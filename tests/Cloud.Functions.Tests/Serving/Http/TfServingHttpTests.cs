@@ -15,6 +15,22 @@ public sealed class TfServingHttpTests : IAsyncLifetime
     public async Task DisposeAsync() => await _host.DisposeAsync();
 
     [Fact]
+    public async Task OverRealHttpAnAnswerIsOneFramedBodyAndDoesNotNameTheServer()
+    {
+        await using var host = await ServingHost.StartOverLoopbackAsync();
+        var body = """{"instances": [[5.1, 3.5, 1.4, 0.2]]}""";
+
+        var response = await host.Client.PostAsync("/v1/models/iris:predict", new StringContent(body, Encoding.UTF8, "application/json"));
+        var bytes = await response.Content.ReadAsByteArrayAsync();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(bytes.Length, response.Content.Headers.ContentLength);
+        Assert.Null(response.Headers.TransferEncodingChunked);
+        Assert.False(response.Headers.Contains("Server"));
+        Assert.Equal("iris", response.Headers.GetValues("X-Cloud-Model").Single());
+    }
+
+    [Fact]
     public async Task RowFormatPredictionsMatchTheTrainersProbabilitiesAndNameTheirVersion()
     {
         var (rows, expected) = IrisValidation(5);
