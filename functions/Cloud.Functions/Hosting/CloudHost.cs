@@ -19,7 +19,9 @@ internal static partial class CloudHost
 
     public static async Task<WebApplication> BuildAsync(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
-        var builder = WebApplication.CreateBuilder(args);
+        // The content root is the host's own folder, not the working directory, so its appsettings.json (logging
+        // defaults included) applies however and wherever the host is started.
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
         configure?.Invoke(builder);
         var options = builder.Configuration.GetSection("Cloud").Get<CloudOptions>() ?? new CloudOptions();
         options = WithDefaults(options);
