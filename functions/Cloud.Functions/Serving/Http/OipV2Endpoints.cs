@@ -12,17 +12,19 @@ internal static class OipV2Endpoints
 {
     public static IEndpointRouteBuilder MapOipV2(this IEndpointRouteBuilder app)
     {
+        var s = ServingServices.From(app.ServiceProvider);
         app.MapGet("/v2", WriteServerMetadata);
-        app.MapGet("/v2/models/{model}", (HttpContext c, string model) => ModelMetadataAsync(c, model, null));
-        app.MapGet("/v2/models/{model}/versions/{version}", (HttpContext c, string model, string version) => ModelMetadataAsync(c, model, version));
-        app.MapGet("/v2/models/{model}/ready", (HttpContext c, string model) => ReadyAsync(c, model, null));
-        app.MapGet("/v2/models/{model}/versions/{version}/ready", (HttpContext c, string model, string version) => ReadyAsync(c, model, version));
-        // Infer is the hot path: see TfServingEndpoints.MapTfServing.
-        var router = app.ServiceProvider.GetRequiredService<ModelRouter>();
-        var options = app.ServiceProvider.GetRequiredService<CloudOptions>();
-        app.MapPost("/v2/models/{model}/infer", c => InferAsync(c, router, options, RequestRouting.Value(c, "model"), null));
-        app.MapPost("/v2/models/{model}/versions/{version}/infer", c => InferAsync(c, router, options, RequestRouting.Value(c, "model"), RequestRouting.Value(c, "version")));
+        Map(app.MapGet, "", (c, model, version) => ModelMetadataAsync(c, s, model, version));
+        Map(app.MapGet, "/ready", (c, model, version) => ReadyAsync(c, s, model, version));
+        Map(app.MapPost, "/infer", (c, model, version) => InferAsync(c, s, model, version));
         return app;
+    }
+
+    /// <summary>One handler at the protocol's two addresses of a model: by name alone and by /versions/{v}.</summary>
+    private static void Map(Func<string, RequestDelegate, IEndpointConventionBuilder> map, string suffix, Func<HttpContext, string, string?, Task> handler)
+    {
+        map($"/v2/models/{{model}}{suffix}", c => handler(c, RequestRouting.Value(c, "model"), null));
+        map($"/v2/models/{{model}}/versions/{{version}}{suffix}", c => handler(c, RequestRouting.Value(c, "model"), RequestRouting.Value(c, "version")));
     }
 
     private static void WriteServerMetadata(HttpContext context)
@@ -30,9 +32,10 @@ internal static class OipV2Endpoints
         JsonAnswer.Write(context.Response, typeof(OipV2Endpoints).Assembly.GetName().Version?.ToString(3) ?? "0.0.0", static (writer, version) => OipV2MetadataWriter.WriteServerMetadata(writer, version));
     }
 
-    private static async Task InferAsync(HttpContext context, ModelRouter router, CloudOptions options, string model, string? version)
+    private static async Task InferAsync(HttpContext context, ServingServices s, string model, string? version)
     {
-        var decision = await RequestRouting.RouteOrWriteErrorAsync(context, router, model, version, null, options.Routing.RoutingKeyHeader);
+        var options = s.Options;
+        var decision = await RequestRouting.RouteOrWriteErrorAsync(context, s.Router, model, version, null, options.Routing.RoutingKeyHeader);
         if (decision is null)
         {
             return;
@@ -48,25 +51,24 @@ internal static class OipV2Endpoints
             static (writer, s) => OipV2ResponseWriter.WriteInferResponse(writer, s.State.Served, s.State.Id, s.Response));
     }
 
-    private static async Task ModelMetadataAsync(HttpContext context, string model, string? version)
+    private static async Task ModelMetadataAsync(HttpContext context, ServingServices s, string model, string? version)
     {
-        var decision = await RequestRouting.RouteOrWriteErrorAsync(context, context.RequestServices.GetRequiredService<ModelRouter>(), model, version, null, null);
+        var decision = await RequestRouting.RouteOrWriteErrorAsync(context, s.Router, model, version, null, null);
         if (decision is null)
         {
             return;
         }
 
-        var versions = await context.RequestServices.GetRequiredService<ModelRegistry>().ListVersionsAsync(model, context.RequestAborted);
-        var table = context.RequestServices.GetRequiredService<ModelRouter>().TableOf(model);
+        var versions = await s.Registry.ListVersionsAsync(model, context.RequestAborted);
+        var table = s.Router.TableOf(model);
         JsonAnswer.Write(context.Response, (decision.Target.Served, Versions: versions.Where(v => table?.Serves(v.Status) ?? true).Select(v => v.Version)),
             static (writer, s) => OipV2MetadataWriter.WriteModelMetadata(writer, s.Served, s.Versions));
     }
 
     /// <summary>200 when the version that would serve (or the one named) is loaded; 404/503 otherwise, without loading it.</summary>
-    private static async Task ReadyAsync(HttpContext context, string model, string? version)
+    private static async Task ReadyAsync(HttpContext context, ServingServices s, string model, string? version)
     {
-        var router = context.RequestServices.GetRequiredService<ModelRouter>();
-        var cache = context.RequestServices.GetRequiredService<ModelCache>();
+        var (router, cache) = (s.Router, s.Cache);
         var table = router.TableOf(model) ?? await router.RefreshAsync(model, context.RequestAborted);
         if (table is null)
         {

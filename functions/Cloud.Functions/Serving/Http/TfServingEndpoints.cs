@@ -16,25 +16,25 @@ internal static class TfServingEndpoints
 {
     public static IEndpointRouteBuilder MapTfServing(this IEndpointRouteBuilder app)
     {
-        // Predict is the hot path: plain request delegates over singletons taken once here, so a prediction opens no
-        // DI scope and binds no parameters through generated code (together about 1 µs of ~80 per request).
-        var router = app.ServiceProvider.GetRequiredService<ModelRouter>();
-        var options = app.ServiceProvider.GetRequiredService<CloudOptions>();
-        app.MapPost("/v1/models/{model}:predict", c => PredictAsync(c, router, options, RequestRouting.Value(c, "model"), null, null));
-        app.MapPost("/v1/models/{model}/versions/{version}:predict", c => PredictAsync(c, router, options, RequestRouting.Value(c, "model"), RequestRouting.Value(c, "version"), null));
-        app.MapPost("/v1/models/{model}/labels/{label}:predict", c => PredictAsync(c, router, options, RequestRouting.Value(c, "model"), null, RequestRouting.Value(c, "label")));
-        app.MapGet("/v1/models/{model}", (HttpContext c, string model) => StatusAsync(c, model, null, null));
-        app.MapGet("/v1/models/{model}/versions/{version}", (HttpContext c, string model, string version) => StatusAsync(c, model, version, null));
-        app.MapGet("/v1/models/{model}/labels/{label}", (HttpContext c, string model, string label) => StatusAsync(c, model, null, label));
-        app.MapGet("/v1/models/{model}/metadata", (HttpContext c, string model) => MetadataAsync(c, model, null, null));
-        app.MapGet("/v1/models/{model}/versions/{version}/metadata", (HttpContext c, string model, string version) => MetadataAsync(c, model, version, null));
-        app.MapGet("/v1/models/{model}/labels/{label}/metadata", (HttpContext c, string model, string label) => MetadataAsync(c, model, null, label));
+        var s = ServingServices.From(app.ServiceProvider);
+        Map(app.MapPost, ":predict", (c, model, version, label) => PredictAsync(c, s, model, version, label));
+        Map(app.MapGet, "", (c, model, version, label) => StatusAsync(c, s, model, version, label));
+        Map(app.MapGet, "/metadata", (c, model, version, label) => MetadataAsync(c, s, model, version, label));
         return app;
     }
 
-    private static async Task PredictAsync(HttpContext context, ModelRouter router, CloudOptions options, string model, string? version, string? label)
+    /// <summary>One handler at TF Serving's three addresses of a model: by name alone, by /versions/{v} and by /labels/{l}.</summary>
+    private static void Map(Func<string, RequestDelegate, IEndpointConventionBuilder> map, string suffix, Func<HttpContext, string, string?, string?, Task> handler)
     {
-        var decision = await RequestRouting.RouteOrWriteErrorAsync(context, router, model, version, label, options.Routing.RoutingKeyHeader);
+        map($"/v1/models/{{model}}{suffix}", c => handler(c, RequestRouting.Value(c, "model"), null, null));
+        map($"/v1/models/{{model}}/versions/{{version}}{suffix}", c => handler(c, RequestRouting.Value(c, "model"), RequestRouting.Value(c, "version"), null));
+        map($"/v1/models/{{model}}/labels/{{label}}{suffix}", c => handler(c, RequestRouting.Value(c, "model"), null, RequestRouting.Value(c, "label")));
+    }
+
+    private static async Task PredictAsync(HttpContext context, ServingServices s, string model, string? version, string? label)
+    {
+        var options = s.Options;
+        var decision = await RequestRouting.RouteOrWriteErrorAsync(context, s.Router, model, version, label, options.Routing.RoutingKeyHeader);
         if (decision is null)
         {
             return;
@@ -49,12 +49,9 @@ internal static class TfServingEndpoints
         await Prediction.RunAsync(context, decision, request.Request, request.Format, static (writer, s) => TfServingResponseWriter.WritePredictResponse(writer, s.Response, s.State));
     }
 
-    private static async Task StatusAsync(HttpContext context, string model, string? version, string? label)
+    private static async Task StatusAsync(HttpContext context, ServingServices s, string model, string? version, string? label)
     {
-        var services = context.RequestServices;
-        var registry = services.GetRequiredService<ModelRegistry>();
-        var router = services.GetRequiredService<ModelRouter>();
-        var cache = services.GetRequiredService<ModelCache>();
+        var (registry, router, cache) = (s.Registry, s.Router, s.Cache);
         if (version is not null && label is not null)
         {
             await ErrorResponses.WriteAsync(context, 400, "Give a version or a label, not both.");
@@ -107,9 +104,9 @@ internal static class TfServingEndpoints
         };
     }
 
-    private static async Task MetadataAsync(HttpContext context, string model, string? version, string? label)
+    private static async Task MetadataAsync(HttpContext context, ServingServices s, string model, string? version, string? label)
     {
-        var decision = await RequestRouting.RouteOrWriteErrorAsync(context, context.RequestServices.GetRequiredService<ModelRouter>(), model, version, label, null);
+        var decision = await RequestRouting.RouteOrWriteErrorAsync(context, s.Router, model, version, label, null);
         if (decision is null)
         {
             return;

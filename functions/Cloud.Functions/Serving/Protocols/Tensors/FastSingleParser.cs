@@ -124,7 +124,6 @@ internal static class FastSingleParser
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool IsDigit(byte b) => (uint)(b - '0') <= 9;
 
-
     /// <summary>
     /// ±<paramref name="mantissa"/>·10^<paramref name="exponent"/> as a float when the result is certain (see the
     /// class remarks).
