@@ -1,4 +1,6 @@
+using Cloud.Functions.Serving;
 using Cloud.Functions.Serving.Models;
+using Cloud.OnnxRuntime;
 using Cloud.Functions.Tests.Registration;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -33,6 +35,29 @@ public sealed class ModelCacheTests : IDisposable
     }
 
     [Fact]
+    public async Task OverItsMemoryBudgetTheLeastRecentlyUsedVersionIsUnloadedWhateverTheCount()
+    {
+        foreach (var version in new[] { "1.0.0", "2.0.0", "3.0.0" })
+        {
+            await _h.UploadIrisAsync(version);
+            await _h.Registration.RegisterAsync($"iris/{version}/model.json");
+        }
+
+        // Each version is charged MemoryPerModelByte x its file size: a budget of two and a half versions holds two.
+        var perVersion = (long)(new FileInfo(Path.Combine(RegistryHarness.IrisFolder, "model.onnx")).Length * new ModelCacheOptions().MemoryPerModelByte);
+        await using var cache = NewCache(maxLoaded: 16, memoryBudget: perVersion * 5 / 2);
+        var first = await cache.GetAsync("iris", "1.0.0");
+        await cache.GetAsync("iris", "2.0.0");
+        // 1.0.0 serves a request after 2.0.0 loaded, so 2.0.0 is now the least recently used.
+        await first.PredictAsync(IrisRequest(first), CancellationToken.None);
+        await cache.GetAsync("iris", "3.0.0");
+        await WaitUntilAsync(() => cache.GetStatus().Count == 2);
+
+        Assert.Equal(["1.0.0", "3.0.0"], cache.GetStatus().Select(s => s.Version));
+        Assert.All(cache.GetStatus(), s => Assert.Equal(perVersion, s.EstimatedBytes));
+    }
+
+    [Fact]
     public async Task ConcurrentRequestsForOneVersionLoadItOnce()
     {
         await _h.UploadIrisAsync();
@@ -57,9 +82,17 @@ public sealed class ModelCacheTests : IDisposable
         Assert.Equal("iris 1.0.0 is retired and does not serve.", error.Message);
     }
 
-    private ModelCache NewCache(int maxLoaded) => new(_h.Blobs, _h.Registry,
-        new ModelCacheOptions { Directory = Path.Combine(Path.GetTempPath(), "cloud-cache-" + Guid.NewGuid().ToString("N")), MaxLoadedVersions = maxLoaded },
+    private ModelCache NewCache(int maxLoaded, long memoryBudget = 4L << 30) => new(_h.Blobs, _h.Registry,
+        new ModelCacheOptions
+        {
+            Directory = Path.Combine(Path.GetTempPath(), "cloud-cache-" + Guid.NewGuid().ToString("N")),
+            MaxLoadedVersions = maxLoaded,
+            MemoryBudgetBytes = memoryBudget,
+        },
         _h.Time, NullLoggerFactory.Instance);
+
+    private static InferenceRequest IrisRequest(LoadedModel model) =>
+        new(1, [new NamedTensor(model.Served.Inputs[0].Name, Tensor.Create(new[] { 5.1f, 3.5f, 1.4f, 0.2f }, 1, 4))]);
 
     private static async Task WaitUntilAsync(Func<bool> condition)
     {
