@@ -62,7 +62,10 @@ internal static class BenchServers
         {
             for (var turn = 0; turn < servers.Count; turn++)
             {
-                var index = (round + turn) % servers.Count;
+                // The order rotates every round and runs backwards every other round, so no server always follows
+                // the same one: a turn pays for what the turn before it leaves behind (its connections closing, its
+                // threads winding down), and with a plain rotation the first server always followed the last.
+                var index = (round % 2 == 0 ? round + turn : round + servers.Count - turn) % servers.Count;
                 var server = servers[index];
                 measured[index].Add(await LoadGenerator.RunAsync(server.Url, body, concurrency, RoundWarmUp, TimeSpan.FromSeconds(1), () => server.Process.CpuTime));
             }
