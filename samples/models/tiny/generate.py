@@ -10,6 +10,8 @@ What it makes (in --out, default: this script's folder, samples/models/tiny/):
   unknown_dims.onnx         dims with no value and no name, a named dim, a fixed dim.
   metadata.onnx             every model-level metadata field filled in.
   scalar_sum.onnx           ReduceSum to a rank-1 output [batch].
+  slow_sum.onnx             y = x * 2^24, the slow way: x expanded to
+                            [batch, 4096, 4096] and summed (milliseconds a row).
   not_a_model.onnx          64 bytes of garbage; loading must fail.
   truncated.onnx            first half of add_float.onnx; loading must fail.
 See README.md beside this script for what each one is for.
@@ -117,6 +119,20 @@ def build_all():
         [vi("x", TensorProto.FLOAT, ["batch", 3])],
         [vi("y", TensorProto.FLOAT, ["batch"])],
         initializer=[numpy_helper.from_array(np.array([1], dtype=np.int64), "axes")])
+
+    # Slow on purpose, for tests that need a run to last (a full batch queue): each row is
+    # broadcast to 4096 x 4096 floats (64 MiB) and summed back, so y = x * 2^24, exactly for
+    # small integers x (every partial sum is an integer below 2^24 times x).
+    models["slow_sum.onnx"] = make_model(
+        [helper.make_node("Unsqueeze", ["x", "unsqueeze_axes"], ["x3"]),
+         helper.make_node("Expand", ["x3", "shape"], ["big"]),
+         helper.make_node("ReduceSum", ["big", "sum_axes"], ["y"], keepdims=0)],
+        "slow_sum",
+        [vi("x", TensorProto.FLOAT, ["batch", 1])],
+        [vi("y", TensorProto.FLOAT, ["batch", 1])],
+        initializer=[numpy_helper.from_array(np.array([2, 3], dtype=np.int64), "unsqueeze_axes"),
+                     numpy_helper.from_array(np.array([1, 1, 4096, 4096], dtype=np.int64), "shape"),
+                     numpy_helper.from_array(np.array([2, 3], dtype=np.int64), "sum_axes")])
     return models
 
 
