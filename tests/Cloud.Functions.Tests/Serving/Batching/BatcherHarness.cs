@@ -6,10 +6,10 @@ namespace Cloud.Functions.Tests.Serving.Batching;
 /// <summary>A batcher named "test 1" over a <see cref="GatedExecutor"/> and a <see cref="FakeTimeProvider"/>.</summary>
 internal sealed class BatcherHarness : IAsyncDisposable
 {
-    public BatcherHarness(BatchingOptions options, GatedExecutor? executor = null)
+    public BatcherHarness(BatchingOptions options, GatedExecutor? executor = null, HeldDispatch? dispatch = null)
     {
         Executor = executor ?? new GatedExecutor();
-        Batcher = new MicroBatcher<Job, string>(Executor, options, Time, NullLogger.Instance, "test 1");
+        Batcher = new MicroBatcher<Job, string>(Executor, options, Time, NullLogger.Instance, "test 1", dispatch is null ? null : dispatch.Dispatch);
     }
 
     public FakeTimeProvider Time { get; } = new();
@@ -34,5 +34,42 @@ internal sealed class BatcherHarness : IAsyncDisposable
     {
         Executor.ReleaseAll();
         await Batcher.DisposeAsync().AsTask().WaitAsync(TestTimeout.Value);
+    }
+}
+
+/// <summary>Holds batch runs back until the test starts them, standing in for a busy thread pool.</summary>
+internal sealed class HeldDispatch
+{
+    private readonly Queue<Action> _held = new();
+
+    public int Count
+    {
+        get
+        {
+            lock (_held)
+            {
+                return _held.Count;
+            }
+        }
+    }
+
+    public void Dispatch(Action run)
+    {
+        lock (_held)
+        {
+            _held.Enqueue(run);
+        }
+    }
+
+    /// <summary>Begins the oldest held run, on a thread-pool thread as the batcher's own dispatch would.</summary>
+    public void RunNext()
+    {
+        Action run;
+        lock (_held)
+        {
+            run = _held.Dequeue();
+        }
+
+        ThreadPool.QueueUserWorkItem(_ => run());
     }
 }
