@@ -282,29 +282,9 @@ internal sealed class MicroBatcher<TItem, TResult> : IAsyncDisposable
             }
         }
 
-        var count = 0;
-        var rows = 0;
-        if (_options.Enabled)
-        {
-            for (var next = head; next is not null && rows + next.Rows <= _maxBatchSize; next = next.Next)
-            {
-                count++;
-                rows += next.Rows;
-            }
-        }
-        else
-        {
-            (count, rows) = (1, head.Rows);
-        }
-
+        var (count, rows) = _options.Enabled ? FittingLocked(0) : (1, head.Rows);
         var requests = new PendingRequest<TItem, TResult>[count];
-        for (var i = 0; i < count; i++)
-        {
-            var request = _queue.Head!;
-            _queue.Remove(request);
-            request.State = PendingState.Taken;
-            requests[i] = request;
-        }
+        TakeLocked(requests, 0);
 
         _running++;
         _answering++;
@@ -487,16 +467,10 @@ internal sealed class MicroBatcher<TItem, TResult> : IAsyncDisposable
         }
 
         PendingRequest<TItem, TResult>[] requests;
-        var rows = batch.Rows;
+        int rows;
         lock (_lock)
         {
-            var count = 0;
-            for (var next = _queue.Head; next is not null && rows + next.Rows <= _maxBatchSize; next = next.Next)
-            {
-                count++;
-                rows += next.Rows;
-            }
-
+            (var count, rows) = FittingLocked(batch.Rows);
             if (count == 0)
             {
                 return batch;
@@ -504,16 +478,35 @@ internal sealed class MicroBatcher<TItem, TResult> : IAsyncDisposable
 
             requests = new PendingRequest<TItem, TResult>[batch.Requests.Length + count];
             batch.Requests.CopyTo(requests, 0);
-            for (var i = batch.Requests.Length; i < requests.Length; i++)
-            {
-                var request = _queue.Head!;
-                _queue.Remove(request);
-                request.State = PendingState.Taken;
-                requests[i] = request;
-            }
+            TakeLocked(requests, batch.Requests.Length);
         }
 
         return new Batch<TItem, TResult>(requests, rows, _options.PaddedSize(rows));
+    }
+
+    /// <summary>How many queued requests, oldest first and whole, fit beside <paramref name="rows"/> rows, and the rows then.</summary>
+    private (int Count, int Rows) FittingLocked(int rows)
+    {
+        var count = 0;
+        for (var next = _queue.Head; next is not null && rows + next.Rows <= _maxBatchSize; next = next.Next)
+        {
+            count++;
+            rows += next.Rows;
+        }
+
+        return (count, rows);
+    }
+
+    /// <summary>Moves requests from the head of the queue into <paramref name="into"/> from index <paramref name="from"/> on.</summary>
+    private void TakeLocked(PendingRequest<TItem, TResult>[] into, int from)
+    {
+        for (var i = from; i < into.Length; i++)
+        {
+            var request = _queue.Head!;
+            _queue.Remove(request);
+            request.State = PendingState.Taken;
+            into[i] = request;
+        }
     }
 
     private BatcherStoppedException Stopped(string why) => new(_name, $"{_name} is not serving: {why}. Retry; another version may serve it.");
