@@ -6,27 +6,19 @@ using Cloud.Functions.Tests.Registration;
 namespace Cloud.Functions.Tests.Serving.Http;
 
 /// <summary>
-/// Overload over HTTP: a model whose run lasts milliseconds (samples/models/tiny/slow_sum.onnx) behind a queue of
-/// two rows, flooded at once. Every request is either answered or refused at once with 429, Retry-After and the
-/// protocol's error shape; nothing else, and the refusals are counted.
+/// Overload and abandoned requests over HTTP, on a model whose run lasts milliseconds (samples/models/tiny/slow_sum.onnx).
+/// A flood on a queue of two rows: every request is either answered or refused at once with 429, Retry-After and the
+/// protocol's error shape, and the refusals are counted. A request whose client gives up while it waits is dropped
+/// before it is computed.
 /// </summary>
 public sealed partial class OverloadHttpTests : IAsyncLifetime
 {
-    private const string Manifest = """
-        {"name": "slow", "version": "1.0.0", "format": "onnx", "modelFile": "model.onnx",
-         "batching": {"maxBatchSize": 2, "maxEnqueuedBatches": 1, "numBatchThreads": 1}}
-        """;
-
     private ServingHost _host = null!;
 
     public async Task InitializeAsync()
     {
         _host = await ServingHost.StartAsync();
-        var model = await _host.Client.PutAsync("/api/models/slow/versions/1.0.0/files/model.onnx",
-            new ByteArrayContent(File.ReadAllBytes(RegistryHarness.Tiny("slow_sum.onnx"))));
-        model.EnsureSuccessStatusCode();
-        var manifest = await _host.Client.PutAsync("/api/models/slow/versions/1.0.0/files/model.json", new StringContent(Manifest));
-        Assert.True(manifest.IsSuccessStatusCode, await manifest.Content.ReadAsStringAsync());
+        await PushSlowAsync("slow", """{"maxBatchSize": 2, "maxEnqueuedBatches": 1, "numBatchThreads": 1}""");
     }
 
     public async Task DisposeAsync() => await _host.DisposeAsync();
@@ -69,11 +61,59 @@ public sealed partial class OverloadHttpTests : IAsyncLifetime
         Assert.Equal(refused.Count, await RejectedAsync() - rejectedBefore);
     }
 
-    private async Task<long> RejectedAsync()
+    [Fact]
+    public async Task ARequestWhoseClientGoesAwayWhileItWaitsIsNeverComputed()
+    {
+        // Full batches of 4 rows (about 40 ms each), one at a time: six of them go ahead of the one-row request
+        // that is abandoned, so it waits for at least five runs after it arrives. While it waits the queue holds
+        // 4k + 1 rows, and only then: that is how the test knows it is queued, whatever the others are doing.
+        await PushSlowAsync("slow4", """{"maxBatchSize": 4, "maxEnqueuedBatches": 8, "numBatchThreads": 1}""");
+        const string full = """{"instances": [[1], [2], [3], [4]]}""";
+        Assert.Equal(HttpStatusCode.OK, (await _host.Client.PostAsync("/v1/models/slow4:predict", new StringContent(full))).StatusCode);
+        var before = await BatchingAsync("slow4");
+
+        var ahead = Enumerable.Range(0, 6).Select(_ => _host.Client.PostAsync("/v1/models/slow4:predict", new StringContent(full))).ToArray();
+        using var giveUp = new CancellationTokenSource();
+        var abandoned = _host.Client.PostAsync("/v1/models/slow4:predict", new StringContent("""{"instances": [[5]]}"""), giveUp.Token);
+        await WaitForAsync(async () => (await BatchingAsync("slow4")).GetProperty("queuedRows").GetInt32() % 4 == 1);
+        await giveUp.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => abandoned);
+        Assert.All(await Task.WhenAll(ahead), r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
+        var after = await BatchingAsync("slow4");
+        Assert.Equal(1, Count(after, "cancelledBeforeRun") - Count(before, "cancelledBeforeRun"));
+        Assert.Equal(6, Count(after, "items") - Count(before, "items")); // the six ahead ran; the abandoned one did not
+        Assert.Equal(24, Count(after, "rows") - Count(before, "rows"));
+    }
+
+    private async Task PushSlowAsync(string name, string batching)
+    {
+        var model = await _host.Client.PutAsync($"/api/models/{name}/versions/1.0.0/files/model.onnx",
+            new ByteArrayContent(File.ReadAllBytes(RegistryHarness.Tiny("slow_sum.onnx"))));
+        model.EnsureSuccessStatusCode();
+        var manifest = await _host.Client.PutAsync($"/api/models/{name}/versions/1.0.0/files/model.json", new StringContent(
+            $$"""{"name": "{{name}}", "version": "1.0.0", "format": "onnx", "modelFile": "model.onnx", "batching": {{batching}}}"""));
+        Assert.True(manifest.IsSuccessStatusCode, await manifest.Content.ReadAsStringAsync());
+    }
+
+    private async Task<long> RejectedAsync() => Count(await BatchingAsync("slow"), "rejected");
+
+    private async Task<JsonElement> BatchingAsync(string model)
     {
         var status = JsonDocument.Parse(await _host.Client.GetStringAsync("/api/status")).RootElement;
-        var slow = status.GetProperty("loaded").EnumerateArray().Single(l => l.GetProperty("model").GetString() == "slow");
-        return slow.GetProperty("batching").GetProperty("rejected").GetInt64();
+        return status.GetProperty("loaded").EnumerateArray().Single(l => l.GetProperty("model").GetString() == model).GetProperty("batching");
+    }
+
+    private static long Count(JsonElement batching, string name) => batching.GetProperty(name).GetInt64();
+
+    private static async Task WaitForAsync(Func<Task<bool>> condition)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (!await condition())
+        {
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(20), "timed out waiting for the queue");
+            await Task.Delay(1);
+        }
     }
 
     [GeneratedRegex(@"^slow 1\.0\.0 is overloaded: \d+ rows already wait \(the limit is 2\)\. Retry after (?<seconds>\d+) s\.$")]
