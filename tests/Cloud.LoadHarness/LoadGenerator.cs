@@ -14,6 +14,16 @@ internal enum LoadClient
     HttpClient,
 }
 
+/// <summary>One worker's connection: sends the benchmark's request and says how it was answered.</summary>
+internal interface ILoadConnection : IAsyncDisposable
+{
+    /// <summary>Sends the request once; the answer's status code once its whole body has arrived.</summary>
+    Task<int> SendAsync();
+
+    /// <summary>The body of the last answer that was not 200, for the error report.</summary>
+    string LastErrorBody { get; }
+}
+
 /// <summary>Closed-loop HTTP load: N workers each send the same request back to back for a fixed time.</summary>
 internal static class LoadGenerator
 {
@@ -51,12 +61,14 @@ internal static class LoadGenerator
     }
 
     /// <param name="serverCpu">Reads the server process's total CPU time, so the report can say where the cores went.</param>
-    public static async Task<Result> RunAsync(string url, byte[] body, int concurrency, TimeSpan warmup, TimeSpan duration, Func<TimeSpan>? serverCpu = null,
-        LoadClient? loadClient = null)
+    public static async Task<Result> RunAsync(string url, byte[] body, int concurrency, TimeSpan warmup, TimeSpan duration, Func<TimeSpan>? serverCpu = null)
     {
-        var client = loadClient ?? DefaultClient;
         using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = concurrency, PooledConnectionLifetime = TimeSpan.FromMinutes(10) };
         using var http = new HttpClient(handler) { Timeout = TimeSpan.FromSeconds(30) };
+        var target = new Uri(url);
+        Func<Task<ILoadConnection>> open = DefaultClient == LoadClient.Raw
+            ? async () => await RawHttpConnection.OpenAsync(target, body).ConfigureAwait(false)
+            : () => Task.FromResult<ILoadConnection>(new HttpClientConnection(http, target, body));
         var latencies = new List<double>[concurrency];
         var errors = 0;
         string? firstError = null;
@@ -65,10 +77,10 @@ internal static class LoadGenerator
         var end = warmup + duration;
         long measuredFrom = 0;
 
-        async Task RawWorker(int index)
+        async Task Worker(int index)
         {
             var mine = latencies[index] = new List<double>(16_384);
-            var connection = await RawHttpConnection.OpenAsync(new Uri(url), body).ConfigureAwait(false);
+            var connection = await open().ConfigureAwait(false);
             try
             {
                 while (clock.Elapsed < end)
@@ -77,15 +89,15 @@ internal static class LoadGenerator
                     int status;
                     try
                     {
-                        status = await connection.SendAsync(keepBody: firstError is null).ConfigureAwait(false);
+                        status = await connection.SendAsync().ConfigureAwait(false);
                     }
-                    catch (Exception error) when (error is IOException or SocketException)
+                    catch (Exception error) when (error is IOException or SocketException or HttpRequestException)
                     {
                         // Count it and reconnect: a closed connection is the server's error, not the end of the run.
                         Interlocked.Increment(ref errors);
                         firstError ??= error.Message;
                         await connection.DisposeAsync().ConfigureAwait(false);
-                        connection = await RawHttpConnection.OpenAsync(new Uri(url), body).ConfigureAwait(false);
+                        connection = await open().ConfigureAwait(false);
                         continue;
                     }
 
@@ -98,7 +110,7 @@ internal static class LoadGenerator
                     if (status != 200)
                     {
                         Interlocked.Increment(ref errors);
-                        firstError ??= $"{status} {connection.LastBody}";
+                        firstError ??= $"{status} {connection.LastErrorBody}";
                         continue;
                     }
 
@@ -111,34 +123,7 @@ internal static class LoadGenerator
             }
         }
 
-        async Task Worker(int index)
-        {
-            var mine = latencies[index] = new List<double>(16_384);
-            while (clock.Elapsed < end)
-            {
-                var start = Stopwatch.GetTimestamp();
-                using var content = new ByteArrayContent(body);
-                content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
-                using var response = await http.PostAsync(url, content).ConfigureAwait(false);
-                await response.Content.LoadIntoBufferAsync().ConfigureAwait(false);
-                var elapsed = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
-                if (!Volatile.Read(ref measuring))
-                {
-                    continue;
-                }
-
-                if (response.StatusCode != HttpStatusCode.OK)
-                {
-                    Interlocked.Increment(ref errors);
-                    firstError ??= $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync().ConfigureAwait(false)}";
-                    continue;
-                }
-
-                mine.Add(elapsed);
-            }
-        }
-
-        var workers = Enumerable.Range(0, concurrency).Select(i => Task.Run(() => client == LoadClient.Raw ? RawWorker(i) : Worker(i))).ToArray();
+        var workers = Enumerable.Range(0, concurrency).Select(i => Task.Run(() => Worker(i))).ToArray();
         await Task.Delay(warmup).ConfigureAwait(false);
         using var self = Process.GetCurrentProcess();
         var (server0, client0) = (serverCpu?.Invoke() ?? TimeSpan.Zero, self.TotalProcessorTime);
@@ -150,6 +135,28 @@ internal static class LoadGenerator
         var (server1, client1) = (serverCpu?.Invoke() ?? TimeSpan.Zero, self.TotalProcessorTime);
         var all = latencies.SelectMany(l => l).Order().ToArray();
         return new Result(concurrency, all, errors, seconds, firstError, server1 - server0, client1 - client0);
+    }
+
+    /// <summary>HttpClient behind the same face as a raw connection; its pool does the connecting.</summary>
+    private sealed class HttpClientConnection(HttpClient http, Uri url, byte[] body) : ILoadConnection
+    {
+        public string LastErrorBody { get; private set; } = "";
+
+        public async Task<int> SendAsync()
+        {
+            using var content = new ByteArrayContent(body);
+            content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+            using var response = await http.PostAsync(url, content).ConfigureAwait(false);
+            await response.Content.LoadIntoBufferAsync().ConfigureAwait(false);
+            if (response.StatusCode != HttpStatusCode.OK)
+            {
+                LastErrorBody = await response.Content.ReadAsStringAsync().ConfigureAwait(false);
+            }
+
+            return (int)response.StatusCode;
+        }
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }
 
     private static double Percentile(double[] sorted, double p) => sorted.Length == 0 ? double.NaN : sorted[Math.Min(sorted.Length - 1, (int)(p * sorted.Length))];
