@@ -50,19 +50,19 @@ public sealed class AzuriteHostTests(AzuriteFixture azurite) : IClassFixture<Azu
         var blobs = new AzureBlobStore(azurite.ConnectionString, _container);
         foreach (var file in new[] { "model.onnx", "validation.csv" })
         {
-            await blobs.PutAsync($"iris/2.0.0/{file}", File.OpenRead(Path.Combine(RegistryHarness.IrisFolder, file)));
+            await using var content = File.OpenRead(Path.Combine(RegistryHarness.IrisFolder, file));
+            await blobs.PutAsync($"iris/2.0.0/{file}", content);
         }
 
         await blobs.PutAsync("iris/2.0.0/model.json", new MemoryStream(System.Text.Encoding.UTF8.GetBytes(RegistryHarness.IrisManifest("2.0.0"))));
 
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
         string? served = null;
-        while (served != "2.0.0" && DateTime.UtcNow < deadline)
+        await Eventually.TrueAsync(async () =>
         {
-            await Task.Delay(100);
             var predict = await _host.Client.PostAsync("/v1/models/iris/versions/2.0.0:predict", new StringContent("""{"instances": [[5.1, 3.5, 1.4, 0.2]]}"""));
             served = predict.IsSuccessStatusCode ? predict.Headers.GetValues("X-Cloud-Model-Version").Single() : null;
-        }
+            return served is not null;
+        }, "the scanner to register 2.0.0 from the container");
 
         Assert.Equal("2.0.0", served);
     }

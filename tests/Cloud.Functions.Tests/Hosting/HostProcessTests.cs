@@ -25,7 +25,7 @@ public sealed partial class HostProcessTests
             "--Cloud:DataDirectory", data.Path,
             "--Cloud:SeedModelsFrom", RegistryHarness.IrisFolder);
         using var client = new HttpClient { BaseAddress = host.Url, Timeout = TimeSpan.FromSeconds(30) };
-        await WaitUntilReadyAsync(client);
+        await Eventually.TrueAsync(async () => (await client.GetAsync("/v2/health/ready")).IsSuccessStatusCode, "the host to become ready");
         var answer = await client.PostAsync("/v1/models/iris:predict", new StringContent(IrisBody));
         Assert.Equal(System.Net.HttpStatusCode.OK, answer.StatusCode);
 
@@ -36,7 +36,8 @@ public sealed partial class HostProcessTests
         Assert.Contains("Application is shutting down...", host.Output, StringComparison.Ordinal);
         Assert.DoesNotContain("Unhandled exception", host.Output, StringComparison.Ordinal);
         // Nothing listens on the port any more.
-        await Assert.ThrowsAsync<HttpRequestException>(() => new HttpClient().GetAsync(new Uri(host.Url, "/v2/health/live")));
+        using var fresh = new HttpClient();
+        await Assert.ThrowsAsync<HttpRequestException>(() => fresh.GetAsync(new Uri(host.Url, "/v2/health/live")));
     }
 
     [Fact]
@@ -55,22 +56,6 @@ public sealed partial class HostProcessTests
     {
         Interrupt = 2,
         Terminate = 15,
-    }
-
-    private static async Task WaitUntilReadyAsync(HttpClient client)
-    {
-        var clock = Stopwatch.StartNew();
-        while (clock.Elapsed < TimeSpan.FromSeconds(30))
-        {
-            if ((await client.GetAsync("/v2/health/ready")).IsSuccessStatusCode)
-            {
-                return;
-            }
-
-            await Task.Delay(50);
-        }
-
-        throw new TimeoutException("The host did not become ready in 30 s.");
     }
 
     [LibraryImport("libc", SetLastError = true)]

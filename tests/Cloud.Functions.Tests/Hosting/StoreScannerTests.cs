@@ -112,11 +112,7 @@ public sealed class StoreScannerTests : IAsyncDisposable
             Assert.Equal(ModelVersionStatus.Registered, (await _h.Registry.GetVersionAsync("iris", "1.0.0"))!.Status);
 
             await _h.UploadIrisAsync("2.0.0");
-            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-            while (await _h.Registry.GetVersionAsync("iris", "2.0.0") is null && DateTime.UtcNow < deadline)
-            {
-                await Task.Delay(20);
-            }
+            await Eventually.TrueAsync(async () => await _h.Registry.GetVersionAsync("iris", "2.0.0") is not null, "a later pass to register 2.0.0");
 
             Assert.Equal(ModelVersionStatus.Registered, (await _h.Registry.GetVersionAsync("iris", "2.0.0"))?.Status);
         }
@@ -134,16 +130,7 @@ public sealed class StoreScannerTests : IAsyncDisposable
         _work.Delete(recursive: true);
     }
 
-    private async Task<List<TableEntity>> QueuedJobsAsync()
-    {
-        var rows = new List<TableEntity>();
-        await foreach (var row in _jobsTable.QueryPartitionAsync(JobQueue.QueuePartition))
-        {
-            rows.Add(row);
-        }
-
-        return rows;
-    }
+    private async Task<List<TableEntity>> QueuedJobsAsync() => await _jobsTable.QueryPartitionAsync(JobQueue.QueuePartition).ToListAsync();
 
     private static string Sha256Of(string file) => Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(file)));
 }

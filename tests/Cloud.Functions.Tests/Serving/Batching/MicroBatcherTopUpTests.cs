@@ -39,7 +39,7 @@ public sealed class MicroBatcherTopUpTests
         var firstCall = await h.Executor.NextCallAsync();
         Assert.Equal([1, 2], firstCall.Ids); // 3 has two rows: 1 + 1 + 2 > 3, and 4 may not pass it
         firstCall.Release();
-        await WaitForAsync(() => dispatch.Count == 1); // the freed slot went to the next batch
+        await Eventually.TrueAsync(() => dispatch.Count == 1, "the freed slot to go to the next batch"); // the freed slot went to the next batch
         dispatch.RunNext();
         var secondCall = await h.Executor.NextCallAsync();
         secondCall.Release();
@@ -58,21 +58,11 @@ public sealed class MicroBatcherTopUpTests
         dispatch.RunNext();
         var firstCall = await h.Executor.NextCallAsync();
         firstCall.Release();
-        await WaitForAsync(() => dispatch.Count == 1);
+        await Eventually.TrueAsync(() => dispatch.Count == 1, "the next dispatch");
         dispatch.RunNext();
         (await h.Executor.NextCallAsync()).Release();
 
         Assert.Equal([1], firstCall.Ids);
         Assert.Equal(["r1", "r2"], await Task.WhenAll(results));
-    }
-
-    private static async Task WaitForAsync(Func<bool> condition)
-    {
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        while (!condition())
-        {
-            Assert.True(clock.Elapsed < TestTimeout.Value, "timed out waiting for the next dispatch");
-            await Task.Delay(5);
-        }
     }
 }

@@ -75,7 +75,7 @@ public sealed partial class OverloadHttpTests : IAsyncLifetime
         var ahead = Enumerable.Range(0, 6).Select(_ => _host.Client.PostAsync("/v1/models/slow4:predict", new StringContent(full))).ToArray();
         using var giveUp = new CancellationTokenSource();
         var abandoned = _host.Client.PostAsync("/v1/models/slow4:predict", new StringContent("""{"instances": [[5]]}"""), giveUp.Token);
-        await WaitForAsync(async () => (await BatchingAsync("slow4")).GetProperty("queuedRows").GetInt32() % 4 == 1);
+        await Eventually.TrueAsync(async () => (await BatchingAsync("slow4")).GetProperty("queuedRows").GetInt32() % 4 == 1, "the one-row request to queue");
         await giveUp.CancelAsync();
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => abandoned);
@@ -105,16 +105,6 @@ public sealed partial class OverloadHttpTests : IAsyncLifetime
     }
 
     private static long Count(JsonElement batching, string name) => batching.GetProperty(name).GetInt64();
-
-    private static async Task WaitForAsync(Func<Task<bool>> condition)
-    {
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        while (!await condition())
-        {
-            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(20), "timed out waiting for the queue");
-            await Task.Delay(1);
-        }
-    }
 
     [GeneratedRegex(@"^slow 1\.0\.0 is overloaded: \d+ rows already wait \(the limit is 2\)\. Retry after (?<seconds>\d+) s\.$")]
     private static partial Regex Overloaded();

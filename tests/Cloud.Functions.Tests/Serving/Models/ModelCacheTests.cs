@@ -26,7 +26,7 @@ public sealed class ModelCacheTests : IDisposable
         await cache.GetAsync("iris", "1.0.0");
         await cache.GetAsync("iris", "2.0.0");
         await cache.GetAsync("iris", "3.0.0");
-        await WaitUntilAsync(() => cache.GetStatus().Count == 2);
+        await Eventually.TrueAsync(() => cache.GetStatus().Count == 2, "an eviction");
 
         // 1.0.0 is pinned (routing targets it) and 3.0.0 was just loaded: 2.0.0 goes.
         Assert.Equal(["1.0.0", "3.0.0"], cache.GetStatus().Select(s => s.Version));
@@ -51,7 +51,7 @@ public sealed class ModelCacheTests : IDisposable
         // 1.0.0 serves a request after 2.0.0 loaded, so 2.0.0 is now the least recently used.
         await first.PredictAsync(IrisRequest(first), CancellationToken.None);
         await cache.GetAsync("iris", "3.0.0");
-        await WaitUntilAsync(() => cache.GetStatus().Count == 2);
+        await Eventually.TrueAsync(() => cache.GetStatus().Count == 2, "an eviction");
 
         Assert.Equal(["1.0.0", "3.0.0"], cache.GetStatus().Select(s => s.Version));
         Assert.All(cache.GetStatus(), s => Assert.Equal(perVersion, s.EstimatedBytes));
@@ -93,12 +93,4 @@ public sealed class ModelCacheTests : IDisposable
 
     private static InferenceRequest IrisRequest(LoadedModel model) =>
         new(1, [new NamedTensor(model.Served.Inputs[0].Name, Tensor.Create(new[] { 5.1f, 3.5f, 1.4f, 0.2f }, 1, 4))]);
-
-    private static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        for (var i = 0; i < 200 && !condition(); i++)
-        {
-            await Task.Delay(10);
-        }
-    }
 }
