@@ -21,6 +21,7 @@ public class DecodeBenchmark
 {
     private byte[] _plain = null!;
     private byte[] _withSignature = null!;
+    private byte[] _printed = null!;
     private ServedModel _model = null!;
 
     [GlobalSetup]
@@ -29,6 +30,9 @@ public class DecodeBenchmark
         var row = string.Join(", ", Enumerable.Range(0, 256).Select(i => ((i % 17) * 0.0625f - 0.5f).ToString("R", CultureInfo.InvariantCulture)));
         _plain = Encoding.UTF8.GetBytes("{\"instances\": [[" + row + "]]}");
         _withSignature = Encoding.UTF8.GetBytes("{\"signature_name\": \"serving_default\", \"instances\": [[" + row + "]]}");
+        var random = new Random(7);
+        var printed = string.Join(", ", Enumerable.Range(0, 256).Select(_ => ((float)(random.NextDouble() - 0.5)).ToString("R", CultureInfo.InvariantCulture)));
+        _printed = Encoding.UTF8.GetBytes("{\"instances\": [[" + printed + "]]}");
         using var session = InferenceSession.Open(BenchmarkModels.Mlp, new SessionOptions { IntraOpThreads = 1 });
         _model = new ServedModel("mlp", "1.0.0", session.Inputs, session.Outputs);
     }
@@ -38,6 +42,9 @@ public class DecodeBenchmark
 
     [Benchmark]
     public object FastPath() => Decode(_plain);
+
+    [Benchmark]
+    public object FastPathPrinted() => Decode(_printed);
 
     [Benchmark]
     public float BareReaderPass()

@@ -80,4 +80,72 @@ public sealed class FastSingleParserTests
 
         Assert.True(taken > total * 0.6, $"Only {taken} of {total} took the fast path.");
     }
+
+    /// <summary>
+    /// Inside a body, where eight bytes can be read past a number's first digits, the parser reads digits eight at a
+    /// time: every run length from 1 to 20 digits, split any way between integer and fraction, followed by each byte
+    /// JSON can put after a number (and by others), must read exactly as the general parser reads it and stop at the
+    /// same place.
+    /// </summary>
+    [Fact]
+    public void NumbersInsideLongerTextMatchTheGeneralParserAndEndWhereTheyEnd()
+    {
+        var random = new Random(20261207);
+        string[] followers = [", 1.5, 2.25]", "]}", " ", "\n", "e", "E-2, 0]", "x", "/", ":", "\u0080"];
+        var checkedCount = 0;
+        for (var n = 0; n < 100_000; n++)
+        {
+            var length = random.Next(1, 21);
+            var digits = new char[length];
+            for (var d = 0; d < length; d++)
+            {
+                // Zeros often, so runs of leading zeros in fractions (0.000123) and inside numbers are common.
+                digits[d] = random.Next(3) == 0 ? '0' : (char)('0' + random.Next(10));
+            }
+
+            var integerLength = random.Next(0, length + 1);
+            var integer = new string(digits, 0, integerLength).TrimStart('0');
+            var fraction = new string(digits, integerLength, length - integerLength);
+            var number = (random.Next(2) == 0 ? "-" : "") + (integer.Length == 0 ? "0" : integer) + (fraction.Length > 0 ? "." + fraction : "");
+            var follower = followers[random.Next(followers.Length)];
+            var text = Encoding.UTF8.GetBytes("[" + number + follower);
+            var at = 1;
+            if (!FastSingleParser.TryRead(text, ref at, out var value))
+            {
+                continue;
+            }
+
+            // An 'e' that is not followed by an exponent makes the text invalid, which the parser refuses.
+            var expected = follower.StartsWith("E-2", StringComparison.Ordinal) ? number + "E-2" : number;
+            Assert.Equal(1 + Encoding.UTF8.GetByteCount(expected), at);
+            Assert.True(
+                BitConverter.SingleToInt32Bits(float.Parse(expected, CultureInfo.InvariantCulture)) == BitConverter.SingleToInt32Bits(value),
+                $"{expected} followed by {follower}: fast {value:R}, general {float.Parse(expected, CultureInfo.InvariantCulture):R}");
+            checkedCount++;
+        }
+
+        Assert.True(checkedCount > 50_000, $"Only {checkedCount} numbers took the fast path.");
+    }
+
+    [Theory]
+    [InlineData("[0.00000000000000000000001234, 1]")] // 22 leading zeros in the fraction, then 4 significant digits: 1.234e-23 is outside the exact powers.
+    [InlineData("[12345678901234567890, 1]")] // Twenty digits read as eight, eight and four.
+    [InlineData("[0.12345678901234567890, 1]")]
+    public void LongRunsInsideTextAreLeftToTheGeneralParser(string text)
+    {
+        var at = 1;
+        Assert.False(FastSingleParser.TryRead(Encoding.ASCII.GetBytes(text), ref at, out _));
+    }
+
+    [Theory]
+    [InlineData("[0.000000000000000001234, 1]", 1.234e-18f)] // Leading zeros across a whole eight-byte word do not count as digits.
+    [InlineData("[1234567812345678, 1]", 1234567812345678f)]
+    [InlineData("[-98765432.123, 1]", -98765432.123f)]
+    public void RunsAcrossEightByteWordsReadExactly(string text, float expected)
+    {
+        var at = 1;
+        Assert.True(FastSingleParser.TryRead(Encoding.ASCII.GetBytes(text), ref at, out var value));
+        Assert.Equal(BitConverter.SingleToInt32Bits(expected), BitConverter.SingleToInt32Bits(value));
+        Assert.Equal(text.IndexOf(',', StringComparison.Ordinal), at);
+    }
 }
