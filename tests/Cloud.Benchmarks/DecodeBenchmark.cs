@@ -12,7 +12,9 @@ namespace Cloud.Benchmarks;
 /// Decoding the serving benchmark's body — one row of 256 floats in TF-Serving row format — into the MLP's input
 /// tensor. <see cref="FastPath"/> is what the host does with it; <see cref="GeneralReader"/> is the same body with a
 /// <c>signature_name</c> key first, which the fast path declines at once, so it measures the general
-/// Utf8JsonReader-based reader; <see cref="BareReaderPass"/> is what the bare endpoint of the load benchmark does
+/// Utf8JsonReader-based reader; <see cref="FastPathPrinted"/> is the fast path on 256 random floats printed
+/// round-trip (8–9 significant digits, as clients that serialise float send them) instead of the body's short numbers;
+/// <see cref="BareReaderPass"/> is what the bare endpoint of the load benchmark does
 /// (one Utf8JsonReader pass, summing GetSingle), the floor for a tokenizer.
 /// Run: cd tests/Cloud.Benchmarks &amp;&amp; dotnet run -c Release -- --filter '*Decode*'
 /// </summary>
@@ -27,12 +29,11 @@ public class DecodeBenchmark
     [GlobalSetup]
     public void Setup()
     {
-        var row = string.Join(", ", Enumerable.Range(0, 256).Select(i => ((i % 17) * 0.0625f - 0.5f).ToString("R", CultureInfo.InvariantCulture)));
+        var row = Row(Enumerable.Range(0, 256).Select(i => (i % 17) * 0.0625f - 0.5f));
         _plain = Encoding.UTF8.GetBytes("{\"instances\": [[" + row + "]]}");
         _withSignature = Encoding.UTF8.GetBytes("{\"signature_name\": \"serving_default\", \"instances\": [[" + row + "]]}");
         var random = new Random(7);
-        var printed = string.Join(", ", Enumerable.Range(0, 256).Select(_ => ((float)(random.NextDouble() - 0.5)).ToString("R", CultureInfo.InvariantCulture)));
-        _printed = Encoding.UTF8.GetBytes("{\"instances\": [[" + printed + "]]}");
+        _printed = Encoding.UTF8.GetBytes("{\"instances\": [[" + Row(Enumerable.Range(0, 256).Select(_ => (float)(random.NextDouble() - 0.5))) + "]]}");
         using var session = InferenceSession.Open(BenchmarkModels.Mlp, new SessionOptions { IntraOpThreads = 1 });
         _model = new ServedModel("mlp", "1.0.0", session.Inputs, session.Outputs);
     }
@@ -61,6 +62,9 @@ public class DecodeBenchmark
 
         return sum;
     }
+
+    private static string Row(IEnumerable<float> values) =>
+        string.Join(", ", values.Select(v => v.ToString("R", CultureInfo.InvariantCulture)));
 
     private TfServingRequest Decode(byte[] body) =>
         TfServingRequestReader.TryRead(body.AsSpan(), _model, out var request, out var error) ? request : throw new InvalidOperationException(error!.Message);

@@ -34,7 +34,7 @@ public sealed class FastSingleParserTests
 
         if (fast)
         {
-            Assert.Equal(BitConverter.SingleToInt32Bits(float.Parse(text, CultureInfo.InvariantCulture)), BitConverter.SingleToInt32Bits(value));
+            AssertSameFloat(float.Parse(text, CultureInfo.InvariantCulture), value, text);
         }
     }
 
@@ -72,8 +72,7 @@ public sealed class FastSingleParserTests
                 if (FastSingleParser.TryParse(Encoding.ASCII.GetBytes(text), out var value))
                 {
                     taken++;
-                    var expected = float.Parse(text, CultureInfo.InvariantCulture);
-                    Assert.True(BitConverter.SingleToInt32Bits(expected) == BitConverter.SingleToInt32Bits(value), $"{text}: fast {value:R}, general {expected:R}");
+                    AssertSameFloat(float.Parse(text, CultureInfo.InvariantCulture), value, text);
                 }
             }
         }
@@ -82,10 +81,9 @@ public sealed class FastSingleParserTests
     }
 
     /// <summary>
-    /// Inside a body, where eight bytes can be read past a number's first digits, the parser reads digits eight at a
-    /// time: every run length from 1 to 20 digits, split any way between integer and fraction, followed by each byte
-    /// JSON can put after a number (and by others), must read exactly as the general parser reads it and stop at the
-    /// same place.
+    /// Inside a body, as the request reader calls it: every run length from 1 to 20 digits, split any way between
+    /// integer and fraction, followed by each byte JSON can put after a number (and by others), must read exactly as
+    /// the general parser reads it and stop at the same place.
     /// </summary>
     [Fact]
     public void NumbersInsideLongerTextMatchTheGeneralParserAndEndWhereTheyEnd()
@@ -118,9 +116,7 @@ public sealed class FastSingleParserTests
             // An 'e' that is not followed by an exponent makes the text invalid, which the parser refuses.
             var expected = follower.StartsWith("E-2", StringComparison.Ordinal) ? number + "E-2" : number;
             Assert.Equal(1 + Encoding.UTF8.GetByteCount(expected), at);
-            Assert.True(
-                BitConverter.SingleToInt32Bits(float.Parse(expected, CultureInfo.InvariantCulture)) == BitConverter.SingleToInt32Bits(value),
-                $"{expected} followed by {follower}: fast {value:R}, general {float.Parse(expected, CultureInfo.InvariantCulture):R}");
+            AssertSameFloat(float.Parse(expected, CultureInfo.InvariantCulture), value, $"{expected} followed by {follower}");
             checkedCount++;
         }
 
@@ -129,7 +125,7 @@ public sealed class FastSingleParserTests
 
     [Theory]
     [InlineData("[0.00000000000000000000001234, 1]")] // 22 leading zeros in the fraction, then 4 significant digits: 1.234e-23 is outside the exact powers.
-    [InlineData("[12345678901234567890, 1]")] // Twenty digits read as eight, eight and four.
+    [InlineData("[12345678901234567890, 1]")] // Twenty significant digits: more than the 19 the exact path holds.
     [InlineData("[0.12345678901234567890, 1]")]
     public void LongRunsInsideTextAreLeftToTheGeneralParser(string text)
     {
@@ -138,14 +134,20 @@ public sealed class FastSingleParserTests
     }
 
     [Theory]
-    [InlineData("[0.000000000000000001234, 1]", 1.234e-18f)] // Leading zeros across a whole eight-byte word do not count as digits.
+    [InlineData("[0.000000000000000001234, 1]", 1.234e-18f)] // Seventeen leading zeros in the fraction do not count as digits.
     [InlineData("[1234567812345678, 1]", 1234567812345678f)]
     [InlineData("[-98765432.123, 1]", -98765432.123f)]
-    public void RunsAcrossEightByteWordsReadExactly(string text, float expected)
+    public void LongDigitRunsInsideTextReadExactly(string text, float expected)
     {
         var at = 1;
         Assert.True(FastSingleParser.TryRead(Encoding.ASCII.GetBytes(text), ref at, out var value));
-        Assert.Equal(BitConverter.SingleToInt32Bits(expected), BitConverter.SingleToInt32Bits(value));
+        AssertSameFloat(expected, value, text);
         Assert.Equal(text.IndexOf(',', StringComparison.Ordinal), at);
     }
+
+    /// <summary>Bit for bit, so -0 and 0 differ and a one-ulp miss fails with both spellings printed.</summary>
+    private static void AssertSameFloat(float expected, float actual, string text) =>
+        Assert.True(
+            BitConverter.SingleToInt32Bits(expected) == BitConverter.SingleToInt32Bits(actual),
+            $"{text}: fast {actual:R}, general {expected:R}");
 }
