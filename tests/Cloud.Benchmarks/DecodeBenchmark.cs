@@ -2,8 +2,8 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using BenchmarkDotNet.Attributes;
-using Cloud.Functions.Serving.Protocols;
-using Cloud.Functions.Serving.Protocols.TfServing;
+using Cloud.Serving.Protocols;
+using Cloud.Serving.Protocols.TfServing;
 using Cloud.OnnxRuntime;
 
 namespace Cloud.Benchmarks;

@@ -33,7 +33,7 @@ internal static class BenchServers
         string? program = null, IReadOnlyDictionary<string, string>? environment = null)
     {
         var host = await ChildProcess.StartAsync(program ?? ServeLoad.HostAppHost(),
-            ["--Cloud:DataDirectory", store, "--Cloud:SeedModelsFrom", seed, "--Logging:LogLevel:Default", "Warning", .. settings],
+            ["--Cloud:Storage:DataDirectory", store, "--Cloud:Local:SeedModelsFrom", seed, "--Logging:LogLevel:Default", "Warning", .. settings],
             "/v1/models/bench-mlp:predict", body, environment: environment);
         return new BenchServer(name, host, host.Url + "/v1/models/bench-mlp:predict");
     }

@@ -5,7 +5,7 @@ namespace Cloud.LoadHarness;
 /// <summary>
 /// For tuning: several host configurations (or "bare") serving the MLP side by side, measured in interleaved 1 s
 /// turns at one concurrency, each reported against the first. Each configuration is one argument holding the host
-/// settings, e.g. "--Cloud:Cache:Batching:NumBatchThreads 1", optionally after "@PATH" to another build of the host, and NAME=value environment variables.
+/// settings, e.g. "--Cloud:Batching:NumBatchThreads 1", optionally after "@PATH" to another build of the host, and NAME=value environment variables.
 /// </summary>
 internal static class Compare
 {

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
-using Cloud.Functions.Registration;
-using Cloud.Functions.Registry;
+using Cloud.Registry.Registration;
+using Cloud.Registry;
 using Cloud.Storage.Blobs;
 using Cloud.Storage.Tables;
 using Microsoft.Extensions.Logging.Abstractions;

@@ -18,7 +18,7 @@ internal static class ServeLoad
     private static readonly int[] AllConcurrencies = [1, 16, 64, 256];
 
     /// <param name="rounds">How many interleaved 1 s measurements each server gets at each concurrency.</param>
-    /// <param name="batchedSettings">Extra host settings for the batched host only, e.g. --Cloud:Cache:Batching:NumBatchThreads 1.</param>
+    /// <param name="batchedSettings">Extra host settings for the batched host only, e.g. --Cloud:Batching:NumBatchThreads 1.</param>
     /// <param name="only">Run only these concurrencies (all when empty).</param>
     /// <remarks>
     /// The three servers run side by side and are measured in turns (bare, unbatched, batched, then rotated), 1 s
@@ -42,7 +42,7 @@ internal static class ServeLoad
             var seed = BenchServers.Seed(data, mlpFolder);
             Task<BenchServer> Host(bool batching) => BenchServers.StartHostAsync(batching ? "batched" : "unbatched",
                 Path.Combine(data, batching ? "batched" : "unbatched"), seed,
-                ["--Cloud:Cache:Batching:Enabled", batching ? "true" : "false", .. (batching ? batchedSettings : [])], body);
+                ["--Cloud:Batching:Enabled", batching ? "true" : "false", .. (batching ? batchedSettings : [])], body);
 
             await using var servers = new BenchServerSet();
             servers.Add(await BenchServers.StartBareAsync("bare", body));
@@ -171,7 +171,7 @@ internal static class ServeLoad
         var body = """{"instances": [[5.1, 3.5, 1.4, 0.2]]}"""u8.ToArray();
         var clock = Stopwatch.StartNew();
         await using var host = await ChildProcess.StartAsync(HostAppHost(),
-            ["--Cloud:DataDirectory", data, "--Cloud:SeedModelsFrom", Path.Combine(repo, "samples", "models", "iris"), "--Logging:LogLevel:Default", "Warning"],
+            ["--Cloud:Storage:DataDirectory", data, "--Cloud:Local:SeedModelsFrom", Path.Combine(repo, "samples", "models", "iris"), "--Logging:LogLevel:Default", "Warning"],
             "/v1/models/iris:predict", body, pollMs: 5);
         var elapsed = clock.Elapsed.TotalMilliseconds;
         await host.DisposeAsync();

@@ -1,0 +1,114 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Cloud.Registry;
+using Cloud.OnnxRuntime;
+using Cloud.Sdk.Registry;
+using SessionOptions = Cloud.OnnxRuntime.SessionOptions;
+
+namespace Cloud.Registry.Registration;
+
+/// <summary>
+/// Loads a model file with ONNX Runtime to prove it loads and to read its inputs and outputs. Small files load
+/// in this process. Bigger ones load in a child process (this same app, `inspect-model FILE`): ORT needs about
+/// twice a model's size while loading it, which a host registering a 100 MB model should not pay, and a native
+/// crash on a hostile file then takes down only the child.
+/// </summary>
+internal sealed class ModelInspector(RegistrationOptions options)
+{
+    /// <summary>The command-line verb of the child process.</summary>
+    public const string Verb = "inspect-model";
+
+    public async Task<ModelInspection> InspectAsync(string file, CancellationToken cancellationToken)
+    {
+        return new FileInfo(file).Length <= options.InProcessInspectionLimit
+            ? InspectHere(file)
+            : await InspectInChildAsync(file, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Loads the model in this process (also what the child process runs).</summary>
+    public static ModelInspection InspectHere(string file)
+    {
+        try
+        {
+            using var session = InferenceSession.Open(file, new SessionOptions { IntraOpThreads = 1, OptimizationLevel = GraphOptimizationLevel.Basic });
+            return new ModelInspection(session.Inputs.Select(ToSignature).ToArray(), session.Outputs.Select(ToSignature).ToArray(), null);
+        }
+        catch (OnnxRuntimeException error)
+        {
+            return ModelInspection.Failed(error.Message);
+        }
+    }
+
+    /// <summary>The child process's entry point: inspect, print JSON, exit 0 (even when ORT refused the file).</summary>
+    public static int RunChild(string file)
+    {
+        Console.Out.Write(JsonSerializer.Serialize(InspectHere(file), RegistryRows.Json));
+        return 0;
+    }
+
+    private async Task<ModelInspection> InspectInChildAsync(string file, CancellationToken cancellationToken)
+    {
+        var start = ChildStartInfo(file);
+        using var child = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {start.FileName}.");
+        var output = child.StandardOutput.ReadToEndAsync(cancellationToken);
+        var errors = child.StandardError.ReadToEndAsync(cancellationToken);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(options.InspectionTimeout);
+        try
+        {
+            await child.WaitForExitAsync(timeout.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            child.Kill(entireProcessTree: true);
+            return ModelInspection.Failed($"loading took longer than {options.InspectionTimeout.TotalSeconds:0} s and was stopped");
+        }
+        finally
+        {
+            if (!child.HasExited)
+            {
+                child.Kill(entireProcessTree: true);
+            }
+        }
+
+        if (child.ExitCode != 0)
+        {
+            // A signal (e.g. 139 = SIGSEGV) means ORT crashed on the file: that is the file's problem, recorded as such.
+            var stderr = (await errors.ConfigureAwait(false)).Trim();
+            return ModelInspection.Failed($"the inspecting process exited with code {child.ExitCode}{(stderr.Length > 0 ? $": {Last(stderr, 500)}" : string.Empty)}");
+        }
+
+        return JsonSerializer.Deserialize<ModelInspection>(await output.ConfigureAwait(false), RegistryRows.Json)
+            ?? ModelInspection.Failed("the inspecting process printed nothing");
+    }
+
+    private ProcessStartInfo ChildStartInfo(string file)
+    {
+        // The host's own program (its apphost when it has one, else its assembly through the dotnet host) unless
+        // the settings name another one that answers the same verb.
+        var program = options.InspectorProgram ?? HostProgram();
+        var start = program.EndsWith(".dll", StringComparison.OrdinalIgnoreCase)
+            ? new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet") { ArgumentList = { program } }
+            : new ProcessStartInfo(program);
+        start.ArgumentList.Add(Verb);
+        start.ArgumentList.Add(file);
+        start.RedirectStandardOutput = true;
+        start.RedirectStandardError = true;
+        start.UseShellExecute = false;
+        return start;
+    }
+
+    private static string HostProgram()
+    {
+        var assembly = System.Reflection.Assembly.GetEntryAssembly()?.Location
+            ?? throw new InvalidOperationException("The host's entry assembly is unknown; set Cloud:Registration:InspectorProgram.");
+        var appHost = Path.ChangeExtension(assembly, null);
+        return File.Exists(appHost) ? appHost : assembly;
+    }
+
+    private static TensorSignature ToSignature(NodeMetadata node) =>
+        new(node.Name, node.ValueType == OnnxValueType.Tensor ? TensorElementTypes.Name(node.ElementType) : node.ValueType.ToString().ToLowerInvariant(),
+            node.Dimensions.ToArray(), node.SymbolicDimensions.ToArray());
+
+    private static string Last(string text, int length) => text.Length <= length ? text : "…" + text[^length..];
+}

@@ -1,0 +1,352 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text.Json;
+using Cloud.Registry;
+using Cloud.Registry.Registration;
+using Cloud.OnnxRuntime;
+using Cloud.Sdk.Jobs;
+using Cloud.Sdk.Manifests;
+using Cloud.Sdk.Registry;
+using Cloud.Storage.Blobs;
+using Cloud.Storage.Tables;
+
+namespace Cloud.Registry.Registration;
+
+/// <summary>
+/// Turns an uploaded model folder into a registered, immutable version. Every host calls this for every blob
+/// event (any file of a folder): it is idempotent, keyed by the folder and the content's hashes, so redelivered
+/// or repeated events change nothing. Incomplete folders are "not yet" until a bounded wait has passed; bad
+/// folders become a failed version with a reason a person can act on; different content under an existing
+/// version is refused and recorded, never written over.
+/// </summary>
+internal sealed partial class ModelRegistration(IBlobStore models, ModelRegistry registry, RegistrationOptions options, TimeProvider time, ILogger<ModelRegistration> logger)
+{
+    private readonly ModelInspector _inspector = new(options);
+
+    /// <summary>Registers the folder that <paramref name="blobPath"/> (a path in the models container) belongs to.</summary>
+    public async Task<RegistrationOutcome> RegisterAsync(string blobPath, CancellationToken cancellationToken = default)
+    {
+        var folder = ModelFolderPath.TryParse(blobPath, out var problem);
+        if (folder is null)
+        {
+            LogIgnored(blobPath, problem!);
+            return new RegistrationOutcome(RegistrationStatus.Ignored, problem!, null, null);
+        }
+
+        var outcome = await RegisterFolderAsync(folder, cancellationToken).ConfigureAwait(false);
+        LogOutcome(folder.Model, folder.Version, outcome.Status, outcome.Message);
+        return outcome;
+    }
+
+    private async Task<RegistrationOutcome> RegisterFolderAsync(ModelFolderPath folder, CancellationToken cancellationToken)
+    {
+        var manifestBlob = await models.GetPropertiesAsync(folder.File(ModelManifest.FileName), cancellationToken).ConfigureAwait(false);
+        var existing = await registry.GetVersionRowAsync(folder.Model, folder.Version, cancellationToken).ConfigureAwait(false);
+        if (manifestBlob is null)
+        {
+            return await WithoutManifestAsync(folder, existing, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (existing is not null && await IsSameBlobsAsync(folder, existing, manifestBlob, cancellationToken).ConfigureAwait(false))
+        {
+            return Outcome(folder, RegistrationStatus.Unchanged, $"{folder.Model} {folder.Version} is already recorded for these files.");
+        }
+
+        var attempt = new Attempt(folder, existing, manifestBlob) { ModelETag = SourceBlobs.NotNeeded };
+        if (manifestBlob.Size == 0)
+        {
+            return await FailAsync(attempt, $"{ModelManifest.FileName} is empty (0 bytes).", cancellationToken).ConfigureAwait(false);
+        }
+
+        if (manifestBlob.Size > ManifestLimits.MaxManifestBytes)
+        {
+            return await FailAsync(attempt, string.Create(CultureInfo.InvariantCulture,
+                $"{ModelManifest.FileName} is {manifestBlob.Size:N0} bytes; the limit is {ManifestLimits.MaxManifestBytes:N0}."), cancellationToken).ConfigureAwait(false);
+        }
+
+        var manifestBytes = await models.ReadAllBytesAsync(folder.File(ModelManifest.FileName), cancellationToken).ConfigureAwait(false);
+        if (manifestBytes is null)
+        {
+            return Outcome(folder, RegistrationStatus.Pending, $"{ModelManifest.FileName} disappeared while being read; it will be checked again.");
+        }
+
+        attempt.ManifestSha256 = Convert.ToHexStringLower(SHA256.HashData(manifestBytes));
+        var read = ManifestReader.Read(manifestBytes, folder.Model, folder.Version);
+        if (!read.Succeeded)
+        {
+            return await FailAsync(attempt, $"{ModelManifest.FileName} is not valid:\n{read.Describe()}", cancellationToken).ConfigureAwait(false);
+        }
+
+        return await RegisterModelFileAsync(attempt, read.Manifest, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Files arrive in any order, so a folder without model.json is "not yet" — until its first file is older than
+    /// the wait, when the version fails with that reason (a folder uploaded without a manifest is never lost silently).
+    /// </summary>
+    private async Task<RegistrationOutcome> WithoutManifestAsync(ModelFolderPath folder, TableEntity? existing, CancellationToken cancellationToken)
+    {
+        if (existing is not null)
+        {
+            return Outcome(folder, RegistrationStatus.Unchanged, $"{folder.Model} {folder.Version} is already recorded; its folder has no {ModelManifest.FileName} now.");
+        }
+
+        DateTimeOffset? firstArrival = null;
+        await foreach (var file in models.ListAsync(folder.Prefix, cancellationToken).ConfigureAwait(false))
+        {
+            firstArrival = firstArrival is { } seen && seen <= file.LastModified ? seen : file.LastModified;
+        }
+
+        var waited = firstArrival is { } first ? time.GetUtcNow() - first : TimeSpan.Zero;
+        if (firstArrival is null || waited < options.IncompleteFolderWait)
+        {
+            return Outcome(folder, RegistrationStatus.Pending, $"{folder.Prefix} has no {ModelManifest.FileName} yet.");
+        }
+
+        var attempt = new Attempt(folder, null, null) { ModelETag = null };
+        return await FailAsync(attempt,
+            $"{folder.Prefix} has no {ModelManifest.FileName} {Durations.Describe(waited)} after its first file arrived; the folder was given {Durations.Describe(options.IncompleteFolderWait)} to complete.",
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<RegistrationOutcome> RegisterModelFileAsync(Attempt attempt, ModelManifest manifest, CancellationToken cancellationToken)
+    {
+        var folder = attempt.Folder;
+        var modelPath = folder.File(manifest.ModelFile);
+        var modelBlob = await models.GetPropertiesAsync(modelPath, cancellationToken).ConfigureAwait(false);
+        attempt.ModelETag = null; // from here on the outcome depends on the model file
+        attempt.ModelFile = manifest.ModelFile;
+        if (modelBlob is null)
+        {
+            return await WaitOrFailAsync(attempt, attempt.Manifest.LastModified, $"Model file '{manifest.ModelFile}' is not in {folder.Prefix}", cancellationToken).ConfigureAwait(false);
+        }
+
+        attempt.ModelETag = modelBlob.ETag.ToString();
+        if (manifest.ModelSize is { } declared && modelBlob.Size != declared)
+        {
+            var sizes = string.Create(CultureInfo.InvariantCulture, $"Model file '{manifest.ModelFile}' has {modelBlob.Size:N0} bytes; the manifest declares {declared:N0}");
+            return modelBlob.Size < declared
+                ? await WaitOrFailAsync(attempt, Max(attempt.Manifest.LastModified, modelBlob.LastModified), sizes, cancellationToken).ConfigureAwait(false)
+                : await FailAsync(attempt, sizes + ".", cancellationToken).ConfigureAwait(false);
+        }
+
+        if (modelBlob.Size == 0)
+        {
+            return await FailAsync(attempt, $"Model file '{manifest.ModelFile}' is empty (0 bytes).", cancellationToken).ConfigureAwait(false);
+        }
+
+        var workFile = Path.Combine(options.WorkDirectory ?? Path.GetTempPath(), $"cloud-register-{Guid.NewGuid():N}.onnx");
+        try
+        {
+            if (await models.DownloadToFileAsync(modelPath, workFile, cancellationToken).ConfigureAwait(false) is not var (sha256, size))
+            {
+                return Outcome(folder, RegistrationStatus.Pending, $"Model file '{manifest.ModelFile}' disappeared while being read; it will be checked again.");
+            }
+
+            attempt.Sha256 = sha256;
+            if (manifest.ModelSha256 is { } declaredSha && declaredSha != sha256)
+            {
+                return await FailAsync(attempt, $"Model file '{manifest.ModelFile}' has SHA-256 {sha256}; the manifest declares {declaredSha}.", cancellationToken).ConfigureAwait(false);
+            }
+
+            if (attempt.Existing is { } existing && RegistryRows.ToVersion(existing).Status != ModelVersionStatus.Failed)
+            {
+                return await SameOrRefuseAsync(attempt, existing, cancellationToken).ConfigureAwait(false);
+            }
+
+            var (signature, problem) = await ReadSignatureAsync(workFile, manifest, cancellationToken).ConfigureAwait(false);
+            if (signature is null)
+            {
+                return await FailAsync(attempt, problem!, cancellationToken).ConfigureAwait(false);
+            }
+
+            var now = time.GetUtcNow();
+            var info = new ModelVersionInfo(folder.Model, folder.Version, ModelVersionStatus.Registered, sha256, size, manifest.ModelFile, signature,
+                [], manifest.Lineage is null ? null : JsonSerializer.Serialize(manifest.Lineage, RegistryRows.Json), null, [], now, now);
+            var recorded = await RecordAsync(attempt, info, cancellationToken).ConfigureAwait(false);
+            if (recorded is not null)
+            {
+                return recorded;
+            }
+
+            var job = manifest.Validation is null ? null
+                : new JobMessage($"validate-{folder.Model}-{folder.Version}-{sha256[..12]}", "validate", folder.Model, folder.Version, null, 1);
+            return Outcome(folder, RegistrationStatus.Registered,
+                $"{folder.Model} {folder.Version} registered (sha256 {sha256[..12]}…, {size:N0} bytes){(job is null ? "." : "; validation requested.")}", job);
+        }
+        finally
+        {
+            File.Delete(workFile);
+        }
+    }
+
+    /// <summary>Reads the ONNX header (cheap, streaming), then has ORT load the model to read its signature.</summary>
+    private async Task<(ModelSignature? Signature, string? Problem)> ReadSignatureAsync(string workFile, ModelManifest manifest, CancellationToken cancellationToken)
+    {
+        OnnxModelHeader header;
+        try
+        {
+            await using var stream = File.OpenRead(workFile);
+            header = OnnxModelHeader.Read(stream);
+        }
+        catch (OnnxRuntimeException error)
+        {
+            return (null, $"Model file '{manifest.ModelFile}' is not an ONNX model: {error.Message}");
+        }
+
+        var inspection = await _inspector.InspectAsync(workFile, cancellationToken).ConfigureAwait(false);
+        if (inspection.Problem is not null)
+        {
+            return (null, $"ONNX Runtime {OrtEnvironment.Version} cannot load model file '{manifest.ModelFile}': {inspection.Problem}");
+        }
+
+        var problem = ManifestAgreesWithModel(manifest, inspection.Inputs!);
+        return problem is not null ? (null, problem) : (new ModelSignature(inspection.Inputs!, inspection.Outputs!, header.IrVersion, header.Opsets,
+            $"{header.ProducerName} {header.ProducerVersion}".Trim()), null);
+    }
+
+    private static string? ManifestAgreesWithModel(ModelManifest manifest, IReadOnlyList<TensorSignature> inputs)
+    {
+        foreach (var (inputName, spec) in manifest.Inputs)
+        {
+            var input = inputs.FirstOrDefault(i => i.Name == inputName);
+            if (input is null)
+            {
+                return $"The manifest describes input '{inputName}', but the model's inputs are: {string.Join(", ", inputs.Select(i => i.Name))}.";
+            }
+
+            var width = input.Shape.Count > 0 ? input.Shape[^1] : 1;
+            if (width >= 0 && spec.FeatureNames.Count != width)
+            {
+                return $"The manifest names {spec.FeatureNames.Count} features for input '{inputName}', but the model takes {width} ({input.ElementType}[{string.Join(",", input.Shape)}]).";
+            }
+        }
+
+        return null;
+    }
+
+    private async Task<RegistrationOutcome?> RecordAsync(Attempt attempt, ModelVersionInfo info, CancellationToken cancellationToken)
+    {
+        if (attempt.Existing is { } failed)
+        {
+            try
+            {
+                await registry.ReplaceFailedAsync(failed, info, attempt.Source, cancellationToken).ConfigureAwait(false);
+                return null;
+            }
+            catch (Cloud.Storage.StorageConflictException)
+            {
+                // Another event for this folder recorded something first; decide against what it wrote.
+                return await AgainstCurrentAsync(attempt, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        return await registry.TryRecordNewAsync(info, attempt.Source, cancellationToken).ConfigureAwait(false)
+            ? null
+            : await AgainstCurrentAsync(attempt, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<RegistrationOutcome> AgainstCurrentAsync(Attempt attempt, CancellationToken cancellationToken)
+    {
+        var current = await registry.GetVersionRowAsync(attempt.Folder.Model, attempt.Folder.Version, cancellationToken).ConfigureAwait(false)
+            ?? throw new InvalidOperationException($"{attempt.Folder.Prefix} was recorded and then vanished.");
+        return await SameOrRefuseAsync(attempt, current, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<RegistrationOutcome> SameOrRefuseAsync(Attempt attempt, TableEntity existing, CancellationToken cancellationToken)
+    {
+        var recordedSha = existing.Get<string>("Sha256");
+        var recordedManifestSha = existing.Get<string>("ManifestSha256");
+        if (recordedSha == attempt.Sha256 && (recordedManifestSha is null || recordedManifestSha == attempt.ManifestSha256))
+        {
+            return Outcome(attempt.Folder, RegistrationStatus.Unchanged, $"{attempt.Folder.Model} {attempt.Folder.Version} is already registered with this content.");
+        }
+
+        return await RefuseAsync(attempt, recordedSha != attempt.Sha256 && attempt.Sha256 is not null
+            ? $"a different model file (sha256 {attempt.Sha256}) was uploaded"
+            : $"a changed {ModelManifest.FileName} was uploaded", cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<RegistrationOutcome> RefuseAsync(Attempt attempt, string what, CancellationToken cancellationToken)
+    {
+        var reason = $"Refused: {what} under existing version {attempt.Folder.Version}; versions are immutable, so upload it as a new version.";
+        await registry.AddRefusalAsync(attempt.Folder.Model, attempt.Folder.Version, reason, cancellationToken).ConfigureAwait(false);
+        return Outcome(attempt.Folder, RegistrationStatus.Refused, reason);
+    }
+
+    private async Task<RegistrationOutcome> WaitOrFailAsync(Attempt attempt, DateTimeOffset since, string why, CancellationToken cancellationToken)
+    {
+        var waited = time.GetUtcNow() - since;
+        return waited < options.IncompleteFolderWait
+            ? Outcome(attempt.Folder, RegistrationStatus.Pending,
+                $"{why}; waiting for the upload to finish (up to {Durations.Describe(options.IncompleteFolderWait)} after {ModelManifest.FileName} arrived, {Durations.Describe(waited)} so far).")
+            : await FailAsync(attempt,
+                $"{why} {Durations.Describe(waited)} after {ModelManifest.FileName} was uploaded; the folder was given {Durations.Describe(options.IncompleteFolderWait)} to complete.",
+                cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<RegistrationOutcome> FailAsync(Attempt attempt, string reason, CancellationToken cancellationToken)
+    {
+        if (attempt.Existing is { } existing && RegistryRows.ToVersion(existing).Status != ModelVersionStatus.Failed)
+        {
+            // A registered version is never turned into a failed one by a later bad upload: refuse and record it.
+            return await RefuseAsync(attempt, $"an unusable upload ({reason})", cancellationToken).ConfigureAwait(false);
+        }
+
+        var now = time.GetUtcNow();
+        var info = new ModelVersionInfo(attempt.Folder.Model, attempt.Folder.Version, ModelVersionStatus.Failed, attempt.Sha256, null, attempt.ModelFile, null, [], null, reason, [], now, now);
+        var recorded = await RecordAsync(attempt, info, cancellationToken).ConfigureAwait(false);
+        return recorded ?? Outcome(attempt.Folder, RegistrationStatus.Failed, reason);
+    }
+
+    private async Task<bool> IsSameBlobsAsync(ModelFolderPath folder, TableEntity existing, BlobProperties manifestBlob, CancellationToken cancellationToken)
+    {
+        if (existing.Get<string>("ManifestETag") != manifestBlob.ETag.ToString())
+        {
+            return false;
+        }
+
+        // A row whose outcome did not depend on the model file (e.g. an invalid manifest) is settled by the
+        // manifest alone; one recorded while the model file was missing has no model ETag and is looked at again.
+        var modelETag = existing.Get<string>("ModelETag");
+        var modelFile = existing.Get<string>("ModelFile");
+        if (modelETag == SourceBlobs.NotNeeded || modelETag is null || modelFile is null)
+        {
+            return modelETag == SourceBlobs.NotNeeded;
+        }
+
+        var modelBlob = await models.GetPropertiesAsync(folder.File(modelFile), cancellationToken).ConfigureAwait(false);
+        return modelBlob?.ETag.ToString() == modelETag;
+    }
+
+    private static RegistrationOutcome Outcome(ModelFolderPath folder, RegistrationStatus status, string message, JobMessage? job = null) =>
+        new(status, message, folder.Model, folder.Version, job);
+
+    private static DateTimeOffset Max(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Ignored blob {BlobPath}: {Reason}")]
+    private partial void LogIgnored(string blobPath, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Registration of {Model} {Version}: {Status}. {Detail}")]
+    private partial void LogOutcome(string model, string version, RegistrationStatus status, string detail);
+
+    /// <summary>What is known so far about the folder being registered.</summary>
+    private sealed class Attempt(ModelFolderPath folder, TableEntity? existing, BlobProperties? manifest)
+    {
+        public ModelFolderPath Folder { get; } = folder;
+
+        public TableEntity? Existing { get; } = existing;
+
+        public BlobProperties Manifest => manifest ?? throw new InvalidOperationException("This attempt has no model.json.");
+
+        public string? ManifestSha256 { get; set; }
+
+        public string? ModelETag { get; set; }
+
+        public string? Sha256 { get; set; }
+
+        public string? ModelFile { get; set; }
+
+        public SourceBlobs Source => new(manifest?.ETag.ToString(), ManifestSha256, ModelETag);
+    }
+}

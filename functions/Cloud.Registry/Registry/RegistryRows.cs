@@ -1,0 +1,101 @@
+using System.Text.Json;
+using Cloud.Sdk.Registry;
+using Cloud.Storage.Tables;
+
+namespace Cloud.Registry;
+
+/// <summary>
+/// How registry records are laid out in the <c>ModelRegistry</c> table. All rows of a model share its partition
+/// (so label moves can be atomic with the version they point at); one more partition indexes model names.
+/// </summary>
+internal static class RegistryRows
+{
+    public const string IndexPartition = "_models"; // model names start with a letter, so this cannot collide
+    public const string PolicyRow = "policy";
+    private const string VersionPrefix = "v|";
+    private const string LabelPrefix = "label|";
+    private const int MaxRefusalsKept = 20;
+
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    public static string VersionKey(string version) => VersionPrefix + version;
+
+    public static string LabelKey(string label) => LabelPrefix + label;
+
+    public static bool IsVersionRow(TableEntity row) => row.RowKey.StartsWith(VersionPrefix, StringComparison.Ordinal);
+
+    public static bool IsLabelRow(TableEntity row) => row.RowKey.StartsWith(LabelPrefix, StringComparison.Ordinal);
+
+    public static string VersionPrefixKey => VersionPrefix;
+
+    public static string LabelPrefixKey => LabelPrefix;
+
+    public static TableEntity ToRow(ModelVersionInfo info, SourceBlobs? source)
+    {
+        var row = new TableEntity(info.Model, VersionKey(info.Version))
+            .Set("Status", info.Status.ToWireName())
+            .Set("Metrics", JsonSerializer.Serialize(info.Metrics, Json))
+            .Set("Refusals", JsonSerializer.Serialize(info.Refusals.TakeLast(MaxRefusalsKept), Json))
+            .Set("CreatedAt", info.CreatedAt)
+            .Set("UpdatedAt", info.UpdatedAt);
+
+        // Azure tables cannot hold nulls (absent properties read back as absent), so absent stays absent everywhere.
+        SetIfPresent(row, "Sha256", info.Sha256);
+        SetIfPresent(row, "Size", info.Size);
+        SetIfPresent(row, "ModelFile", info.ModelFile);
+        SetIfPresent(row, "Signature", info.Signature is null ? null : JsonSerializer.Serialize(info.Signature, Json));
+        SetIfPresent(row, "Lineage", info.Lineage);
+        SetIfPresent(row, "FailureReason", info.FailureReason);
+        SetIfPresent(row, "ManifestETag", source?.ManifestETag);
+        SetIfPresent(row, "ManifestSha256", source?.ManifestSha256);
+        SetIfPresent(row, "ModelETag", source?.ModelETag);
+        return row;
+    }
+
+    public static ModelVersionInfo ToVersion(TableEntity row) => new(
+        row.PartitionKey,
+        row.RowKey[VersionPrefix.Length..],
+        ModelVersionStatuses.Parse(row.Get<string>("Status") ?? "failed"),
+        row.Get<string>("Sha256"),
+        row.Properties.TryGetValue("Size", out var size) && size is not null ? row.Get<long>("Size") : null,
+        row.Get<string>("ModelFile"),
+        Deserialize<ModelSignature>(row.Get<string>("Signature")),
+        Deserialize<List<MetricsRecord>>(row.Get<string>("Metrics")) ?? [],
+        row.Get<string>("Lineage"),
+        row.Get<string>("FailureReason"),
+        Deserialize<List<string>>(row.Get<string>("Refusals")) ?? [],
+        row.Get<DateTimeOffset>("CreatedAt"),
+        row.Get<DateTimeOffset>("UpdatedAt"));
+
+    public static ModelLabel ToLabel(TableEntity row) => new(
+        row.PartitionKey, row.RowKey[LabelPrefix.Length..], row.Get<string>("Version")!, row.Get<DateTimeOffset>("UpdatedAt"), row.ETag.ToString());
+
+    public static ModelPolicy ToPolicy(TableEntity row) => new(
+        row.PartitionKey,
+        Deserialize<Dictionary<string, int>>(row.Get<string>("Traffic")) ?? [],
+        row.Get<bool>("RequireValidation"),
+        row.ETag.ToString());
+
+    /// <summary>What the row was made from, kept so a repeated event for the same blobs is recognised cheaply.</summary>
+    public static SourceBlobs? SourceOf(TableEntity row) =>
+        new(row.Get<string>("ManifestETag"), row.Get<string>("ManifestSha256"), row.Get<string>("ModelETag"));
+
+    private static void SetIfPresent(TableEntity row, string name, object? value)
+    {
+        if (value is not null)
+        {
+            row.Set(name, value);
+        }
+    }
+
+    private static T? Deserialize<T>(string? json) where T : class => json is null ? null : JsonSerializer.Deserialize<T>(json, Json);
+}
+
+/// <summary>The blobs a version row was recorded from.</summary>
+/// <param name="ManifestETag">model.json's ETag.</param>
+/// <param name="ManifestSha256">model.json's SHA-256.</param>
+/// <param name="ModelETag">The model file's ETag; <see cref="NotNeeded"/> when the outcome did not depend on it.</param>
+internal sealed record SourceBlobs(string? ManifestETag, string? ManifestSha256, string? ModelETag)
+{
+    public const string NotNeeded = "-";
+}

@@ -1,0 +1,25 @@
+using Cloud.Registry.Registration;
+using Cloud.Registry.Settings;
+using Cloud.Registry.Stores;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace Cloud.Registry;
+
+/// <summary>The registry room as every host composes it: settings, stores, the registry and the registration workflow.</summary>
+internal static class RegistryServiceCollectionExtensions
+{
+    public static IServiceCollection AddCloudRegistry(this IServiceCollection services)
+    {
+        services.AddSettings<StorageOptions>("Storage");
+        services.AddSettings<RegistrationOptions>("Registration",
+            sp => new RegistrationOptions { WorkDirectory = Path.Combine(sp.GetRequiredService<StorageOptions>().FullDataDirectory, "work") });
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton(sp => CloudStores.Open(sp.GetRequiredService<StorageOptions>(), sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => sp.GetRequiredService<CloudStores>().Models);
+        services.AddHostedService<StoreInitializer>();
+        services.AddSingleton(sp => new ModelRegistry(sp.GetRequiredService<CloudStores>().Registry, sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<ModelRegistration>();
+        services.AddSingleton<RegistrationWorkflow>();
+        return services;
+    }
+}

@@ -1,0 +1,44 @@
+using Cloud.Storage.AzureStorage;
+using Cloud.Storage.Blobs;
+using Cloud.Storage.Tables;
+
+namespace Cloud.Registry.Stores;
+
+/// <summary>
+/// The stores a deployment works on: the models container and the registry and jobs tables. Embedded (a folder and a
+/// SQLite file under the data directory) unless a storage connection string is configured (Azurite or Azure).
+/// </summary>
+internal sealed record CloudStores(IBlobStore Models, ITableStore Registry, ITableStore Jobs)
+{
+    public static CloudStores Open(StorageOptions options, TimeProvider time)
+    {
+        if (string.IsNullOrWhiteSpace(options.ConnectionString))
+        {
+            var data = options.FullDataDirectory;
+            var database = Path.Combine(data, "cloud.db");
+            return new CloudStores(
+                new FileSystemBlobStore(Path.Combine(data, options.ModelsContainer), time),
+                new SqliteTableStore(database, options.RegistryTable, time),
+                new SqliteTableStore(database, options.JobsTable, time));
+        }
+
+        return new CloudStores(
+            new AzureBlobStore(options.ConnectionString, options.ModelsContainer),
+            new AzureTableStore(options.ConnectionString, options.RegistryTable),
+            new AzureTableStore(options.ConnectionString, options.JobsTable));
+    }
+
+    /// <summary>Creates the Azure container and tables when missing (the embedded stores create themselves).</summary>
+    public async Task CreateIfMissingAsync(CancellationToken cancellationToken)
+    {
+        if (Models is AzureBlobStore blobs)
+        {
+            await blobs.CreateContainerIfNotExistsAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        foreach (var table in new[] { Registry, Jobs }.OfType<AzureTableStore>())
+        {
+            await table.CreateTableIfNotExistsAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+}

@@ -1,0 +1,83 @@
+using Cloud.Registry;
+using Cloud.Serving.Models;
+using Cloud.Serving.Protocols;
+using Cloud.Serving.Protocols.OipV2;
+using Cloud.Serving.Routing;
+
+namespace Cloud.Serving.Http;
+
+/// <summary>Open Inference Protocol v2 (KServe / Triton): server and model metadata, readiness and infer.</summary>
+internal static class OipV2Endpoints
+{
+    public static IEndpointRouteBuilder MapOipV2(this IEndpointRouteBuilder app)
+    {
+        var s = ServingServices.From(app.ServiceProvider);
+        app.MapGet("/v2", WriteServerMetadata);
+        Map(app.MapGet, "", (c, model, version) => ModelMetadataAsync(c, s, model, version));
+        Map(app.MapGet, "/ready", (c, model, version) => ReadyAsync(c, s, model, version));
+        Map(app.MapPost, "/infer", (c, model, version) => InferAsync(c, s, model, version));
+        return app;
+    }
+
+    /// <summary>One handler at the protocol's two addresses of a model: by name alone and by /versions/{v}.</summary>
+    private static void Map(Func<string, RequestDelegate, IEndpointConventionBuilder> map, string suffix, Func<HttpContext, string, string?, Task> handler)
+    {
+        map($"/v2/models/{{model}}{suffix}", c => handler(c, RequestRouting.Value(c, "model"), null));
+        map($"/v2/models/{{model}}/versions/{{version}}{suffix}", c => handler(c, RequestRouting.Value(c, "model"), RequestRouting.Value(c, "version")));
+    }
+
+    private static void WriteServerMetadata(HttpContext context)
+    {
+        JsonAnswer.Write(context.Response, typeof(OipV2Endpoints).Assembly.GetName().Version?.ToString(3) ?? "0.0.0", static (writer, version) => OipV2MetadataWriter.WriteServerMetadata(writer, version));
+    }
+
+    private static async Task InferAsync(HttpContext context, ServingServices s, string model, string? version)
+    {
+        var options = s.Options;
+        var decision = await RequestRouting.RouteOrWriteErrorAsync(context, s, model, version, null);
+        if (decision is null)
+        {
+            return;
+        }
+
+        var request = await RequestBody.ReadAndDecodeAsync<OipV2Request>(context, options, decision.Target.Served, OipV2RequestReader.TryRead);
+        if (request is null)
+        {
+            return;
+        }
+
+        await Prediction.RunAsync(context, decision, request.Request, (decision.Target.Served, request.Id),
+            static (writer, s) => OipV2ResponseWriter.WriteInferResponse(writer, s.State.Served, s.State.Id, s.Response));
+    }
+
+    private static async Task ModelMetadataAsync(HttpContext context, ServingServices s, string model, string? version)
+    {
+        var decision = await RequestRouting.RouteOrWriteErrorAsync(context, s, model, version, null);
+        if (decision is null)
+        {
+            return;
+        }
+
+        var versions = await s.Registry.ListVersionsAsync(model, context.RequestAborted);
+        var table = s.Router.TableOf(model);
+        JsonAnswer.Write(context.Response, (decision.Target.Served, Versions: versions.Where(v => table?.Serves(v.Status) ?? true).Select(v => v.Version)),
+            static (writer, s) => OipV2MetadataWriter.WriteModelMetadata(writer, s.Served, s.Versions));
+    }
+
+    /// <summary>200 when the version that would serve (or the one named) is loaded; 404/503 otherwise, without loading it.</summary>
+    private static async Task ReadyAsync(HttpContext context, ServingServices s, string model, string? version)
+    {
+        var (router, cache) = (s.Router, s.Cache);
+        var table = router.TableOf(model) ?? await router.RefreshAsync(model, context.RequestAborted);
+        if (table is null)
+        {
+            await ErrorResponses.WriteAsync(context, 404, $"Model '{model}' is not registered.");
+            return;
+        }
+
+        var target = version ?? (table.Labels.TryGetValue("stable", out var stable) ? stable : table.Newest);
+        context.Response.StatusCode = target is not null && cache.TryGetAvailable(model, target) is not null
+            ? StatusCodes.Status200OK
+            : StatusCodes.Status503ServiceUnavailable;
+    }
+}

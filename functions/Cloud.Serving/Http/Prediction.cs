@@ -1,0 +1,34 @@
+using System.Text.Json;
+using Cloud.Serving.Routing;
+
+namespace Cloud.Serving.Http;
+
+/// <summary>The part of a prediction every protocol shares once its body is decoded: run, then answer or fail.</summary>
+internal static class Prediction
+{
+    /// <summary>Runs a decoded request on the routed version and writes the answer with the serving headers.</summary>
+    public static async Task RunAsync<TState>(HttpContext context, RouteDecision decision, InferenceRequest request, TState state, Action<Utf8JsonWriter, (InferenceResponse Response, TState State)> write)
+    {
+        InferenceResponse response;
+        try
+        {
+            response = await decision.Target.PredictAsync(request, context.RequestAborted);
+        }
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        {
+            return; // The client has gone; its request was dropped before it was computed, or its answer is not wanted.
+        }
+        catch (Exception error) when (ErrorResponses.For(error) is { } e)
+        {
+            await ErrorResponses.WriteAsync(context, e.Status, e.Message, e.RetryAfter);
+            return;
+        }
+
+        var headers = context.Response.Headers;
+        headers[ServingHeaders.Model] = decision.Target.Model;
+        headers[ServingHeaders.Version] = decision.Target.Version;
+        headers[ServingHeaders.Route] = decision.Route;
+        // No flush: Kestrel sends the whole answer in one write when the request ends.
+        JsonAnswer.Write(context.Response, (response, state), write);
+    }
+}

@@ -1,0 +1,160 @@
+using Cloud.Registry.Registration;
+using Cloud.Registry;
+using Cloud.Serving.Models;
+using Cloud.Serving.Routing;
+using Cloud.Sdk.Manifests;
+using Cloud.Sdk.Registry;
+using Cloud.Storage.Blobs;
+
+namespace Cloud.Serving.Management;
+
+/// <summary>
+/// The management API (docs/api.md): models, versions, labels, policy, retirement, folder upload and status.
+/// Changes go to the registry first and routing is rebuilt at once; a new label target takes traffic when loaded.
+/// </summary>
+internal static partial class ManagementEndpoints
+{
+    public static IEndpointRouteBuilder MapManagement(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api").AddEndpointFilter<AdminKeyFilter>();
+        api.MapGet("/models", ListModelsAsync);
+        api.MapGet("/models/{model}", GetModelAsync);
+        api.MapGet("/models/{model}/versions/{version}", GetVersionAsync);
+        api.MapPost("/models/{model}/versions/{version}/retire", RetireAsync);
+        api.MapPut("/models/{model}/labels/{label}", SetLabelAsync);
+        api.MapDelete("/models/{model}/labels/{label}", RemoveLabelAsync);
+        api.MapPut("/models/{model}/policy", SetPolicyAsync);
+        api.MapPut("/models/{model}/versions/{version}/files/{file}", UploadAsync);
+        api.MapGet("/status", Status);
+        return app;
+    }
+
+    private static async Task<IResult> ListModelsAsync(ModelRegistry registry, CancellationToken cancellationToken)
+    {
+        var models = new List<ModelSummary>();
+        foreach (var name in await registry.ListModelsAsync(cancellationToken))
+        {
+            var versions = await registry.ListVersionsAsync(name, cancellationToken);
+            var labels = await registry.GetLabelsAsync(name, cancellationToken);
+            models.Add(new ModelSummary(name,
+                versions.Select(v => new VersionSummary(v.Version, v.Status.ToWireName(), v.FailureReason, v.Metrics, v.CreatedAt)).ToArray(),
+                labels.ToDictionary(l => l.Label, l => l.Version, StringComparer.Ordinal),
+                await registry.GetPolicyAsync(name, cancellationToken)));
+        }
+
+        return TypedResults.Ok(new { models });
+    }
+
+    private static async Task<IResult> GetModelAsync(string model, ModelRegistry registry, ModelRouter router, CancellationToken cancellationToken)
+    {
+        var versions = await registry.ListVersionsAsync(model, cancellationToken);
+        if (versions.Count == 0)
+        {
+            return ManagementErrors.Result(StatusCodes.Status404NotFound, $"Model '{model}' is not registered.");
+        }
+
+        var table = router.TableOf(model);
+        return TypedResults.Ok(new ModelDetail(model, versions, await registry.GetLabelsAsync(model, cancellationToken),
+            await registry.GetPolicyAsync(model, cancellationToken),
+            table is null ? null : new RoutingView(table.Labels, table.Traffic, table.Newest)));
+    }
+
+    private static async Task<IResult> GetVersionAsync(string model, string version, ModelRegistry registry, CancellationToken cancellationToken) =>
+        await registry.GetVersionAsync(model, version, cancellationToken) is { } info
+            ? TypedResults.Ok(info)
+            : ManagementErrors.Result(StatusCodes.Status404NotFound, $"Model '{model}' has no version '{version}'.");
+
+    private static Task<IResult> RetireAsync(string model, string version, RetireRequest? body, ModelRegistry registry, ModelRouter router, CancellationToken cancellationToken) =>
+        ChangeAsync(model, router, async () => TypedResults.Ok(await registry.RetireAsync(model, version, body?.Reason ?? "retired through the management API", cancellationToken)));
+
+    private static Task<IResult> SetLabelAsync(string model, string label, SetLabelRequest? body, HttpRequest request, ModelRegistry registry, ModelRouter router, CancellationToken cancellationToken)
+    {
+        if (body?.Version is not { Length: > 0 } version)
+        {
+            return Task.FromResult(ManagementErrors.Result(StatusCodes.Status400BadRequest, "The body must name the version: {\"version\": \"1.2.0\"}."));
+        }
+
+        var etag = body.ETag ?? request.Headers.IfMatch.FirstOrDefault();
+        return ChangeAsync(model, router, async () => TypedResults.Ok(await registry.SetLabelAsync(model, label, version, etag, cancellationToken: cancellationToken)));
+    }
+
+    private static Task<IResult> RemoveLabelAsync(string model, string label, HttpRequest request, ModelRegistry registry, ModelRouter router, CancellationToken cancellationToken) =>
+        ChangeAsync(model, router, async () => await registry.RemoveLabelAsync(model, label, request.Headers.IfMatch.FirstOrDefault(), cancellationToken)
+            ? TypedResults.NoContent()
+            : ManagementErrors.Result(StatusCodes.Status404NotFound, $"Model '{model}' has no label '{label}'."));
+
+    private static Task<IResult> SetPolicyAsync(string model, SetPolicyRequest? body, ModelRegistry registry, ModelRouter router, CancellationToken cancellationToken) =>
+        ChangeAsync(model, router, async () => TypedResults.Ok(await registry.SetPolicyAsync(
+            new ModelPolicy(model, body?.Traffic ?? [], body?.RequireValidation ?? false, body?.ETag), cancellationToken)));
+
+    /// <summary>
+    /// Writes one file of a model folder. Upload model.json last (as every Cloud tool does): writing it registers
+    /// the folder at once and the answer says what registration concluded.
+    /// </summary>
+    private static async Task<IResult> UploadAsync(string model, string version, string file, HttpRequest request,
+        IBlobStore models, RegistrationWorkflow registration, ManagementOptions options, CancellationToken cancellationToken)
+    {
+        var path = $"{model}/{version}/{file}";
+        if (ModelFolderPath.TryParse(path, out var problem) is null)
+        {
+            return ManagementErrors.Result(StatusCodes.Status400BadRequest, problem!);
+        }
+
+        // Uploads have their own limit: the host-wide one is sized for prediction bodies.
+        if (request.HttpContext.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+        {
+            limit.MaxRequestBodySize = options.MaxUploadBytes;
+        }
+
+        if (request.ContentLength > options.MaxUploadBytes)
+        {
+            return ManagementErrors.Result(StatusCodes.Status413PayloadTooLarge, $"The file is larger than the upload limit of {options.MaxUploadBytes:N0} bytes (Cloud:Management:MaxUploadBytes).");
+        }
+
+        BlobProperties written;
+        try
+        {
+            written = await models.PutAsync(path, request.Body, cancellationToken: cancellationToken);
+        }
+        catch (ArgumentException error)
+        {
+            return ManagementErrors.Result(StatusCodes.Status400BadRequest, error.Message);
+        }
+
+        if (file != ModelManifest.FileName)
+        {
+            return TypedResults.Ok(new UploadResult(path, written.Size, null, null));
+        }
+
+        var outcome = await registration.HandleBlobAsync(path, cancellationToken);
+        var status = outcome.Status switch
+        {
+            RegistrationStatus.Failed or RegistrationStatus.Ignored => StatusCodes.Status422UnprocessableEntity,
+            RegistrationStatus.Refused => StatusCodes.Status409Conflict,
+            RegistrationStatus.Pending => StatusCodes.Status202Accepted,
+            _ => StatusCodes.Status200OK,
+        };
+        return TypedResults.Json(new UploadResult(path, written.Size, outcome.Status.ToString().ToLowerInvariant(), outcome.Message), statusCode: status);
+    }
+
+    private static IResult Status(ModelCache cache, ModelRouter router) => Results.Ok(new
+    {
+        loaded = cache.GetStatus(),
+        routing = router.Tables.Select(t => new { model = t.Model, labels = t.Labels, traffic = t.Traffic, newest = t.Newest }),
+    });
+
+    private static async Task<IResult> ChangeAsync(string model, ModelRouter router, Func<Task<IResult>> change)
+    {
+        try
+        {
+            var result = await change();
+            // Rebuild routing now (loading any new target first), rather than at the next refresh.
+            router.RefreshInBackground(model);
+            return result;
+        }
+        catch (RegistryException error)
+        {
+            return ManagementErrors.From(error);
+        }
+    }
+}

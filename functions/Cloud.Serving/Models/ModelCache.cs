@@ -1,0 +1,276 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using Cloud.Registry;
+using Cloud.Serving.Batching;
+using Cloud.Serving.Protocols;
+using Cloud.OnnxRuntime;
+using Cloud.Sdk.Manifests;
+using Cloud.Sdk.Registry;
+using Cloud.Storage.Blobs;
+using SessionOptions = Cloud.OnnxRuntime.SessionOptions;
+
+namespace Cloud.Serving.Models;
+
+/// <summary>
+/// Loaded model versions. A load downloads the model file to the local file cache (verifying its SHA-256 against
+/// the registry), creates the ORT session, warms it up with one run and starts the version's micro-batcher; only
+/// then does the version count as available. One load per version at a time, whoever asks. Versions beyond the
+/// memory budget or count limit are unloaded least-recently-used first, never one that routing currently targets.
+/// </summary>
+internal sealed partial class ModelCache(IBlobStore models, ModelRegistry registry, ModelCacheOptions options, BatchingOptions batchingDefaults, TimeProvider time, ILoggerFactory loggers) : IAsyncDisposable
+{
+    private readonly ConcurrentDictionary<(string Model, string Version), Entry> _entries = new();
+    private readonly ILogger _log = loggers.CreateLogger<ModelCache>();
+    private readonly SemaphoreSlim _evictionGate = new(1, 1);
+    private volatile HashSet<(string, string)> _pinned = [];
+
+    /// <summary>The version if it is loaded and available, without loading anything.</summary>
+    public LoadedModel? TryGetAvailable(string model, string version) =>
+        _entries.TryGetValue((model, version), out var entry) && entry.Task.IsCompletedSuccessfully ? entry.Task.Result : null;
+
+    /// <summary>The version, loading it first when needed (one load per version whoever asks).</summary>
+    /// <exception cref="ModelLoadException">The version cannot be loaded; the message says why.</exception>
+    public async Task<LoadedModel> GetAsync(string model, string version, CancellationToken cancellationToken = default)
+    {
+        var key = (model, version);
+        while (true)
+        {
+            // The Lazy makes the load start once even when two callers race to add the entry.
+            var entry = _entries.GetOrAdd(key, k => new Entry(new Lazy<Task<LoadedModel>>(() => LoadThenEvictAsync(k)), time.GetUtcNow()));
+            if (entry.Task.IsFaulted && time.GetUtcNow() - entry.Since >= options.FailedLoadRetryAfter)
+            {
+                _entries.TryRemove(new KeyValuePair<(string, string), Entry>(key, entry));
+                continue;
+            }
+
+            return await entry.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Versions routing currently targets: never unloaded to make room.</summary>
+    public void Pin(IEnumerable<(string Model, string Version)> versions) => _pinned = [.. versions];
+
+    public IReadOnlyList<ModelLoadStatus> GetStatus()
+    {
+        var status = new List<ModelLoadStatus>();
+        foreach (var ((model, version), entry) in _entries)
+        {
+            var task = entry.Task;
+            status.Add(task.IsCompletedSuccessfully
+                ? new ModelLoadStatus(model, version, ModelLoadState.Available, null, task.Result.LoadedAt, task.Result.EstimatedBytes, task.Result.Batcher.GetStatistics())
+                : task.IsFaulted
+                    ? new ModelLoadStatus(model, version, ModelLoadState.Failed, task.Exception!.InnerException!.Message, entry.Since, 0, null)
+                    : new ModelLoadStatus(model, version, ModelLoadState.Loading, null, entry.Since, 0, null));
+        }
+
+        return status.OrderBy(s => s.Model, StringComparer.Ordinal).ThenBy(s => s.Version, StringComparer.Ordinal).ToList();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var entry in _entries.Values)
+        {
+            if (entry.Task.IsCompletedSuccessfully)
+            {
+                await entry.Task.Result.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+
+        _entries.Clear();
+    }
+
+    /// <summary>Loads, and once the version counts as loaded, makes room for it by unloading others if needed.</summary>
+    private async Task<LoadedModel> LoadThenEvictAsync((string Model, string Version) key)
+    {
+        var loaded = await LoadAsync(key.Model, key.Version).ConfigureAwait(false);
+        _ = Task.Run(() => EvictAsync(key));
+        return loaded;
+    }
+
+    private async Task<LoadedModel> LoadAsync(string model, string version)
+    {
+        await Task.Yield(); // never load on the caller's stack while it holds the dictionary's factory
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        try
+        {
+            var info = await registry.GetVersionAsync(model, version).ConfigureAwait(false)
+                ?? throw new ModelLoadException($"Model '{model}' has no version '{version}'.");
+            if (!info.Status.IsServable() || info.Sha256 is null || info.ModelFile is null)
+            {
+                throw new ModelLoadException($"{model} {version} is {info.Status.ToWireName()} and does not serve.");
+            }
+
+            var manifest = await ReadManifestAsync(model, version).ConfigureAwait(false);
+            var file = await EnsureLocalFileAsync(model, version, info.ModelFile, info.Sha256).ConfigureAwait(false);
+            var session = InferenceSession.Open(file, new SessionOptions { IntraOpThreads = options.IntraOpThreads });
+            try
+            {
+                var served = new ServedModel(model, version, session.Inputs, session.Outputs,
+                    manifest.Inputs.ToDictionary(i => i.Key, i => i.Value.FeatureNames, StringComparer.Ordinal));
+                WarmUp(session);
+                var batching = BatchingFor(session, manifest.Batching);
+                var batcher = new MicroBatcher<InferenceRequest, InferenceResponse>(new SessionBatchExecutor(session), batching, time,
+                    loggers.CreateLogger("Cloud.Batching"), $"{model} {version}");
+                var loaded = new LoadedModel(served, info.Sha256, session, batcher, (long)(new FileInfo(file).Length * options.MemoryPerModelByte), time.GetUtcNow());
+                LogLoaded(model, version, clock.Elapsed.TotalMilliseconds, batching.Enabled, batching.MaxBatchSize);
+                return loaded;
+            }
+            catch
+            {
+                session.Dispose();
+                throw;
+            }
+        }
+        catch (Exception error) when (error is not ModelLoadException)
+        {
+            LogLoadFailed(model, version, error.Message);
+            throw new ModelLoadException($"{model} {version} could not be loaded: {error.Message}", error);
+        }
+        catch (ModelLoadException error)
+        {
+            LogLoadFailed(model, version, error.Message);
+            throw;
+        }
+    }
+
+    private async Task<ModelManifest> ReadManifestAsync(string model, string version)
+    {
+        var bytes = await models.ReadAllBytesAsync($"{model}/{version}/{ModelManifest.FileName}").ConfigureAwait(false)
+            ?? throw new ModelLoadException($"{model}/{version}/{ModelManifest.FileName} is no longer in the model store.");
+        var read = ManifestReader.Read(bytes, model, version);
+        return read.Manifest ?? throw new ModelLoadException($"{model}/{version}/{ModelManifest.FileName} is no longer valid: {read.Describe()}");
+    }
+
+    /// <summary>The model file in the local cache, downloaded and verified when it is not there (or not intact).</summary>
+    private async Task<string> EnsureLocalFileAsync(string model, string version, string modelFile, string sha256)
+    {
+        var directory = Path.Combine(options.Directory ?? Path.Combine(Path.GetTempPath(), "cloud-cache"), model, version);
+        var path = Path.Combine(directory, sha256 + ".onnx");
+        if (File.Exists(path) && await HashFileAsync(path).ConfigureAwait(false) == sha256)
+        {
+            return path;
+        }
+
+        Directory.CreateDirectory(directory);
+        var partial = path + "." + Guid.NewGuid().ToString("N") + ".part";
+        try
+        {
+            // Hashed while it streams in: one pass over the file, not a download and then a read.
+            var downloaded = await models.DownloadToFileAsync($"{model}/{version}/{modelFile}", partial).ConfigureAwait(false)
+                ?? throw new ModelLoadException($"{model}/{version}/{modelFile} is no longer in the model store.");
+            if (downloaded.Sha256 != sha256)
+            {
+                throw new ModelLoadException($"{model}/{version}/{modelFile} has SHA-256 {downloaded.Sha256}, but {sha256} was registered; the file was changed in the store.");
+            }
+
+            File.Move(partial, path, overwrite: true);
+            return path;
+        }
+        finally
+        {
+            File.Delete(partial);
+        }
+    }
+
+    private static async Task<string> HashFileAsync(string path)
+    {
+        await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20, FileOptions.Asynchronous | FileOptions.SequentialScan);
+        return Convert.ToHexStringLower(await SHA256.HashDataAsync(stream).ConfigureAwait(false));
+    }
+
+    /// <summary>One run with a row of zeros, so the first real request does not pay ORT's first-run costs.</summary>
+    private static void WarmUp(InferenceSession session)
+    {
+        var inputs = session.Inputs.Select(i => new NamedTensor(i.Name, WarmupTensor(i))).ToArray();
+        session.Run(inputs);
+    }
+
+    private static Tensor WarmupTensor(NodeMetadata input)
+    {
+        var shape = input.Dimensions.Select(d => d < 0 ? 1L : d).ToArray();
+        var count = (int)shape.Aggregate(1L, (a, b) => a * b);
+        return input.ElementType switch
+        {
+            TensorElementType.Float => new DenseTensor<float>(new float[count], shape),
+            TensorElementType.Double => new DenseTensor<double>(new double[count], shape),
+            TensorElementType.Float16 => new DenseTensor<Half>(new Half[count], shape),
+            TensorElementType.Int8 => new DenseTensor<sbyte>(new sbyte[count], shape),
+            TensorElementType.UInt8 => new DenseTensor<byte>(new byte[count], shape),
+            TensorElementType.Int16 => new DenseTensor<short>(new short[count], shape),
+            TensorElementType.UInt16 => new DenseTensor<ushort>(new ushort[count], shape),
+            TensorElementType.Int32 => new DenseTensor<int>(new int[count], shape),
+            TensorElementType.UInt32 => new DenseTensor<uint>(new uint[count], shape),
+            TensorElementType.Int64 => new DenseTensor<long>(new long[count], shape),
+            TensorElementType.UInt64 => new DenseTensor<ulong>(new ulong[count], shape),
+            TensorElementType.Bool => new DenseTensor<bool>(new bool[count], shape),
+            TensorElementType.String => new StringTensor(Enumerable.Repeat(string.Empty, count).ToArray(), shape),
+            _ => throw new ModelLoadException($"Input '{input.Name}' has element type {TensorElementTypes.Name(input.ElementType)}, which Cloud cannot serve."),
+        };
+    }
+
+    /// <summary>The host's batching settings with the manifest's overrides; off for models whose outputs are not per-row.</summary>
+    private BatchingOptions BatchingFor(InferenceSession session, BatchingOverrides? overrides)
+    {
+        var batching = batchingDefaults.With(overrides);
+
+        // Merging requests is only sound when every input and output has a free batch dimension.
+        var perRow = session.Inputs.Concat(session.Outputs).All(n => n.Dimensions.Count > 0 && n.Dimensions[0] < 0);
+        return perRow ? batching : batching with { Enabled = false };
+    }
+
+    private async Task EvictAsync((string, string) justLoaded)
+    {
+        // Runs beside the load that scheduled it: wait until that version counts as loaded before counting.
+        if (_entries.TryGetValue(justLoaded, out var entry))
+        {
+            await entry.Task.ConfigureAwait(false);
+        }
+
+        await _evictionGate.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            while (true)
+            {
+                var loaded = _entries.Where(e => e.Value.Task.IsCompletedSuccessfully).Select(e => (Key: e.Key, Model: e.Value.Task.Result)).ToList();
+                var total = loaded.Sum(l => l.Model.EstimatedBytes);
+                if (loaded.Count <= options.MaxLoadedVersions && total <= options.MemoryBudgetBytes)
+                {
+                    return;
+                }
+
+                var pinned = _pinned;
+                var victim = loaded.Where(l => l.Key != justLoaded && !pinned.Contains(l.Key)).OrderBy(l => l.Model.LastUsedTicks).FirstOrDefault();
+                if (victim.Model is null)
+                {
+                    LogOverBudget(total, options.MemoryBudgetBytes, loaded.Count);
+                    return;
+                }
+
+                _entries.TryRemove(victim.Key, out _);
+                LogEvicted(victim.Model.Model, victim.Model.Version);
+                await victim.Model.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            _evictionGate.Release();
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Loaded {Model} {Version} in {ElapsedMs:F0} ms (batching {Batching}, max batch {MaxBatchSize})")]
+    private partial void LogLoaded(string model, string version, double elapsedMs, bool batching, int maxBatchSize);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Could not load {Model} {Version}: {Reason}")]
+    private partial void LogLoadFailed(string model, string version, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Unloaded {Model} {Version} (least recently used, over the cache's limits)")]
+    private partial void LogEvicted(string model, string version);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The model cache holds {Bytes} estimated bytes in {Count} versions, over its budget of {Budget}, but every version is in use by routing")]
+    private partial void LogOverBudget(long bytes, long budget, int count);
+
+    private sealed record Entry(Lazy<Task<LoadedModel>> Load, DateTimeOffset Since)
+    {
+        public Task<LoadedModel> Task => Load.Value;
+    }
+}

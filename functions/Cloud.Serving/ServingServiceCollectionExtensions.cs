@@ -1,0 +1,54 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Cloud.Registry.Registration;
+using Cloud.Registry.Settings;
+using Cloud.Registry.Stores;
+using Cloud.Serving.Batching;
+using Cloud.Serving.Hosting;
+using Cloud.Serving.Http;
+using Cloud.Serving.Management;
+using Cloud.Serving.Models;
+using Cloud.Serving.Routing;
+
+namespace Cloud.Serving;
+
+/// <summary>The serving room as every host composes it (after <c>AddCloudRegistry</c>), and the HTTP surface it maps.</summary>
+internal static class ServingServiceCollectionExtensions
+{
+    public static IServiceCollection AddCloudServing(this IServiceCollection services)
+    {
+        services.AddSettings<ServingOptions>("Serving");
+        services.AddSettings<ManagementOptions>("Management");
+        services.AddSettings<ModelCacheOptions>("Cache",
+            sp => new ModelCacheOptions { Directory = Path.Combine(sp.GetRequiredService<StorageOptions>().FullDataDirectory, "cache") });
+        services.AddSettings<RoutingOptions>("Routing");
+        // The queue holds 16 batches (1,024 rows at the default batch size): TF Serving's advice of one batch per
+        // thread sheds load as soon as a few hundred clients wait, while 1,024 single-row requests still drain in
+        // well under a second.
+        services.AddSettings<BatchingOptions>("Batching", _ => new BatchingOptions { MaxEnqueuedBatches = 16 });
+        services.AddSingleton<ModelCache>();
+        services.AddSingleton<ModelRouter>();
+        services.AddSingleton<IRegistrationFollowUp, RoutingFollowUp>();
+        services.AddSingleton<RoutingRefresher>();
+        services.AddSingleton<IReadinessSignal>(sp => sp.GetRequiredService<RoutingRefresher>());
+        services.AddHostedService(sp => sp.GetRequiredService<RoutingRefresher>());
+        services.AddSingleton<AdminKeyFilter>();
+        services.ConfigureHttpJsonOptions(json =>
+        {
+            // Statuses and states read as words ("registered", "available"), as docs/api.md shows them.
+            json.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
+            json.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase));
+        });
+        return services;
+    }
+
+    /// <summary>Health, TF Serving REST, Open Inference Protocol v2 and the management API.</summary>
+    public static IEndpointRouteBuilder MapCloudServing(this IEndpointRouteBuilder app)
+    {
+        app.MapHealth();
+        app.MapTfServing();
+        app.MapOipV2();
+        app.MapManagement();
+        return app;
+    }
+}

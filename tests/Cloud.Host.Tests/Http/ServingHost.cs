@@ -1,0 +1,103 @@
+using System.Net.Http.Json;
+using Cloud.Host;
+using Cloud.Registry;
+using Cloud.Serving.Routing;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Cloud.Host.Tests.Http;
+
+/// <summary>
+/// The real local host (CloudHost.BuildAsync, as Program.cs runs it) on an in-memory test server, with its own
+/// data directory and the repository's sample models seeded, started and ready.
+/// </summary>
+public sealed class ServingHost : IAsyncDisposable
+{
+    private readonly DirectoryInfo _data = Directory.CreateTempSubdirectory("cloud-host-");
+
+    private ServingHost()
+    {
+    }
+
+    internal WebApplication App { get; private set; } = null!;
+
+    public HttpClient Client { get; private set; } = null!;
+
+    internal ModelRegistry Registry => App.Services.GetRequiredService<ModelRegistry>();
+
+    internal ModelRouter Router => App.Services.GetRequiredService<ModelRouter>();
+
+    public string DataDirectory => _data.FullName;
+
+    public static Task<ServingHost> StartAsync(params (string Key, string Value)[] settings) => StartAsync(overLoopback: false, settings);
+
+    /// <summary>The same host on real Kestrel, on a free loopback port: for what only a real HTTP server does (its headers, framing).</summary>
+    public static Task<ServingHost> StartOverLoopbackAsync(params (string Key, string Value)[] settings) => StartAsync(overLoopback: true, settings);
+
+    private static async Task<ServingHost> StartAsync(bool overLoopback, (string Key, string Value)[] settings)
+    {
+        var host = new ServingHost();
+        host.App = CloudHost.Build([], builder =>
+        {
+            if (overLoopback)
+            {
+                builder.Configuration["urls"] = "http://127.0.0.1:0";
+            }
+            else
+            {
+                builder.WebHost.UseTestServer();
+            }
+
+            builder.Configuration["Cloud:Storage:DataDirectory"] = host._data.FullName;
+            builder.Configuration["Cloud:Local:SeedModelsFrom"] = Path.Combine(Repo.Root, "samples", "models", "iris");
+            foreach (var (key, value) in settings)
+            {
+                builder.Configuration[key] = value;
+            }
+        });
+        await host.App.StartAsync();
+        host.Client = overLoopback ? new HttpClient { BaseAddress = new Uri(host.App.Urls.Single()) } : host.App.GetTestClient();
+        await host.WaitUntilReadyAsync();
+        return host;
+    }
+
+    public async Task WaitUntilReadyAsync()
+    {
+        for (var attempt = 0; attempt < 300; attempt++)
+        {
+            if ((await Client.GetAsync("/v2/health/ready")).IsSuccessStatusCode)
+            {
+                return;
+            }
+
+            await Task.Delay(20);
+        }
+
+        throw new TimeoutException("The host did not become ready in 6 s.");
+    }
+
+    /// <summary>Uploads a model folder through the management API (model.json last) and returns what registration said.</summary>
+    public async Task<string> PushFolderAsync(string name, string version, string sourceFolder, Func<string, string>? editManifest = null)
+    {
+        foreach (var file in Directory.GetFiles(sourceFolder).Where(f => !f.EndsWith("model.json", StringComparison.Ordinal)))
+        {
+            var put = await Client.PutAsync($"/api/models/{name}/versions/{version}/files/{Path.GetFileName(file)}", new ByteArrayContent(File.ReadAllBytes(file)));
+            put.EnsureSuccessStatusCode();
+        }
+
+        var manifest = SampleModels.IrisManifest(version, name);
+        var response = await Client.PutAsync($"/api/models/{name}/versions/{version}/files/model.json",
+            new StringContent(editManifest is null ? manifest : editManifest(manifest)));
+        return await response.Content.ReadAsStringAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Client.Dispose();
+        await App.StopAsync();
+        await App.DisposeAsync();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        _data.Delete(recursive: true);
+    }
+}

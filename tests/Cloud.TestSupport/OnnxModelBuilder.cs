@@ -1,0 +1,114 @@
+using Cloud.OnnxRuntime;
+
+namespace Cloud.TestSupport;
+
+/// <summary>
+/// Writes the bytes of a tiny ONNX model of Identity nodes (or another operator) (one per input, <c>x</c> → <c>x_out</c>), so tests get
+/// real <see cref="NodeMetadata"/> from ORT for element types and shapes the committed samples do not cover.
+/// Only the protobuf fields ORT needs are written: ModelProto.ir_version (1), opset_import (8), graph (7);
+/// GraphProto.node (1), name (2), input (11), output (12); NodeProto.input (1), output (2), op_type (4);
+/// ValueInfoProto.name (1), type (2); TypeProto.tensor_type (1); Tensor.elem_type (1), shape (2);
+/// TensorShapeProto.dim (1); Dimension.dim_value (1) or dim_param (2).
+/// </summary>
+internal static class OnnxModelBuilder
+{
+    /// <summary>One graph input: a name, an element type, and dimensions (a long for a fixed size, a string for a symbolic one).</summary>
+    public sealed record Input(string Name, TensorElementType Type, params object[] Dims);
+
+    public static IReadOnlyList<NodeMetadata> Inputs(params Input[] inputs)
+    {
+        using var session = InferenceSession.FromBytes(Identity(inputs));
+        return session.Inputs;
+    }
+
+    public static byte[] Identity(params Input[] inputs) => Model("Identity", inputs);
+
+    /// <summary>The same graph with another operator in each node (one ORT may not have, to test refusals).</summary>
+    public static byte[] Model(string opType, params Input[] inputs)
+    {
+        var graph = new List<byte>();
+        foreach (var input in inputs)
+        {
+            var node = new List<byte>();
+            Str(node, 1, input.Name);
+            Str(node, 2, input.Name + "_out");
+            Str(node, 4, opType);
+            Msg(graph, 1, node);
+        }
+
+        Str(graph, 2, "g");
+        foreach (var input in inputs)
+        {
+            Msg(graph, 11, ValueInfo(input.Name, input));
+        }
+
+        foreach (var input in inputs)
+        {
+            Msg(graph, 12, ValueInfo(input.Name + "_out", input));
+        }
+
+        var opset = new List<byte>();
+        Str(opset, 1, "");
+        Varint(opset, 2, 17);
+        var model = new List<byte>();
+        Varint(model, 1, 8);
+        Msg(model, 8, opset);
+        Msg(model, 7, graph);
+        return [.. model];
+    }
+
+    private static List<byte> ValueInfo(string name, Input input)
+    {
+        var shape = new List<byte>();
+        foreach (var dim in input.Dims)
+        {
+            var d = new List<byte>();
+            if (dim is string symbol)
+            {
+                Str(d, 2, symbol);
+            }
+            else
+            {
+                Varint(d, 1, Convert.ToUInt64(dim, System.Globalization.CultureInfo.InvariantCulture));
+            }
+
+            Msg(shape, 1, d);
+        }
+
+        var tensor = new List<byte>();
+        Varint(tensor, 1, (ulong)input.Type);
+        Msg(tensor, 2, shape);
+        var type = new List<byte>();
+        Msg(type, 1, tensor);
+        var info = new List<byte>();
+        Str(info, 1, name);
+        Msg(info, 2, type);
+        return info;
+    }
+
+    private static void Varint(List<byte> to, int field, ulong value)
+    {
+        Raw(to, (ulong)(field << 3));
+        Raw(to, value);
+    }
+
+    private static void Str(List<byte> to, int field, string value) => Msg(to, field, [.. System.Text.Encoding.UTF8.GetBytes(value)]);
+
+    private static void Msg(List<byte> to, int field, List<byte> body)
+    {
+        Raw(to, (ulong)((field << 3) | 2));
+        Raw(to, (ulong)body.Count);
+        to.AddRange(body);
+    }
+
+    private static void Raw(List<byte> to, ulong value)
+    {
+        while (value >= 0x80)
+        {
+            to.Add((byte)(value | 0x80));
+            value >>= 7;
+        }
+
+        to.Add((byte)value);
+    }
+}
