@@ -1,194 +1,159 @@
-using System.Buffers;
-using System.Globalization;
 using System.Runtime.CompilerServices;
-using System.Text;
 using Azure;
 using Azure.Core;
-using Azure.Core.Pipeline;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
 using Cloud.Storage.Blobs;
+using BlobProperties = Cloud.Storage.Blobs.BlobProperties;
 
 namespace Cloud.Storage.AzureStorage;
 
 /// <summary>
-/// An <see cref="IBlobStore"/> over one Azure Blob Storage container, speaking the Blob service REST API through an
-/// Azure.Core pipeline (retries, diagnostics, Shared Key / SAS / Entra ID authentication). Works against Azure and
-/// Azurite alike. Thread-safe. Content streams in both directions: uploads read one block at a time into a pooled
-/// buffer, downloads hand back the network stream.
+/// An <see cref="IBlobStore"/> over one Azure Blob Storage container, through the Azure SDK's
+/// <see cref="BlobContainerClient"/> (retries, diagnostics, Shared Key / SAS / Entra ID authentication). Works against
+/// Azure and Azurite alike. Thread-safe. Content streams both ways: uploads go as blocks of
+/// <see cref="AzureBlobStoreOptions.BlockSize"/>, a few at a time, downloads hand back the network stream.
 /// </summary>
 public class AzureBlobStore : IBlobStore
 {
-    // The service's limit on committed blocks per blob.
-    private const int MaxBlocks = 50_000;
-
-    private readonly HttpPipeline _pipeline;
-    private readonly Uri _containerUri;
-    private readonly int _singleUploadThreshold;
-    private readonly int _blockSize;
-    private readonly int? _listPageSize;
+    private readonly BlobContainerClient _container;
+    private readonly AzureBlobStoreOptions _options;
 
     /// <summary>For mocking only.</summary>
     protected AzureBlobStore()
     {
-        _pipeline = null!;
-        _containerUri = null!;
+        _container = null!;
+        _options = null!;
         Description = "";
     }
 
     /// <summary>
-    /// A store for <paramref name="containerName"/> in the account a connection string names (Shared Key or SAS),
-    /// including <c>UseDevelopmentStorage=true</c> for Azurite.
+    /// A store for <paramref name="containerName"/> in the account a connection string names: an account key, a SAS
+    /// (<c>SharedAccessSignature=</c>), or <c>UseDevelopmentStorage=true</c> for Azurite.
     /// </summary>
     public AzureBlobStore(string connectionString, string containerName, AzureBlobStoreOptions? options = null)
+        : this(options, o => new BlobContainerClient(
+            connectionString ?? throw new ArgumentNullException(nameof(connectionString)),
+            ValidateContainerName(containerName, nameof(containerName)),
+            o.ClientOptions))
     {
-        ArgumentNullException.ThrowIfNull(connectionString);
-        ValidateContainerName(containerName, nameof(containerName));
-        options ??= new AzureBlobStoreOptions();
-        var connection = StorageConnectionString.ParseArgument(connectionString, nameof(connectionString));
-        var endpoint = connection.BlobEndpoint
-            ?? throw new ArgumentException("The storage connection string names a TableEndpoint but no BlobEndpoint or AccountName.", nameof(connectionString));
-
-        _containerUri = new Uri($"{endpoint.AbsoluteUri.TrimEnd('/')}/{containerName}");
-        _pipeline = StoragePipeline.WithConnectionString(options, AzureBlobStoreOptions.ServiceVersion, connection, key => new StorageSharedKeyPolicy(key));
-        _singleUploadThreshold = options.SingleUploadThreshold;
-        _blockSize = options.BlockSize;
-        _listPageSize = options.ListPageSize;
-        Description = $"azure:{connection.AccountName ?? StorageUris.AccountName(endpoint)}/{containerName}";
     }
 
     /// <summary>
     /// A store for the container at <paramref name="containerUri"/> (e.g. https://account.blob.core.windows.net/models),
-    /// authenticated with an Entra ID token (managed identity, workload identity, developer sign-in...). Tokens are
-    /// only sent over https.
+    /// authenticated with an Entra ID token (<c>DefaultAzureCredential</c>, managed identity...). Tokens are only sent
+    /// over https.
     /// </summary>
     public AzureBlobStore(Uri containerUri, TokenCredential credential, AzureBlobStoreOptions? options = null)
+        : this(options, o => new BlobContainerClient(
+            CheckUri(containerUri, allowQuery: false, nameof(containerUri)),
+            credential ?? throw new ArgumentNullException(nameof(credential)),
+            o.ClientOptions))
     {
-        ArgumentNullException.ThrowIfNull(containerUri);
-        ArgumentNullException.ThrowIfNull(credential);
-        if (!containerUri.IsAbsoluteUri || !string.IsNullOrEmpty(containerUri.Query))
-        {
-            throw new ArgumentException($"The container URI must be absolute and have no query, not '{containerUri}'.", nameof(containerUri));
-        }
+    }
 
-        options ??= new AzureBlobStoreOptions();
-        _containerUri = new Uri(containerUri.AbsoluteUri.TrimEnd('/'));
-        var containerName = ValidateContainerName(_containerUri.Segments[^1].TrimEnd('/'), nameof(containerUri));
-        _pipeline = StoragePipeline.WithToken(options, AzureBlobStoreOptions.ServiceVersion, credential);
-        _singleUploadThreshold = options.SingleUploadThreshold;
-        _blockSize = options.BlockSize;
-        _listPageSize = options.ListPageSize;
-        Description = $"azure:{StorageUris.AccountName(_containerUri)}/{containerName}";
+    /// <summary>
+    /// A store for the container at <paramref name="containerSasUri"/>, a container URI whose query is a SAS token
+    /// (e.g. https://account.blob.core.windows.net/models?sv=...&amp;sig=...).
+    /// </summary>
+    public AzureBlobStore(Uri containerSasUri, AzureBlobStoreOptions? options = null)
+        : this(options, o => new BlobContainerClient(CheckUri(containerSasUri, allowQuery: true, nameof(containerSasUri)), o.ClientOptions))
+    {
+    }
+
+    /// <summary>
+    /// A store over a container client the caller built (e.g. from a <see cref="BlobServiceClient"/> shared by several
+    /// stores). <see cref="AzureBlobStoreOptions.ClientOptions"/> is not used: the client already has its own.
+    /// </summary>
+    public AzureBlobStore(BlobContainerClient container, AzureBlobStoreOptions? options = null)
+        : this(options, _ => container ?? throw new ArgumentNullException(nameof(container)))
+    {
+    }
+
+    private AzureBlobStore(AzureBlobStoreOptions? options, Func<AzureBlobStoreOptions, BlobContainerClient> createClient)
+    {
+        _options = options ?? new AzureBlobStoreOptions();
+        _container = createClient(_options);
+        ValidateContainerName(_container.Name, "container");
+        Description = $"azure:{_container.AccountName}/{_container.Name}";
     }
 
     /// <inheritdoc/>
     public virtual string Description { get; }
 
-    /// <summary>The container's URI.</summary>
-    public virtual Uri ContainerUri => _containerUri;
+    /// <summary>The container's URI (without any SAS).</summary>
+    public virtual Uri ContainerUri => new(_container.Uri.GetLeftPart(UriPartial.Path));
 
     /// <summary>Creates the container unless it exists; true when this call created it.</summary>
     public virtual async Task<bool> CreateContainerIfNotExistsAsync(CancellationToken cancellationToken = default)
     {
-        using var message = CreateMessage(RequestMethod.Put, path: null);
-        message.Request.Uri.AppendQuery("restype", "container");
-        await _pipeline.SendAsync(message, cancellationToken).ConfigureAwait(false);
-        var response = message.Response;
-        return response.Status switch
-        {
-            201 => true,
-            409 when StorageResponses.ErrorCode(response) == "ContainerAlreadyExists" => false,
-            _ => throw StorageResponses.Failed(response),
-        };
+        // The SDK answers null when the container was already there.
+        var created = await _container.CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+        return created is not null;
     }
 
     /// <inheritdoc/>
     public virtual async Task<BlobProperties?> GetPropertiesAsync(string path, CancellationToken cancellationToken = default)
     {
-        BlobPath.Validate(path);
-        using var message = CreateMessage(RequestMethod.Head, path);
-        await _pipeline.SendAsync(message, cancellationToken).ConfigureAwait(false);
-        var response = message.Response;
-        return response.Status switch
+        var blob = Blob(path);
+        try
         {
-            200 => ReadProperties(path, response),
-            404 when !IsMissingContainer(response) => null,
-            _ => throw StorageResponses.Failed(response),
-        };
+            Azure.Storage.Blobs.Models.BlobProperties properties = await blob.GetPropertiesAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+            return new BlobProperties(path, properties.ContentLength, Unquoted(properties.ETag), properties.LastModified);
+        }
+        catch (RequestFailedException e) when (e.ErrorCode == BlobErrorCode.BlobNotFound)
+        {
+            return null;
+        }
     }
 
     /// <inheritdoc/>
     public virtual async Task<BlobDownload?> OpenReadAsync(string path, CancellationToken cancellationToken = default)
     {
-        BlobPath.Validate(path);
-        using var message = CreateMessage(RequestMethod.Get, path);
-        message.BufferResponse = false; // the caller reads the content from the network, however large it is
-        await _pipeline.SendAsync(message, cancellationToken).ConfigureAwait(false);
-        var response = message.Response;
-        if (response.Status == 200)
+        var blob = Blob(path);
+        try
         {
-            var properties = ReadProperties(path, response);
-            return new BlobDownload(properties, message.ExtractResponseContent() ?? Stream.Null);
+            // One GET whose body the caller reads from the network; the SDK resumes it from where it broke off
+            // (pinned to this ETag) when the connection drops, so nothing is buffered whole.
+            BlobDownloadStreamingResult download = await blob.DownloadStreamingAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+            var details = download.Details;
+            return new BlobDownload(new BlobProperties(path, details.ContentLength, Unquoted(details.ETag), details.LastModified), download.Content);
         }
-
-        // Error bodies are small; buffer this one so its code and message can be read.
-        await BufferErrorAsync(response, cancellationToken).ConfigureAwait(false);
-        return response.Status == 404 && !IsMissingContainer(response) ? null : throw StorageResponses.Failed(response);
+        catch (RequestFailedException e) when (e.ErrorCode == BlobErrorCode.BlobNotFound)
+        {
+            return null;
+        }
     }
 
     /// <inheritdoc/>
     public virtual async Task<BlobProperties> PutAsync(string path, Stream content, BlobWriteConditions? conditions = null, CancellationToken cancellationToken = default)
     {
-        BlobPath.Validate(path);
+        var blob = Blob(path);
         ArgumentNullException.ThrowIfNull(content);
 
-        // Read one byte past the single-upload threshold to learn which way to upload without knowing the length;
-        // the buffer then carries one block at a time. Buffered request content also makes every request retryable.
-        var buffer = ArrayPool<byte>.Shared.Rent(Math.Max(_singleUploadThreshold + 1, _blockSize));
+        // The service's answer carries no length: take it from a seekable stream, or count what the SDK reads.
+        var counting = content.CanSeek ? null : new CountingStream(content);
+        var size = content.CanSeek ? content.Length - content.Position : 0;
+        var upload = new BlobUploadOptions
+        {
+            // Small content is one Put Blob; larger content is staged as uncommitted blocks (invisible to readers)
+            // and committed at once, under these conditions, by Put Block List.
+            TransferOptions = _options.TransferOptions,
+            Conditions = conditions is null ? null : new BlobRequestConditions
+            {
+                IfNoneMatch = conditions.CreateOnly ? ETag.All : null,
+                IfMatch = conditions.MatchETag,
+            },
+        };
+
         try
         {
-            var filled = await FillAsync(content, buffer.AsMemory(0, _singleUploadThreshold + 1), cancellationToken).ConfigureAwait(false);
-            if (filled <= _singleUploadThreshold)
-            {
-                return await PutBlobAsync(path, buffer.AsMemory(0, filled), conditions, cancellationToken).ConfigureAwait(false);
-            }
-
-            // Uncommitted blocks are invisible to readers until Put Block List commits them, atomically and under
-            // the caller's conditions. A per-upload prefix keeps concurrent uploads of one blob from mixing blocks.
-            var uploadId = Guid.NewGuid().ToString("N");
-            var blockIds = new List<string>();
-            var blockLength = Math.Max(_blockSize, filled); // the first block carries whatever was read while deciding
-            long total = 0;
-            while (true)
-            {
-                filled += await FillAsync(content, buffer.AsMemory(filled, blockLength - filled), cancellationToken).ConfigureAwait(false);
-                if (filled == 0)
-                {
-                    break;
-                }
-
-                if (blockIds.Count == MaxBlocks)
-                {
-                    throw new InvalidOperationException(
-                        $"Blob '{path}' needs more than {MaxBlocks} blocks of {_blockSize} bytes; raise {nameof(AzureBlobStoreOptions)}.{nameof(AzureBlobStoreOptions.BlockSize)}.");
-                }
-
-                var blockId = BlockId(uploadId, blockIds.Count);
-                await PutBlockAsync(path, blockId, buffer.AsMemory(0, filled), cancellationToken).ConfigureAwait(false);
-                blockIds.Add(blockId);
-                total += filled;
-                if (filled < blockLength)
-                {
-                    break;
-                }
-
-                filled = 0;
-                blockLength = _blockSize;
-            }
-
-            return await PutBlockListAsync(path, blockIds, total, conditions, cancellationToken).ConfigureAwait(false);
+            BlobContentInfo written = await blob.UploadAsync(counting ?? content, upload, cancellationToken).ConfigureAwait(false);
+            return new BlobProperties(path, counting?.BytesRead ?? size, Unquoted(written.ETag), written.LastModified);
         }
-        finally
+        catch (RequestFailedException e) when (WriteConflict(path, conditions, e) is { } conflict)
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            throw conflict;
         }
     }
 
@@ -196,203 +161,78 @@ public class AzureBlobStore : IBlobStore
     public virtual async IAsyncEnumerable<BlobProperties> ListAsync(string prefix, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         BlobPath.Validate(prefix, allowEmpty: true);
-        string? marker = null;
-        do
+        var blobs = _container.GetBlobsAsync(new GetBlobsOptions { Prefix = prefix.Length == 0 ? null : prefix }, cancellationToken);
+        await foreach (var page in blobs.AsPages(pageSizeHint: _options.ListPageSize).WithCancellation(cancellationToken).ConfigureAwait(false))
         {
-            var page = await ListPageAsync(prefix, marker, cancellationToken).ConfigureAwait(false);
-            foreach (var blob in page.Blobs)
+            foreach (var item in page.Values)
             {
-                yield return blob;
+                var properties = item.Properties;
+                yield return new BlobProperties(
+                    item.Name,
+                    properties.ContentLength ?? 0,
+                    Unquoted(properties.ETag ?? default),
+                    properties.LastModified ?? default);
             }
-
-            marker = page.NextMarker;
         }
-        while (marker is not null);
     }
 
     /// <inheritdoc/>
     public virtual async Task<bool> DeleteAsync(string path, ETag? ifMatch = null, CancellationToken cancellationToken = default)
     {
-        BlobPath.Validate(path);
-        using var message = CreateMessage(RequestMethod.Delete, path);
-        message.Request.Headers.SetValue("x-ms-delete-snapshots", "include");
-        if (ifMatch is { } etag)
+        var blob = Blob(path);
+        try
         {
-            message.Request.Headers.SetValue("If-Match", StorageResponses.ToHeader(etag));
+            // Not DeleteIfExists: it also answers false for a missing container, which is a misconfiguration, not a
+            // missing blob.
+            await blob.DeleteAsync(
+                DeleteSnapshotsOption.IncludeSnapshots,
+                ifMatch is { } etag ? new BlobRequestConditions { IfMatch = etag } : null,
+                cancellationToken).ConfigureAwait(false);
+            return true;
         }
-
-        await _pipeline.SendAsync(message, cancellationToken).ConfigureAwait(false);
-        var response = message.Response;
-        return response.Status switch
+        catch (RequestFailedException e) when (e.ErrorCode == BlobErrorCode.BlobNotFound)
         {
-            202 => true,
-            404 when !IsMissingContainer(response) => false,
-            412 => throw new StorageConflictException(StorageConflict.ETagMismatch, path, $"Blob '{path}' changed since ETag {ifMatch}; it was not deleted."),
-            _ => throw StorageResponses.Failed(response),
-        };
+            return false;
+        }
+        catch (RequestFailedException e) when (e.ErrorCode == BlobErrorCode.ConditionNotMet)
+        {
+            throw new StorageConflictException(StorageConflict.ETagMismatch, path, $"Blob '{path}' changed since ETag {ifMatch}; it was not deleted.");
+        }
     }
 
-    private async Task<BlobProperties> PutBlobAsync(string path, ReadOnlyMemory<byte> content, BlobWriteConditions? conditions, CancellationToken cancellationToken)
+    // The SDK keeps the quotes of an ETag header ("0x8D...") but a listing's ETags come without them; strip them so
+    // one version has one ETag whichever call reported it. The SDK quotes them again for If-Match.
+    private static ETag Unquoted(ETag etag)
     {
-        using var message = CreateMessage(RequestMethod.Put, path);
-        message.Request.Headers.SetValue("x-ms-blob-type", "BlockBlob");
-        AddConditions(message.Request, conditions);
-        message.Request.Content = RequestContent.Create(content);
-        await _pipeline.SendAsync(message, cancellationToken).ConfigureAwait(false);
-        return message.Response.Status == 201
-            ? Written(path, content.Length, message.Response)
-            : throw WriteFailed(path, conditions, message.Response);
+        var value = etag.ToString();
+        return value.Length >= 2 && value[0] == '"' && value[^1] == '"' ? new ETag(value[1..^1]) : etag;
     }
 
-    private async Task PutBlockAsync(string path, string blockId, ReadOnlyMemory<byte> content, CancellationToken cancellationToken)
-    {
-        using var message = CreateMessage(RequestMethod.Put, path);
-        message.Request.Uri.AppendQuery("comp", "block");
-        message.Request.Uri.AppendQuery("blockid", blockId);
-        message.Request.Content = RequestContent.Create(content);
-        await _pipeline.SendAsync(message, cancellationToken).ConfigureAwait(false);
-        if (message.Response.Status != 201)
-        {
-            throw StorageResponses.Failed(message.Response);
-        }
-    }
+    private BlobClient Blob(string path) => _container.GetBlobClient(BlobPath.Validate(path));
 
-    private async Task<BlobProperties> PutBlockListAsync(string path, List<string> blockIds, long size, BlobWriteConditions? conditions, CancellationToken cancellationToken)
-    {
-        // Block ids are base64, so they need no XML escaping.
-        var xml = new StringBuilder("<?xml version=\"1.0\" encoding=\"utf-8\"?><BlockList>", 64 + (blockIds.Count * 80));
-        foreach (var id in blockIds)
-        {
-            xml.Append("<Latest>").Append(id).Append("</Latest>");
-        }
-
-        xml.Append("</BlockList>");
-
-        using var message = CreateMessage(RequestMethod.Put, path);
-        message.Request.Uri.AppendQuery("comp", "blocklist");
-        message.Request.Headers.SetValue("Content-Type", "application/xml");
-        AddConditions(message.Request, conditions);
-        message.Request.Content = RequestContent.Create(Encoding.UTF8.GetBytes(xml.ToString()));
-        await _pipeline.SendAsync(message, cancellationToken).ConfigureAwait(false);
-        return message.Response.Status == 201
-            ? Written(path, size, message.Response)
-            : throw WriteFailed(path, conditions, message.Response);
-    }
-
-    private async Task<BlobListPage> ListPageAsync(string prefix, string? marker, CancellationToken cancellationToken)
-    {
-        using var message = CreateMessage(RequestMethod.Get, path: null);
-        message.Request.Uri.AppendQuery("restype", "container");
-        message.Request.Uri.AppendQuery("comp", "list");
-        if (prefix.Length > 0)
-        {
-            message.Request.Uri.AppendQuery("prefix", prefix);
-        }
-
-        if (marker is not null)
-        {
-            message.Request.Uri.AppendQuery("marker", marker);
-        }
-
-        if (_listPageSize is { } pageSize)
-        {
-            message.Request.Uri.AppendQuery("maxresults", pageSize.ToString(CultureInfo.InvariantCulture));
-        }
-
-        await _pipeline.SendAsync(message, cancellationToken).ConfigureAwait(false);
-        var response = message.Response;
-        return response.Status == 200 && response.ContentStream is { } xml
-            ? BlobListPage.Parse(xml)
-            : throw StorageResponses.Failed(response);
-    }
-
-    private HttpMessage CreateMessage(RequestMethod method, string? path)
-    {
-        var message = _pipeline.CreateMessage();
-        message.Request.Method = method;
-        message.Request.Uri.Reset(_containerUri);
-        if (path is not null)
-        {
-            message.Request.Uri.AppendPath("/" + StorageUris.EscapePath(path), escape: false);
-        }
-
-        return message;
-    }
-
-    private static void AddConditions(Request request, BlobWriteConditions? conditions)
+    private static StorageConflictException? WriteConflict(string path, BlobWriteConditions? conditions, RequestFailedException error)
     {
         if (conditions is null)
         {
-            return;
+            return null;
         }
 
-        if (conditions.CreateOnly)
-        {
-            request.Headers.SetValue("If-None-Match", "*");
-        }
-
-        if (conditions.MatchETag is { } etag)
-        {
-            request.Headers.SetValue("If-Match", StorageResponses.ToHeader(etag));
-        }
+        var code = error.ErrorCode;
+        return conditions.CreateOnly && (code == BlobErrorCode.BlobAlreadyExists || code == BlobErrorCode.ConditionNotMet)
+            ? new StorageConflictException(StorageConflict.AlreadyExists, path, $"Blob '{path}' already exists.")
+            : conditions.MatchETag is not null && code == BlobErrorCode.ConditionNotMet
+            ? new StorageConflictException(StorageConflict.ETagMismatch, path, $"Blob '{path}' is no longer at ETag {conditions.MatchETag}; it was not written.")
+            : conditions.MatchETag is not null && code == BlobErrorCode.BlobNotFound
+            ? new StorageConflictException(StorageConflict.NotFound, path, $"Blob '{path}' does not exist, so it cannot be replaced.")
+            : null;
     }
 
-    private static Exception WriteFailed(string path, BlobWriteConditions? conditions, Response response)
+    private static Uri CheckUri(Uri uri, bool allowQuery, string parameterName)
     {
-        var code = StorageResponses.ErrorCode(response);
-        var createOnly = conditions?.CreateOnly == true;
-        return response.Status switch
-        {
-            409 when code == "BlobAlreadyExists" || createOnly => new StorageConflictException(StorageConflict.AlreadyExists, path, $"Blob '{path}' already exists."),
-            412 when createOnly => new StorageConflictException(StorageConflict.AlreadyExists, path, $"Blob '{path}' already exists."),
-            412 => new StorageConflictException(StorageConflict.ETagMismatch, path, $"Blob '{path}' is no longer at ETag {conditions?.MatchETag}; it was not written."),
-            404 when conditions?.MatchETag is not null && code != "ContainerNotFound" => new StorageConflictException(StorageConflict.NotFound, path, $"Blob '{path}' does not exist, so it cannot be replaced."),
-            _ => StorageResponses.Failed(response),
-        };
-    }
-
-    private static BlobProperties Written(string path, long size, Response response) =>
-        new(path, size, StorageResponses.RequiredETag(response), StorageResponses.RequiredLastModified(response));
-
-    private static BlobProperties ReadProperties(string path, Response response)
-    {
-        var size = response.Headers.ContentLengthLong ?? throw new RequestFailedException(response.Status, $"The Blob service answered {response.Status} for '{path}' without a Content-Length.");
-        return new BlobProperties(path, size, StorageResponses.RequiredETag(response), StorageResponses.RequiredLastModified(response));
-    }
-
-    private static bool IsMissingContainer(Response response) => StorageResponses.ErrorCode(response) == "ContainerNotFound";
-
-    private static async Task BufferErrorAsync(Response response, CancellationToken cancellationToken)
-    {
-        if (response.ContentStream is { CanSeek: false } network)
-        {
-            var buffered = new MemoryStream();
-            await network.CopyToAsync(buffered, cancellationToken).ConfigureAwait(false);
-            await network.DisposeAsync().ConfigureAwait(false);
-            buffered.Position = 0;
-            response.ContentStream = buffered;
-        }
-    }
-
-    // Every block id of a blob must have the same length: 32 hex digits of upload id, a dash, six digits of index.
-    private static string BlockId(string uploadId, int index) =>
-        Convert.ToBase64String(Encoding.ASCII.GetBytes($"{uploadId}-{index.ToString("D6", CultureInfo.InvariantCulture)}"));
-
-    private static async Task<int> FillAsync(Stream content, Memory<byte> buffer, CancellationToken cancellationToken)
-    {
-        var filled = 0;
-        while (filled < buffer.Length)
-        {
-            var read = await content.ReadAsync(buffer[filled..], cancellationToken).ConfigureAwait(false);
-            if (read == 0)
-            {
-                break;
-            }
-
-            filled += read;
-        }
-
-        return filled;
+        ArgumentNullException.ThrowIfNull(uri, parameterName);
+        return uri.IsAbsoluteUri && (allowQuery || string.IsNullOrEmpty(uri.Query))
+            ? uri
+            : throw new ArgumentException($"The container URI must be absolute{(allowQuery ? "" : " and have no query")}, not '{uri}'.", parameterName);
     }
 
     private static string ValidateContainerName(string containerName, string parameterName)

@@ -1,39 +1,61 @@
-using Azure.Core;
+using Azure.Storage;
+using Azure.Storage.Blobs;
 
 namespace Cloud.Storage.AzureStorage;
 
-/// <summary>Options for <see cref="AzureBlobStore"/>: retries, transport and diagnostics (from <see cref="ClientOptions"/>) and upload sizes.</summary>
-public sealed class AzureBlobStoreOptions : ClientOptions
+/// <summary>
+/// Options for <see cref="AzureBlobStore"/>: how large content is cut into blocks, and the SDK's client options
+/// (retries, transport, diagnostics).
+/// </summary>
+public sealed class AzureBlobStoreOptions
 {
-    /// <summary>The Blob service REST version this client speaks; Azure and Azurite 3.33+ both accept it.</summary>
-    internal const string ServiceVersion = "2024-11-04";
-
-    // One block is held in memory per upload, so the bound is about memory, not the service's 4,000 MiB block limit.
+    // Each upload holds up to MaximumConcurrency blocks in memory at once, so the bound is about memory, not the
+    // service's 4,000 MiB block limit.
     private const int MaxBufferedBytes = 256 * 1024 * 1024;
 
     private int _singleUploadThreshold = 4 * 1024 * 1024;
     private int _blockSize = 8 * 1024 * 1024;
+    private int _maximumConcurrency = 4;
 
     /// <summary>
-    /// Content up to this many bytes is sent as one Put Blob; anything longer as blocks and a Put Block List.
+    /// Content up to this many bytes is sent as one Put Blob; anything longer goes as staged blocks and one commit.
     /// Default 4 MiB.
     /// </summary>
     public int SingleUploadThreshold
     {
         get => _singleUploadThreshold;
-        set => _singleUploadThreshold = InRange(value, 0, MaxBufferedBytes, nameof(SingleUploadThreshold));
+        set => _singleUploadThreshold = InRange(value, 1, MaxBufferedBytes, nameof(SingleUploadThreshold));
     }
 
-    /// <summary>The size of each block of a block upload, read from the caller's stream one at a time. Default 8 MiB.</summary>
+    /// <summary>The size of each block of a block upload. Default 8 MiB.</summary>
     public int BlockSize
     {
         get => _blockSize;
         set => _blockSize = InRange(value, 1, MaxBufferedBytes, nameof(BlockSize));
     }
 
-    /// <summary>Blobs per List Blobs page (maxresults); null for the service's default of 5,000. Lets tests cross pages cheaply.</summary>
+    /// <summary>
+    /// Blocks uploaded at once. Memory held by one upload is about <see cref="BlockSize"/> times this. Default 4.
+    /// </summary>
+    public int MaximumConcurrency
+    {
+        get => _maximumConcurrency;
+        set => _maximumConcurrency = InRange(value, 1, 64, nameof(MaximumConcurrency));
+    }
+
+    /// <summary>The Azure SDK's client options: retries, transport, diagnostics, service version.</summary>
+    public BlobClientOptions ClientOptions { get; set; } = new();
+
+    /// <summary>Blobs per List Blobs page; null for the service's default of 5,000. Lets tests cross pages cheaply.</summary>
     internal int? ListPageSize { get; set; }
 
+    internal StorageTransferOptions TransferOptions => new()
+    {
+        InitialTransferSize = _singleUploadThreshold,
+        MaximumTransferSize = _blockSize,
+        MaximumConcurrency = _maximumConcurrency,
+    };
+
     private static int InRange(int value, int min, int max, string name) =>
-        value >= min && value <= max ? value : throw new ArgumentOutOfRangeException(name, value, $"{name} must be between {min} and {max} bytes.");
+        value >= min && value <= max ? value : throw new ArgumentOutOfRangeException(name, value, $"{name} must be between {min} and {max}.");
 }

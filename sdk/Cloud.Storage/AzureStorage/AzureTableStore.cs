@@ -1,96 +1,101 @@
-using System.Globalization;
 using System.Runtime.CompilerServices;
-using System.Text;
-using System.Text.Json;
 using Azure;
 using Azure.Core;
-using Azure.Core.Pipeline;
+using Azure.Data.Tables;
+using Azure.Data.Tables.Models;
 using Cloud.Storage.Tables;
+using SdkTableEntity = Azure.Data.Tables.TableEntity;
+using SdkActionType = Azure.Data.Tables.TableTransactionActionType;
+using SdkTransactionAction = Azure.Data.Tables.TableTransactionAction;
+using TableEntity = Cloud.Storage.Tables.TableEntity;
+using TableTransactionAction = Cloud.Storage.Tables.TableTransactionAction;
+using TableTransactionActionType = Cloud.Storage.Tables.TableTransactionActionType;
 
 namespace Cloud.Storage.AzureStorage;
 
 /// <summary>
-/// An <see cref="ITableStore"/> over one Azure Table Storage table, speaking the Table service's OData JSON REST API
-/// through an Azure.Core pipeline (retries, diagnostics, Shared Key / SAS / Entra ID authentication). Works against
-/// Azure and Azurite alike. Thread-safe.
+/// An <see cref="ITableStore"/> over one Azure Table Storage table, through the Azure SDK's <see cref="TableClient"/>
+/// (retries, diagnostics, Shared Key / SAS / Entra ID authentication). Works against Azure and Azurite alike.
+/// Thread-safe.
 /// </summary>
 public class AzureTableStore : ITableStore
 {
-    private readonly HttpPipeline _pipeline;
-    private readonly Uri _endpoint;
-    private readonly string _tableName;
+    private readonly TableClient _table;
     private readonly int? _queryPageSize;
 
     /// <summary>For mocking only.</summary>
     protected AzureTableStore()
     {
-        _pipeline = null!;
-        _endpoint = null!;
-        _tableName = "";
+        _table = null!;
+        TableName = "";
         Description = "";
     }
 
     /// <summary>
-    /// A store for <paramref name="tableName"/> in the account a connection string names (Shared Key or SAS),
-    /// including <c>UseDevelopmentStorage=true</c> for Azurite.
+    /// A store for <paramref name="tableName"/> in the account a connection string names: an account key, a SAS
+    /// (<c>SharedAccessSignature=</c>), or <c>UseDevelopmentStorage=true</c> for Azurite.
     /// </summary>
     public AzureTableStore(string connectionString, string tableName, AzureTableStoreOptions? options = null)
+        : this(options, o => new TableClient(
+            connectionString ?? throw new ArgumentNullException(nameof(connectionString)),
+            ValidateTableName(tableName, nameof(tableName)),
+            o.ClientOptions))
     {
-        ArgumentNullException.ThrowIfNull(connectionString);
-        _tableName = ValidateTableName(tableName);
-        var connection = StorageConnectionString.ParseArgument(connectionString, nameof(connectionString));
-        var endpoint = connection.TableEndpoint
-            ?? throw new ArgumentException("The storage connection string names a BlobEndpoint but no TableEndpoint or AccountName.", nameof(connectionString));
-
-        _endpoint = new Uri(endpoint.AbsoluteUri.TrimEnd('/'));
-        options ??= new AzureTableStoreOptions();
-        _pipeline = StoragePipeline.WithConnectionString(options, AzureTableStoreOptions.ServiceVersion, connection, key => new TableSharedKeyPolicy(key));
-        _queryPageSize = options.QueryPageSize;
-        Description = $"azure:{connection.AccountName ?? StorageUris.AccountName(endpoint)}/{tableName}";
     }
 
     /// <summary>
     /// A store for <paramref name="tableName"/> at the account's table endpoint (e.g. https://account.table.core.windows.net),
-    /// authenticated with an Entra ID token (managed identity, workload identity, developer sign-in...). Tokens are
-    /// only sent over https.
+    /// authenticated with an Entra ID token (<c>DefaultAzureCredential</c>, managed identity...). Tokens are only sent
+    /// over https.
     /// </summary>
-    public AzureTableStore(Uri tableEndpoint, string tableName, TokenCredential credential, AzureTableStoreOptions? options = null)
+    public AzureTableStore(Uri tableServiceUri, string tableName, TokenCredential credential, AzureTableStoreOptions? options = null)
+        : this(options, o => new TableClient(
+            CheckUri(tableServiceUri, nameof(tableServiceUri)),
+            ValidateTableName(tableName, nameof(tableName)),
+            credential ?? throw new ArgumentNullException(nameof(credential)),
+            o.ClientOptions))
     {
-        ArgumentNullException.ThrowIfNull(tableEndpoint);
-        ArgumentNullException.ThrowIfNull(credential);
-        if (!tableEndpoint.IsAbsoluteUri || !string.IsNullOrEmpty(tableEndpoint.Query))
-        {
-            throw new ArgumentException($"The table endpoint must be absolute and have no query, not '{tableEndpoint}'.", nameof(tableEndpoint));
-        }
+    }
 
-        _tableName = ValidateTableName(tableName);
-        _endpoint = new Uri(tableEndpoint.AbsoluteUri.TrimEnd('/'));
+    /// <summary>
+    /// A store for the table at <paramref name="tableSasUri"/>, a table URI whose query is a SAS token
+    /// (e.g. https://account.table.core.windows.net/Registry?sv=...&amp;sig=...).
+    /// </summary>
+    public AzureTableStore(Uri tableSasUri, AzureTableStoreOptions? options = null)
+        : this(options, o => new TableClient(tableSasUri ?? throw new ArgumentNullException(nameof(tableSasUri)), o.ClientOptions))
+    {
+    }
+
+    /// <summary>
+    /// A store over a table client the caller built (e.g. from a <see cref="TableServiceClient"/> shared by several
+    /// stores). <see cref="AzureTableStoreOptions.ClientOptions"/> is not used: the client already has its own.
+    /// </summary>
+    public AzureTableStore(TableClient table, AzureTableStoreOptions? options = null)
+        : this(options, _ => table ?? throw new ArgumentNullException(nameof(table)))
+    {
+    }
+
+    private AzureTableStore(AzureTableStoreOptions? options, Func<AzureTableStoreOptions, TableClient> createClient)
+    {
         options ??= new AzureTableStoreOptions();
-        _pipeline = StoragePipeline.WithToken(options, AzureTableStoreOptions.ServiceVersion, credential);
+        _table = createClient(options);
         _queryPageSize = options.QueryPageSize;
-        Description = $"azure:{StorageUris.AccountName(_endpoint)}/{tableName}";
+        TableName = ValidateTableName(_table.Name, "table");
+        Description = $"azure:{_table.AccountName}/{_table.Name}";
     }
 
     /// <inheritdoc/>
     public virtual string Description { get; }
 
     /// <summary>The table's name.</summary>
-    public virtual string TableName => _tableName;
+    public virtual string TableName { get; }
 
     /// <summary>Creates the table unless it exists; true when this call created it.</summary>
     public virtual async Task<bool> CreateTableIfNotExistsAsync(CancellationToken cancellationToken = default)
     {
-        using var message = CreateMessage(RequestMethod.Post, "/Tables");
-        message.Request.Headers.SetValue("Prefer", "return-no-content");
-        SetJson(message.Request, JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, string> { ["TableName"] = _tableName }));
-        await _pipeline.SendAsync(message, cancellationToken).ConfigureAwait(false);
-        var response = message.Response;
-        return response.Status switch
-        {
-            201 or 204 => true,
-            409 when StorageResponses.ErrorCode(response) == "TableAlreadyExists" => false,
-            _ => throw StorageResponses.Failed(response),
-        };
+        // The SDK answers an existing table with the service's 409 response rather than throwing.
+        var response = await _table.CreateIfNotExistsAsync(cancellationToken).ConfigureAwait(false);
+        return response.GetRawResponse().Status is 201 or 204;
     }
 
     /// <inheritdoc/>
@@ -98,21 +103,15 @@ public class AzureTableStore : ITableStore
     {
         TableKey.Validate(partitionKey, nameof(partitionKey));
         TableKey.Validate(rowKey, nameof(rowKey));
-        using var message = CreateMessage(RequestMethod.Get, TableODataSyntax.EntityPath(_tableName, partitionKey, rowKey));
-        await _pipeline.SendAsync(message, cancellationToken).ConfigureAwait(false);
-        var response = message.Response;
-        switch (response.Status)
+        try
         {
-            case 200:
-                using (var json = JsonDocument.Parse(response.Content.ToMemory()))
-                {
-                    return TableEntityJson.Deserialize(json.RootElement, StorageResponses.RequiredETag(response));
-                }
-
-            case 404 when !IsMissingTable(response):
-                return null;
-            default:
-                throw StorageResponses.Failed(response);
+            var response = await _table.GetEntityAsync<SdkTableEntity>(partitionKey, rowKey, cancellationToken: cancellationToken).ConfigureAwait(false);
+            return TableEntityConversion.FromSdk(response.Value);
+        }
+        catch (RequestFailedException e) when (e.ErrorCode == TableErrorCode.ResourceNotFound)
+        {
+            // Not GetEntityIfExists: a missing table must stay an error, not read as a missing entity.
+            return null;
         }
     }
 
@@ -120,37 +119,26 @@ public class AzureTableStore : ITableStore
     public virtual async IAsyncEnumerable<TableEntity> QueryPartitionAsync(string partitionKey, string? rowKeyPrefix = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         TableKey.Validate(partitionKey, nameof(partitionKey));
-        var filter = TableODataSyntax.PartitionFilter(partitionKey, rowKeyPrefix);
-        (string PartitionKey, string? RowKey)? next = null;
-        do
+        var entities = _table.QueryAsync<SdkTableEntity>(PartitionFilter(partitionKey, rowKeyPrefix), _queryPageSize, cancellationToken: cancellationToken);
+        await foreach (var entity in entities.WithCancellation(cancellationToken).ConfigureAwait(false))
         {
-            var (entities, continuation) = await QueryPageAsync(filter, next, cancellationToken).ConfigureAwait(false);
-            foreach (var entity in entities)
-            {
-                yield return entity;
-            }
-
-            next = continuation;
+            yield return TableEntityConversion.FromSdk(entity);
         }
-        while (next is not null);
     }
 
     /// <inheritdoc/>
     public virtual async Task<TableEntity> InsertAsync(TableEntity entity, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(entity);
-        using var message = CreateMessage(RequestMethod.Post, "/" + _tableName);
-        message.Request.Headers.SetValue("Prefer", "return-no-content");
-        SetJson(message.Request, TableEntityJson.Serialize(entity));
-        await _pipeline.SendAsync(message, cancellationToken).ConfigureAwait(false);
-        var response = message.Response;
-        return response.Status switch
+        try
         {
-            201 or 204 => Written(entity, response),
-            409 when StorageResponses.ErrorCode(response) is "EntityAlreadyExists" or null => throw new StorageConflictException(
-                StorageConflict.AlreadyExists, Item(entity), $"Entity '{Item(entity)}' already exists in table {_tableName}."),
-            _ => throw StorageResponses.Failed(response),
-        };
+            var response = await _table.AddEntityAsync(TableEntityConversion.ToSdk(entity), cancellationToken).ConfigureAwait(false);
+            return TableEntityConversion.Written(entity, response.Headers.ETag ?? default);
+        }
+        catch (RequestFailedException e) when (e.ErrorCode == TableErrorCode.EntityAlreadyExists)
+        {
+            throw new StorageConflictException(StorageConflict.AlreadyExists, Item(entity), $"Entity '{Item(entity)}' already exists in table {TableName}.");
+        }
     }
 
     /// <inheritdoc/>
@@ -162,27 +150,23 @@ public class AzureTableStore : ITableStore
             throw new ArgumentException("Update needs the ETag the entity was read with, or ETag.All to replace whatever is there.", nameof(ifMatch));
         }
 
-        using var message = await ReplaceAsync(entity, ifMatch, cancellationToken).ConfigureAwait(false);
-        var response = message.Response;
-        return response.Status switch
+        try
         {
-            204 => Written(entity, response),
-            412 => throw new StorageConflictException(
-                StorageConflict.ETagMismatch, Item(entity), $"Entity '{Item(entity)}' in table {_tableName} is no longer at ETag {ifMatch}; it was not updated."),
-            404 when !IsMissingTable(response) => throw new StorageConflictException(
-                StorageConflict.NotFound, Item(entity), $"Entity '{Item(entity)}' does not exist in table {_tableName}, so it cannot be updated."),
-            _ => throw StorageResponses.Failed(response),
-        };
+            var response = await _table.UpdateEntityAsync(TableEntityConversion.ToSdk(entity), ifMatch, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+            return TableEntityConversion.Written(entity, response.Headers.ETag ?? default);
+        }
+        catch (RequestFailedException e) when (Conflict(e.ErrorCode) is { } conflict)
+        {
+            throw new StorageConflictException(conflict, Item(entity), $"Entity '{Item(entity)}' in table {TableName} was not updated ({conflict}, ETag {ifMatch}).");
+        }
     }
 
     /// <inheritdoc/>
     public virtual async Task<TableEntity> UpsertAsync(TableEntity entity, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(entity);
-
-        // Without If-Match, Update Entity is Insert Or Replace Entity.
-        using var message = await ReplaceAsync(entity, ifMatch: null, cancellationToken).ConfigureAwait(false);
-        return message.Response.Status == 204 ? Written(entity, message.Response) : throw StorageResponses.Failed(message.Response);
+        var response = await _table.UpsertEntityAsync(TableEntityConversion.ToSdk(entity), TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+        return TableEntityConversion.Written(entity, response.Headers.ETag ?? default);
     }
 
     /// <inheritdoc/>
@@ -195,187 +179,117 @@ public class AzureTableStore : ITableStore
             throw new ArgumentException("Delete needs the ETag the entity was read with, or ETag.All to delete whatever is there.", nameof(ifMatch));
         }
 
-        using var message = CreateMessage(RequestMethod.Delete, TableODataSyntax.EntityPath(_tableName, partitionKey, rowKey));
-        message.Request.Headers.SetValue("If-Match", StorageResponses.ToHeader(ifMatch));
-        await _pipeline.SendAsync(message, cancellationToken).ConfigureAwait(false);
-        var response = message.Response;
         var item = $"{partitionKey}/{rowKey}";
-        return response.Status switch
+        try
         {
-            204 => true,
-            404 when !IsMissingTable(response) => false,
-            412 => throw new StorageConflictException(StorageConflict.ETagMismatch, item, $"Entity '{item}' in table {_tableName} is no longer at ETag {ifMatch}; it was not deleted."),
-            _ => throw StorageResponses.Failed(response),
-        };
+            // The SDK hands back a 404 answer instead of throwing: the entity was not there.
+            var response = await _table.DeleteEntityAsync(partitionKey, rowKey, ifMatch, cancellationToken).ConfigureAwait(false);
+            return response.Status != 404;
+        }
+        catch (RequestFailedException e) when (e.ErrorCode == TableErrorCode.ResourceNotFound)
+        {
+            return false;
+        }
+        catch (RequestFailedException e) when (e.ErrorCode == TableErrorCode.UpdateConditionNotSatisfied)
+        {
+            throw new StorageConflictException(StorageConflict.ETagMismatch, item, $"Entity '{item}' in table {TableName} is no longer at ETag {ifMatch}; it was not deleted.");
+        }
     }
 
     /// <inheritdoc/>
     public virtual async Task<IReadOnlyList<TableEntity>> SubmitTransactionAsync(IReadOnlyList<TableTransactionAction> actions, CancellationToken cancellationToken = default)
     {
         TableTransactionAction.Validate(actions);
-        var (body, contentType) = TableBatch.Build(_endpoint, _tableName, actions);
-        using var message = CreateMessage(RequestMethod.Post, "/$batch");
-        message.Request.Headers.SetValue("Content-Type", contentType);
-        message.Request.Content = RequestContent.Create(body);
-        await _pipeline.SendAsync(message, cancellationToken).ConfigureAwait(false);
-        var response = message.Response;
-        if (response.Status != 202 || !response.Headers.TryGetValue("Content-Type", out var responseType))
+        Response<IReadOnlyList<Response>> response;
+        try
         {
-            throw StorageResponses.Failed(response);
+            response = await _table.SubmitTransactionAsync(actions.Select(ToSdk), cancellationToken).ConfigureAwait(false);
+        }
+        catch (TableTransactionFailedException e) when (TransactionConflict(actions, e) is { } conflict)
+        {
+            throw conflict;
         }
 
-        // The batch as a whole is accepted (202) even when its changeset fails: the verdict is inside.
-        var parts = TableBatch.ParseResponse(responseType, response.Content.ToString());
-        if (parts.FirstOrDefault(part => part.Status >= 400) is { } failed)
-        {
-            throw TransactionFailed(actions, failed);
-        }
-
-        if (parts.Count != actions.Count)
-        {
-            throw new RequestFailedException(response.Status, $"The Table service answered a transaction of {actions.Count} actions with {parts.Count} responses.");
-        }
-
+        var answers = response.Value;
         var written = new List<TableEntity>(actions.Count);
         for (var i = 0; i < actions.Count; i++)
         {
             var action = actions[i];
             written.Add(action.Type == TableTransactionActionType.Delete
                 ? action.Entity
-                : parts[i].Headers.TryGetValue("ETag", out var etag)
-                    ? Written(action.Entity, StorageResponses.ParseETag(etag))
-                    : throw new RequestFailedException(response.Status, $"The Table service answered action {i} of a transaction without an ETag."));
+                : TableEntityConversion.Written(action.Entity, answers[i].Headers.ETag ?? default));
         }
 
         return written;
     }
 
-    // Returns the message (the caller disposes it) because disposing it disposes the response too.
-    private async Task<HttpMessage> ReplaceAsync(TableEntity entity, ETag? ifMatch, CancellationToken cancellationToken)
+    private static SdkTransactionAction ToSdk(TableTransactionAction action)
     {
-        var message = CreateMessage(RequestMethod.Put, TableODataSyntax.EntityPath(_tableName, entity.PartitionKey, entity.RowKey));
-        if (ifMatch is { } etag)
+        var entity = TableEntityConversion.ToSdk(action.Entity);
+        return action.Type switch
         {
-            message.Request.Headers.SetValue("If-Match", StorageResponses.ToHeader(etag));
-        }
-
-        try
-        {
-            SetJson(message.Request, TableEntityJson.Serialize(entity));
-            await _pipeline.SendAsync(message, cancellationToken).ConfigureAwait(false);
-            return message;
-        }
-        catch
-        {
-            message.Dispose();
-            throw;
-        }
+            TableTransactionActionType.Insert => new(SdkActionType.Add, entity),
+            TableTransactionActionType.Update => new(SdkActionType.UpdateReplace, entity, action.IfMatch),
+            TableTransactionActionType.Upsert => new(SdkActionType.UpsertReplace, entity),
+            TableTransactionActionType.Delete => new(SdkActionType.Delete, entity, action.IfMatch),
+            _ => throw new ArgumentOutOfRangeException(nameof(action), action.Type, "Unknown table transaction action."),
+        };
     }
 
-    private async Task<(List<TableEntity> Entities, (string, string?)? Next)> QueryPageAsync(string filter, (string PartitionKey, string? RowKey)? next, CancellationToken cancellationToken)
+    private StorageConflictException? TransactionConflict(IReadOnlyList<TableTransactionAction> actions, TableTransactionFailedException error)
     {
-        using var message = CreateMessage(RequestMethod.Get, $"/{_tableName}()");
-        message.Request.Uri.AppendQuery("$filter", filter);
-        if (_queryPageSize is { } pageSize)
+        // The service names the failed action by index; a one-action transaction can only have failed on that one.
+        var index = error.FailedTransactionActionIndex ?? (actions.Count == 1 ? 0 : null);
+        if (index is not { } i || i < 0 || i >= actions.Count || Conflict(error.ErrorCode) is not { } conflict)
         {
-            message.Request.Uri.AppendQuery("$top", pageSize.ToString(CultureInfo.InvariantCulture));
-        }
-        if (next is { } continuation)
-        {
-            message.Request.Uri.AppendQuery("NextPartitionKey", continuation.PartitionKey);
-            if (continuation.RowKey is not null)
-            {
-                message.Request.Uri.AppendQuery("NextRowKey", continuation.RowKey);
-            }
+            return null;
         }
 
-        await _pipeline.SendAsync(message, cancellationToken).ConfigureAwait(false);
-        var response = message.Response;
-        if (response.Status != 200)
-        {
-            throw StorageResponses.Failed(response);
-        }
-
-        var entities = new List<TableEntity>();
-        using (var json = JsonDocument.Parse(response.Content.ToMemory()))
-        {
-            if (json.RootElement.TryGetProperty("value", out var values))
-            {
-                foreach (var value in values.EnumerateArray())
-                {
-                    entities.Add(TableEntityJson.Deserialize(value));
-                }
-            }
-        }
-
-        // A page can end early (1,000 entities, 5 seconds, a partition boundary) and still have more after it.
-        return response.Headers.TryGetValue("x-ms-continuation-NextPartitionKey", out var nextPartition)
-            ? (entities, (nextPartition, response.Headers.TryGetValue("x-ms-continuation-NextRowKey", out var nextRow) ? nextRow : null))
-            : (entities, null);
+        var action = actions[i];
+        var item = Item(action.Entity);
+        return new StorageConflictException(conflict, item, $"{action.Type} of entity '{item}' in table {TableName} was refused ({conflict}); the transaction wrote nothing.");
     }
 
-    private HttpMessage CreateMessage(RequestMethod method, string relativePath)
-    {
-        var message = _pipeline.CreateMessage();
-        var request = message.Request;
-        request.Method = method;
-        request.Uri.Reset(_endpoint);
-        request.Uri.AppendPath(relativePath, escape: false);
-        request.Headers.SetValue("Accept", "application/json;odata=minimalmetadata");
-        request.Headers.SetValue("DataServiceVersion", "3.0");
-        request.Headers.SetValue("MaxDataServiceVersion", "3.0;NetFx");
-        return message;
-    }
+    private static StorageConflict? Conflict(string? errorCode) =>
+        errorCode == TableErrorCode.EntityAlreadyExists ? StorageConflict.AlreadyExists
+        : errorCode == TableErrorCode.UpdateConditionNotSatisfied ? StorageConflict.ETagMismatch
+        : errorCode == TableErrorCode.ResourceNotFound ? StorageConflict.NotFound
+        : null;
 
-    private static void SetJson(Request request, byte[] body)
+    /// <summary>The partition, and when a prefix is given, the RowKey range [prefix, the next string after every prefixed one).</summary>
+    private static string PartitionFilter(string partitionKey, string? rowKeyPrefix)
     {
-        request.Headers.SetValue("Content-Type", "application/json");
-        request.Content = RequestContent.Create(body);
-    }
-
-    private static TableEntity Written(TableEntity entity, Response response) => Written(entity, StorageResponses.RequiredETag(response));
-
-    private static TableEntity Written(TableEntity entity, ETag etag)
-    {
-        var written = entity.Clone();
-        written.ETag = etag;
-        written.Timestamp = TableEntityJson.TimestampFromETag(etag);
-        return written;
-    }
-
-    private Exception TransactionFailed(IReadOnlyList<TableTransactionAction> actions, TableBatch.Part failed)
-    {
-        var (code, message) = StorageErrorParser.ReadJson(Encoding.UTF8.GetBytes(failed.Body));
-        var index = TableBatch.FailedIndex(message)
-            ?? (failed.Headers.TryGetValue("Content-ID", out var contentId) && int.TryParse(contentId, CultureInfo.InvariantCulture, out var id) ? id - 1 : (int?)null)
-            ?? (actions.Count == 1 ? 0 : (int?)null);
-        if (index is >= 0 && index < actions.Count)
+        if (string.IsNullOrEmpty(rowKeyPrefix))
         {
-            var action = actions[index.Value];
-            var item = Item(action.Entity);
-            var conflict = failed.Status switch
-            {
-                409 when action.Type == TableTransactionActionType.Insert => StorageConflict.AlreadyExists,
-                412 => StorageConflict.ETagMismatch,
-                404 when code != "TableNotFound" => StorageConflict.NotFound,
-                _ => (StorageConflict?)null,
-            };
-            if (conflict is { } refused)
-            {
-                return new StorageConflictException(refused, item, $"{action.Type} of entity '{item}' in table {_tableName} was refused ({refused}); the transaction wrote nothing.");
-            }
+            return TableClient.CreateQueryFilter($"PartitionKey eq {partitionKey}");
         }
 
-        return new RequestFailedException(failed.Status, $"The table transaction failed and wrote nothing: {message ?? failed.Body}", code, innerException: null);
+        var end = rowKeyPrefix.Length;
+        while (end > 0 && rowKeyPrefix[end - 1] == char.MaxValue)
+        {
+            end--;
+        }
+
+        // A prefix of only U+FFFF characters has no upper bound: every greater key starts with it.
+        return end == 0
+            ? TableClient.CreateQueryFilter($"PartitionKey eq {partitionKey} and RowKey ge {rowKeyPrefix}")
+            : TableClient.CreateQueryFilter(
+                $"PartitionKey eq {partitionKey} and RowKey ge {rowKeyPrefix} and RowKey lt {string.Concat(rowKeyPrefix.AsSpan(0, end - 1), [(char)(rowKeyPrefix[end - 1] + 1)])}");
     }
 
     private static string Item(TableEntity entity) => $"{entity.PartitionKey}/{entity.RowKey}";
 
-    private static bool IsMissingTable(Response response) => StorageResponses.ErrorCode(response) == "TableNotFound";
-
-    private static string ValidateTableName(string tableName)
+    private static Uri CheckUri(Uri uri, string parameterName)
     {
-        ArgumentNullException.ThrowIfNull(tableName);
+        ArgumentNullException.ThrowIfNull(uri, parameterName);
+        return uri.IsAbsoluteUri && string.IsNullOrEmpty(uri.Query)
+            ? uri
+            : throw new ArgumentException($"The table service URI must be absolute and have no query, not '{uri}'.", parameterName);
+    }
+
+    private static string ValidateTableName(string tableName, string parameterName)
+    {
+        ArgumentNullException.ThrowIfNull(tableName, parameterName);
         var valid = tableName.Length is >= 3 and <= 63
             && char.IsAsciiLetter(tableName[0])
             && tableName.All(char.IsAsciiLetterOrDigit)
@@ -384,6 +298,6 @@ public class AzureTableStore : ITableStore
             ? tableName
             : throw new ArgumentException(
                 $"Table name '{tableName}' is not valid: use 3 to 63 letters and digits, starting with a letter (and not 'tables').",
-                nameof(tableName));
+                parameterName);
     }
 }

@@ -1,13 +1,13 @@
-using Azure.Core;
+using Azure.Data.Tables;
 
 namespace Cloud.Storage.AzureStorage;
 
-/// <summary>Options for <see cref="AzureTableStore"/>: retries, transport and diagnostics (from <see cref="ClientOptions"/>).</summary>
-public sealed class AzureTableStoreOptions : ClientOptions
+/// <summary>Options for <see cref="AzureTableStore"/>: the SDK's client options (retries, transport, diagnostics).</summary>
+public sealed class AzureTableStoreOptions
 {
-    /// <summary>The Table service REST version this client speaks (the newest the Table service has).</summary>
-    internal const string ServiceVersion = "2019-02-02";
+    /// <summary>The Azure SDK's client options: retries, transport, diagnostics, service version.</summary>
+    public TableClientOptions ClientOptions { get; set; } = new();
 
-    /// <summary>Entities per query page ($top); null for the service's default of 1,000. Lets tests cross pages cheaply.</summary>
+    /// <summary>Entities per query page; null for the service's default of 1,000. Lets tests cross pages cheaply.</summary>
     internal int? QueryPageSize { get; set; }
 }

@@ -20,7 +20,7 @@ public sealed class AzureBlobStoreTests(AzuriteFixture azurite, ITestOutputHelpe
         const long size = 20 * MiB;
         var recorder = new RequestRecorder();
         var options = new AzureBlobStoreOptions { BlockSize = 4 * MiB, SingleUploadThreshold = 1 * MiB };
-        options.AddPolicy(recorder, HttpPipelinePosition.PerCall);
+        options.ClientOptions.AddPolicy(recorder, HttpPipelinePosition.PerCall);
         var store = await CreateStoreAsync(options);
         var expectedHash = SHA256.HashData(new PatternStream(size, seed: 7));
 
@@ -74,7 +74,7 @@ public sealed class AzureBlobStoreTests(AzuriteFixture azurite, ITestOutputHelpe
     {
         var recorder = new RequestRecorder();
         var options = new AzureBlobStoreOptions { BlockSize = 1024, SingleUploadThreshold = 1024 };
-        options.AddPolicy(recorder, HttpPipelinePosition.PerCall);
+        options.ClientOptions.AddPolicy(recorder, HttpPipelinePosition.PerCall);
         var store = await CreateStoreAsync(options);
 
         var first = await store.PutAsync("a.bin", new PatternStream(5000, seed: 1), BlobWriteConditions.IfNoneMatchAny);
@@ -132,7 +132,7 @@ public sealed class AzureBlobStoreTests(AzuriteFixture azurite, ITestOutputHelpe
     {
         var recorder = new RequestRecorder();
         var options = new AzureBlobStoreOptions { ListPageSize = 2 };
-        options.AddPolicy(recorder, HttpPipelinePosition.PerCall);
+        options.ClientOptions.AddPolicy(recorder, HttpPipelinePosition.PerCall);
         var store = await CreateStoreAsync(options);
         string[] paths = ["m/1", "m/2", "m/3", "m/4", "m/5"];
         foreach (var path in paths.Reverse())
@@ -183,7 +183,7 @@ public sealed class AzureBlobStoreTests(AzuriteFixture azurite, ITestOutputHelpe
     public async Task AWrongAccountKeyIsRefusedWith403()
     {
         var wrongKey = Convert.ToBase64String(new byte[64]);
-        var connectionString = azurite.ConnectionString.Replace(StorageConnectionString.DevelopmentAccountKey, wrongKey, StringComparison.Ordinal);
+        var connectionString = azurite.ConnectionString.Replace(AzuriteFixture.DevelopmentAccountKey, wrongKey, StringComparison.Ordinal);
         var good = await CreateStoreAsync();
         var bad = new AzureBlobStore(connectionString, good.Description.Split('/')[1]);
         await good.PutAsync("a.txt", new PatternStream(10));

@@ -3,7 +3,6 @@ using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text;
-using Cloud.Storage.AzureStorage;
 
 namespace Cloud.Storage.Tests.Azurite;
 
@@ -21,6 +20,12 @@ public sealed class AzuriteFixture : IAsyncLifetime
     private readonly StringBuilder _output = new();
     private Process? _process;
     private DirectoryInfo? _workspace;
+
+    /// <summary>The emulator's well-known account (the same in every Azurite; Microsoft publishes it).</summary>
+    public const string DevelopmentAccountName = "devstoreaccount1";
+
+    /// <summary>The well-known account's key: public, and only ever valid for the emulator.</summary>
+    public const string DevelopmentAccountKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
 
     /// <summary>A connection string for the emulator's well-known account, with this run's endpoints.</summary>
     public string ConnectionString { get; private set; } = "";
@@ -47,11 +52,11 @@ public sealed class AzuriteFixture : IAsyncLifetime
             var (blob, queue, table) = (FreePort(), FreePort(), FreePort());
             if (await TryStartAsync(node, entry, blob, queue, table))
             {
-                BlobEndpoint = new Uri($"http://127.0.0.1:{blob}/{StorageConnectionString.DevelopmentAccountName}");
-                TableEndpoint = new Uri($"http://127.0.0.1:{table}/{StorageConnectionString.DevelopmentAccountName}");
+                BlobEndpoint = new Uri($"http://127.0.0.1:{blob}/{DevelopmentAccountName}");
+                TableEndpoint = new Uri($"http://127.0.0.1:{table}/{DevelopmentAccountName}");
                 ConnectionString =
-                    $"DefaultEndpointsProtocol=http;AccountName={StorageConnectionString.DevelopmentAccountName};" +
-                    $"AccountKey={StorageConnectionString.DevelopmentAccountKey};BlobEndpoint={BlobEndpoint};TableEndpoint={TableEndpoint};";
+                    $"DefaultEndpointsProtocol=http;AccountName={DevelopmentAccountName};" +
+                    $"AccountKey={DevelopmentAccountKey};BlobEndpoint={BlobEndpoint};TableEndpoint={TableEndpoint};";
                 return;
             }
 

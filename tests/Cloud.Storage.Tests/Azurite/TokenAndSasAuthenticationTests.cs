@@ -10,7 +10,8 @@ namespace Cloud.Storage.Tests.Azurite;
 /// <summary>
 /// Entra ID and SAS authentication, checked on the requests the clients send. A capturing HTTP handler stands in for
 /// the service (bearer tokens are only sent over https, which Azurite serves only with certificates) and a fake
-/// credential for Entra ID, so nothing leaves the process.
+/// credential for Entra ID, so nothing leaves the process. SAS against the real emulator is in
+/// <see cref="AzuriteSasTests"/>.
 /// </summary>
 public sealed class TokenAndSasAuthenticationTests
 {
@@ -21,7 +22,7 @@ public sealed class TokenAndSasAuthenticationTests
     {
         var handler = new CapturingHandler(_ => BlobHead("\"0x8DB1\"", 42));
         var credential = new FakeTokenCredential("token-123");
-        var store = new AzureBlobStore(new Uri("https://acct.blob.core.windows.net/models"), credential, new AzureBlobStoreOptions { Transport = new HttpClientTransport(new HttpClient(handler)) });
+        var store = new AzureBlobStore(new Uri("https://acct.blob.core.windows.net/models"), credential, Options(handler));
 
         var properties = await store.GetPropertiesAsync("iris/1.0.0/model.json");
 
@@ -29,7 +30,6 @@ public sealed class TokenAndSasAuthenticationTests
         Assert.Equal(HttpMethod.Head, request.Method);
         Assert.Equal(new Uri("https://acct.blob.core.windows.net/models/iris/1.0.0/model.json"), request.RequestUri);
         Assert.Equal("Bearer token-123", request.Headers.Authorization?.ToString());
-        Assert.Equal(["2024-11-04"], request.Headers.GetValues("x-ms-version"));
         Assert.Equal(["https://storage.azure.com/.default"], Assert.Single(credential.RequestedScopes));
         Assert.Equal(new BlobProperties("iris/1.0.0/model.json", 42, new ETag("0x8DB1"), new DateTimeOffset(2026, 11, 22, 2, 0, 0, TimeSpan.Zero)), properties);
         Assert.Equal("azure:acct/models", store.Description);
@@ -48,25 +48,36 @@ public sealed class TokenAndSasAuthenticationTests
             return response;
         });
         var credential = new FakeTokenCredential("token-456");
-        var store = new AzureTableStore(new Uri("https://acct.table.core.windows.net"), "Registry", credential, new AzureTableStoreOptions { Transport = new HttpClientTransport(new HttpClient(handler)) });
+        var options = new AzureTableStoreOptions();
+        options.ClientOptions.Transport = new HttpClientTransport(new HttpClient(handler));
+        var store = new AzureTableStore(new Uri("https://acct.table.core.windows.net"), "Registry", credential, options);
 
         var entity = await store.GetAsync("iris", "v|1");
 
         var request = Assert.Single(handler.Requests);
-        Assert.Equal("https://acct.table.core.windows.net/Registry(PartitionKey='iris',RowKey='v%7C1')", request.RequestUri!.AbsoluteUri);
+        Assert.Equal("/Registry(PartitionKey='iris',RowKey='v%7C1')", request.RequestUri!.AbsolutePath);
         Assert.Equal("Bearer token-456", request.Headers.Authorization?.ToString());
-        Assert.Equal(["2019-02-02"], request.Headers.GetValues("x-ms-version"));
         Assert.Equal(["https://storage.azure.com/.default"], Assert.Single(credential.RequestedScopes));
         Assert.Equal("registered", entity!.Get<string>("Status"));
         Assert.Equal("azure:acct/Registry", store.Description);
     }
 
     [Fact]
+    public void TokensAreNeverSentOverPlainHttp()
+    {
+        var handler = new CapturingHandler(_ => BlobHead("\"0x1\"", 1));
+
+        // Refused before any request: a bearer token in clear text would be usable by anyone who saw it.
+        Assert.Throws<ArgumentException>(() => new AzureBlobStore(new Uri("http://acct.blob.core.windows.net/models"), new FakeTokenCredential("t"), Options(handler)));
+        Assert.Empty(handler.Requests);
+    }
+
+    [Fact]
     public async Task ASasIsAppendedOnceEvenWhenTheRequestIsRetried()
     {
         var handler = new CapturingHandler(_ => CapturingHandler.Status(HttpStatusCode.ServiceUnavailable), _ => BlobHead("\"0x1\"", 1));
-        var options = new AzureBlobStoreOptions { Transport = new HttpClientTransport(new HttpClient(handler)) };
-        options.Retry.Delay = TimeSpan.FromMilliseconds(1);
+        var options = Options(handler);
+        options.ClientOptions.Retry.Delay = TimeSpan.FromMilliseconds(1);
         var store = new AzureBlobStore("BlobEndpoint=https://acct.blob.core.windows.net;SharedAccessSignature=?sv=2024-11-04&sp=r&sig=abc%2Bdef%3D", "models", options);
 
         await store.GetPropertiesAsync("a.txt");
@@ -80,21 +91,25 @@ public sealed class TokenAndSasAuthenticationTests
     }
 
     [Fact]
-    public async Task SharedKeyRequestsAreResignedOnEveryRetry()
+    public async Task TheDevelopmentStorageConnectionStringSignsWithTheEmulatorsAccountKey()
     {
-        var handler = new CapturingHandler(_ => CapturingHandler.Status(HttpStatusCode.InternalServerError), _ => BlobHead("\"0x1\"", 1));
-        var options = new AzureBlobStoreOptions { Transport = new HttpClientTransport(new HttpClient(handler)) };
-        options.Retry.Delay = TimeSpan.FromMilliseconds(1);
-        var store = new AzureBlobStore("UseDevelopmentStorage=true", "models", options);
+        var handler = new CapturingHandler(_ => BlobHead("\"0x1\"", 1));
+        var store = new AzureBlobStore("UseDevelopmentStorage=true", "models", Options(handler));
 
         await store.GetPropertiesAsync("a.txt");
 
-        Assert.Equal(2, handler.Requests.Count);
-        Assert.All(handler.Requests, request =>
-        {
-            Assert.Equal("SharedKey", request.Headers.Authorization?.Scheme);
-            Assert.Single(request.Headers.GetValues("x-ms-date"));
-        });
+        var request = Assert.Single(handler.Requests);
+        Assert.Equal(new Uri("http://127.0.0.1:10000/devstoreaccount1/models/a.txt"), request.RequestUri);
+        Assert.Equal("SharedKey", request.Headers.Authorization?.Scheme);
+        Assert.StartsWith("devstoreaccount1:", request.Headers.Authorization?.Parameter, StringComparison.Ordinal);
+        Assert.Equal("azure:devstoreaccount1/models", store.Description);
+    }
+
+    private static AzureBlobStoreOptions Options(CapturingHandler handler)
+    {
+        var options = new AzureBlobStoreOptions();
+        options.ClientOptions.Transport = new HttpClientTransport(new HttpClient(handler));
+        return options;
     }
 
     private static HttpResponseMessage BlobHead(string etag, long length)
