@@ -1,4 +1,5 @@
 using Cloud.Sdk.Manifests;
+using Semver;
 
 namespace Cloud.Registry.Registration;
 
@@ -27,7 +28,8 @@ internal sealed record ModelFolderPath(string Model, string Version)
             return null;
         }
 
-        if (!SemanticVersion.TryParse(parts[1], out var version) || version.ToString() != parts[1])
+        // Strict SemVer 2.0.0 has one spelling per version, so a version that parses is already canonical.
+        if (!SemVersion.TryParse(parts[1], SemVersionStyles.Strict, out _))
         {
             problem = $"'{blobPath}': '{parts[1]}' is not a semantic version such as 1.0.0.";
             return null;

@@ -41,7 +41,7 @@ internal sealed class ModelRegistry(ITableStore table, TimeProvider time)
             versions.Add(RegistryRows.ToVersion(row));
         }
 
-        versions.Sort((a, b) => CompareVersions(b.Version, a.Version));
+        versions.Sort((a, b) => ModelVersions.Compare(b.Version, a.Version));
         return versions;
     }
 
@@ -306,7 +306,4 @@ internal sealed class ModelRegistry(ITableStore table, TimeProvider time)
 
     private async Task<TableEntity?> GetRowAsync(string model, string rowKey, CancellationToken cancellationToken) =>
         ModelName.IsValid(model) ? await table.GetAsync(model, rowKey, cancellationToken).ConfigureAwait(false) : null;
-
-    private static int CompareVersions(string a, string b) =>
-        SemanticVersion.TryParse(a, out var va) && SemanticVersion.TryParse(b, out var vb) ? va.CompareTo(vb) : string.CompareOrdinal(a, b);
 }

@@ -1,5 +1,6 @@
 using System.Collections.ObjectModel;
 using System.Text.Json;
+using Semver;
 
 namespace Cloud.Sdk.Manifests;
 
@@ -12,7 +13,7 @@ internal sealed partial class ManifestParser
     {
         string? nameText = null, versionText = null, modelFile = null, sha256 = null, description = null;
         string? name = null;
-        SemanticVersion? version = null;
+        SemVersion? version = null;
         bool formatValid = false, taskPresent = false, taskValid = true;
         long? modelSize = null;
         var task = ModelTask.Other;
@@ -152,7 +153,7 @@ internal sealed partial class ManifestParser
         return text;
     }
 
-    private SemanticVersion? CheckVersion(string? text, string path)
+    private SemVersion? CheckVersion(string? text, string path)
     {
         if (text is null)
         {
@@ -165,17 +166,17 @@ internal sealed partial class ManifestParser
             return null;
         }
 
-        if (!SemanticVersion.TryParse(text, out var version, out var reason))
+        if (!ModelVersions.TryParse(text, out var version, out var problem))
         {
-            Error(path, $"Version {Q(text)} is not a semantic version: {reason}. Write MAJOR.MINOR.PATCH, such as 1.0.0, optionally with a pre-release such as 1.0.0-rc.1.");
+            Error(path, $"Version {Q(text)} is not a semantic version: {problem} Write MAJOR.MINOR.PATCH, such as 1.0.0, optionally with a pre-release such as 1.0.0-rc.1.");
             return null;
         }
 
-        if (version.BuildMetadata.Length > 0)
+        if (version.Metadata.Length > 0)
         {
             // SemVer ignores build metadata for precedence, so 1.0.0+a and 1.0.0+b could not be ordered, and
             // "newest version" would be ambiguous. Identity and order agree only without it.
-            Error(path, $"Version {Q(text)} has build metadata ('+{Quoting.Escape(version.BuildMetadata)}'); a model version must not, because versions that differ only in build metadata cannot be ordered. Record the build in lineage.sourceRevision.");
+            Error(path, $"Version {Q(text)} has build metadata ('+{Quoting.Escape(version.Metadata)}'); a model version must not, because versions that differ only in build metadata cannot be ordered. Record the build in lineage.sourceRevision.");
             return null;
         }
 
@@ -279,9 +280,9 @@ internal sealed partial class ManifestParser
             Error(JsonPath.Root, $"The folder's name {Q(expectedName)} is not a valid model name: {nameProblem}. {ModelName.Rule}");
         }
 
-        if (expectedVersion is not null && !SemanticVersion.TryParse(expectedVersion, out _, out var versionProblem))
+        if (expectedVersion is not null && !ModelVersions.TryParse(expectedVersion, out _, out var versionProblem))
         {
-            Error(JsonPath.Root, $"The folder's version {Q(expectedVersion)} is not a semantic version: {versionProblem}.");
+            Error(JsonPath.Root, $"The folder's version {Q(expectedVersion)} is not a semantic version: {versionProblem}");
         }
 
         var folder = $"models/{Quoting.Escape(expectedName ?? "{name}")}/{Quoting.Escape(expectedVersion ?? "{version}")}/";

@@ -1,4 +1,5 @@
 using System.Collections.ObjectModel;
+using Semver;
 
 namespace Cloud.Sdk.Manifests;
 
@@ -19,7 +20,7 @@ public sealed record ModelManifest
     public required string Name { get; init; }
 
     /// <summary>The version (<c>version</c>), without build metadata; its text equals the folder's <c>{version}</c>.</summary>
-    public required SemanticVersion Version { get; init; }
+    public required SemVersion Version { get; init; }
 
     /// <summary>The model file's format (<c>format</c>).</summary>
     public ModelFormat Format { get; init; } = ModelFormat.Onnx;

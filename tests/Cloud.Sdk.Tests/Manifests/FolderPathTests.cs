@@ -57,7 +57,7 @@ public sealed class FolderPathTests
 
         Assert.Equal(
             [
-                new ManifestError("$", "The folder's version 'latest' is not a semantic version: it needs three numbers, MAJOR.MINOR.PATCH (e.g. 1.0.0)."),
+                new ManifestError("$", "The folder's version 'latest' is not a semantic version: Major version contains invalid character 'l' in 'latest'."),
                 new ManifestError("$.version", "The manifest says version '1.0.0' but the folder is models/iris/latest/."),
             ],
             errors);

@@ -58,7 +58,7 @@ public sealed class FullManifestTests
 
         Assert.Equal("churn", manifest.Name);
         Assert.Equal("2.1.0-rc.1", manifest.Version.ToString());
-        Assert.Equal("rc.1", manifest.Version.PreRelease);
+        Assert.Equal("rc.1", manifest.Version.Prerelease);
         Assert.Equal("churn.onnx", manifest.ModelFile);
         Assert.Equal("9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08", manifest.ModelSha256);
         Assert.Equal(123456, manifest.ModelSize);

@@ -37,20 +37,21 @@ public sealed class IdentityFieldTests
     }
 
     [Theory]
-    [InlineData("1.0", "it needs three numbers, MAJOR.MINOR.PATCH (e.g. 1.0.0)")]
-    [InlineData("01.0.0", "the major version '01' has a leading zero")]
-    [InlineData("1.0.0-", "the pre-release has an empty identifier")]
-    [InlineData("1.0.0-alpha..1", "the pre-release has an empty identifier")]
-    [InlineData("1.0.0-01", "the pre-release identifier '01' has a leading zero")]
-    [InlineData("v1.0.0", "it starts with 'v'; write 1.0.0, without the prefix")]
-    [InlineData("1.x.0", "the minor version 'x' is not a number")]
-    [InlineData("latest", "it needs three numbers, MAJOR.MINOR.PATCH (e.g. 1.0.0)")]
+    // The reason is the Semver package's own message.
+    [InlineData("1.0", "Patch version missing in '1.0'.")]
+    [InlineData("01.0.0", "Major version has leading zero in '01.0.0'.")]
+    [InlineData("1.0.0-", "Missing prerelease identifier in '1.0.0-'.")]
+    [InlineData("1.0.0-alpha..1", "Missing prerelease identifier in '1.0.0-alpha..1'.")]
+    [InlineData("1.0.0-01", "Leading zero in prerelease identifier in version '1.0.0-01'.")]
+    [InlineData("v1.0.0", "Leading 'v' in 'v1.0.0'.")]
+    [InlineData("1.x.0", "Minor version contains invalid character 'x' in '1.x.0'.")]
+    [InlineData("latest", "Major version contains invalid character 'l' in 'latest'.")]
     public void BadVersionSaysWhyItIsNotSemVer(string version, string reason)
     {
         var error = Manifests.SingleError(Manifests.Minimal.Replace("\"1.0.0\"", $"\"{version}\"", StringComparison.Ordinal));
 
         Assert.Equal(new ManifestError("$.version",
-            $"Version '{version}' is not a semantic version: {reason}. Write MAJOR.MINOR.PATCH, such as 1.0.0, optionally with a pre-release such as 1.0.0-rc.1."), error);
+            $"Version '{version}' is not a semantic version: {reason} Write MAJOR.MINOR.PATCH, such as 1.0.0, optionally with a pre-release such as 1.0.0-rc.1."), error);
     }
 
     [Fact]

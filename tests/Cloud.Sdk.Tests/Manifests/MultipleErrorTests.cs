@@ -32,7 +32,7 @@ public sealed class MultipleErrorTests
         Assert.Equal(
             [
                 new ManifestError("$.name", "Name 'Iris' is not a valid model name: it starts with 'I'. Use 1 to 63 lowercase letters, digits or '-', starting with a letter."),
-                new ManifestError("$.version", "Version '1.0' is not a semantic version: it needs three numbers, MAJOR.MINOR.PATCH (e.g. 1.0.0). Write MAJOR.MINOR.PATCH, such as 1.0.0, optionally with a pre-release such as 1.0.0-rc.1."),
+                new ManifestError("$.version", "Version '1.0' is not a semantic version: Patch version missing in '1.0'. Write MAJOR.MINOR.PATCH, such as 1.0.0, optionally with a pre-release such as 1.0.0-rc.1."),
                 new ManifestError("$.ModelFile", "Unknown field 'ModelFile' in $; field names are case-sensitive: did you mean 'modelFile'?"),
                 new ManifestError("$.batching.maxBatchSize", "$.batching.maxBatchSize must be a whole number from 1 to 65536; it is 0."),
                 new ManifestError("$.batching.batchTimeout", "Unknown field 'batchTimeout' in $.batching; did you mean 'batchTimeoutMs'?"),

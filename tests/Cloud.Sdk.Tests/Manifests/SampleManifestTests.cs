@@ -16,7 +16,7 @@ public sealed class SampleManifestTests
         var manifest = result.Manifest;
         Assert.Equal("iris", manifest.Name);
         Assert.Equal("1.0.0", manifest.Version.ToString());
-        Assert.Equal((1L, 0L, 0L), (manifest.Version.Major, manifest.Version.Minor, manifest.Version.Patch));
+        Assert.Equal((1, 0, 0), ((int)manifest.Version.Major, (int)manifest.Version.Minor, (int)manifest.Version.Patch));
         Assert.Equal(ModelFormat.Onnx, manifest.Format);
         Assert.Equal("model.onnx", manifest.ModelFile);
         Assert.Null(manifest.ModelSha256);
