@@ -1,5 +1,6 @@
 using Cloud.Functions.Evaluation;
-using Cloud.OnnxRuntime;
+using Cloud.Functions.Serving.Tensors;
+using Microsoft.ML.OnnxRuntime;
 
 namespace Cloud.Functions.Tests;
 
@@ -13,7 +14,7 @@ public sealed class EvaluationTests : IDisposable
     public void IrisAccuracyAndConfusionMatchTheTrainersExpectedLabels()
     {
         var folder = ModelFolder.Load(IrisFolder);
-        using var session = InferenceSession.Open(folder.ModelPath);
+        using var session = new InferenceSession(folder.ModelPath);
 
         var report = ClassifierEvaluator.Evaluate(folder, session);
 
@@ -106,7 +107,7 @@ public sealed class EvaluationTests : IDisposable
     private static ClassificationReport Evaluate(string directory)
     {
         var folder = ModelFolder.Load(directory);
-        using var session = InferenceSession.Open(folder.ModelPath);
+        using var session = new InferenceSession(folder.ModelPath);
         return ClassifierEvaluator.Evaluate(folder, session);
     }
 

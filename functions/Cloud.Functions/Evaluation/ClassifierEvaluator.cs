@@ -1,5 +1,7 @@
 using System.Globalization;
-using Cloud.OnnxRuntime;
+using Cloud.Functions.Serving.Models;
+using Cloud.Functions.Serving.Tensors;
+using Microsoft.ML.OnnxRuntime;
 
 namespace Cloud.Functions.Evaluation;
 
@@ -19,8 +21,9 @@ internal static class ClassifierEvaluator
         var datasetPath = Path.Combine(folder.Directory, validation.Dataset ?? throw new EvaluationException("validation.dataset is missing."));
         var table = CsvTable.Read(datasetPath);
 
-        var input = session.Inputs.Count == 1 ? session.Inputs[0]
-            : throw new EvaluationException($"Evaluation supports single-input models; this one has {session.Inputs.Count}.");
+        var runner = new SessionRunner(session);
+        var input = runner.Inputs.Count == 1 ? runner.Inputs[0]
+            : throw new EvaluationException($"Evaluation supports single-input models; this one has {runner.Inputs.Count}.");
         var featureNames = spec.Inputs?.GetValueOrDefault(input.Name)?.FeatureNames
             ?? throw new EvaluationException($"model.json names no featureNames for input '{input.Name}'.");
         var featureColumns = featureNames.Select(f => table.Column(f, datasetPath)).ToArray();
@@ -40,7 +43,7 @@ internal static class ClassifierEvaluator
             }
         }
 
-        var result = session.Run(input.Name, Tensor.Create(features, rows, featureColumns.Length));
+        var result = runner.Run([new NamedTensor(input.Name, Tensor.Create(features, rows, featureColumns.Length))]);
         var predicted = PredictedClasses(result, rows, classes.Length);
 
         var confusion = new int[classes.Length, classes.Length];
@@ -61,7 +64,7 @@ internal static class ClassifierEvaluator
             validation.Thresholds?.GetValueOrDefault("accuracy") is > 0 and var t ? t : null);
     }
 
-    private static int[] PredictedClasses(RunResult result, int rows, int classCount)
+    private static int[] PredictedClasses(NamedTensor[] result, int rows, int classCount)
     {
         foreach (var (_, value) in result)
         {

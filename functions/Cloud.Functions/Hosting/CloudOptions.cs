@@ -64,6 +64,16 @@ internal sealed record CloudOptions
             problems.Add($"Cloud:Cache:MaxLoadedVersions and MemoryBudgetBytes must be positive; got {Cache.MaxLoadedVersions} and {Cache.MemoryBudgetBytes}.");
         }
 
+        if (Serving.Models.ExecutionProviders.Problem(Cache.ExecutionProvider) is { } provider)
+        {
+            problems.Add(provider);
+        }
+
+        if (Cache.CudaDeviceId < 0 || Cache.IntraOpThreads < 0)
+        {
+            problems.Add($"Cloud:Cache:CudaDeviceId and IntraOpThreads must be 0 or more; got {Cache.CudaDeviceId} and {Cache.IntraOpThreads}.");
+        }
+
         problems.AddRange(Cache.Batching.Validate().Select(p => "Cloud:Cache:Batching: " + p));
         return problems;
     }

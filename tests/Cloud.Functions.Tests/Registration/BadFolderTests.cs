@@ -1,7 +1,8 @@
 using System.Text;
 using Cloud.Functions.Registration;
 using Cloud.Functions.Tests.Serving.Protocols;
-using Cloud.OnnxRuntime;
+using Cloud.Functions.Serving.Tensors;
+using Microsoft.ML.OnnxRuntime;
 using Cloud.Sdk.Registry;
 
 namespace Cloud.Functions.Tests.Registration;
@@ -108,7 +109,7 @@ public sealed class BadFolderTests : IDisposable
     public async Task AnOnnxFileOrtCannotLoadFailsTheVersionWithOrtsMessage()
     {
         await UploadModelAndManifestAsync(RegistryHarness.IrisManifest(), UnknownOperatorModel());
-        var reason = await AssertFailedAsync(await _h.Registration.RegisterAsync("iris/1.0.0/model.json"), "ONNX Runtime 1.30.0 cannot load model file 'model.onnx': ");
+        var reason = await AssertFailedAsync(await _h.Registration.RegisterAsync("iris/1.0.0/model.json"), "ONNX Runtime 1.32.0 cannot load model file 'model.onnx': ");
         Assert.Contains("NoSuchOperator", reason, StringComparison.Ordinal);
     }
 

@@ -1,7 +1,8 @@
 using Cloud.Functions.Serving.Batching;
 using Cloud.Functions.Serving.Protocols;
 using Cloud.Functions.Serving.Routing;
-using Cloud.OnnxRuntime;
+using Cloud.Functions.Serving.Models;
+using Microsoft.ML.OnnxRuntime;
 
 namespace Cloud.Functions.Serving.Http;
 
@@ -31,8 +32,9 @@ internal static class ErrorResponses
         BatchQueueFullException full => (StatusCodes.Status429TooManyRequests, full.Message, full.RetryAfter),
         BatcherStoppedException stopped => (StatusCodes.Status503ServiceUnavailable, stopped.Message, TimeSpan.FromSeconds(1)),
         BatchItemTooLargeException large => (StatusCodes.Status413PayloadTooLarge, large.Message, null),
-        OnnxRuntimeException { ErrorCode: OrtErrorCode.InvalidArgument } ort => (StatusCodes.Status400BadRequest, ort.Message, null),
-        OnnxRuntimeException ort => (StatusCodes.Status500InternalServerError, $"ONNX Runtime failed: {ort.Message}", null),
+        // ORT refusing the inputs (a shape or value the model's graph rejects) is the client's error; anything else is ours.
+        OnnxRuntimeException ort when OrtErrors.CodeOf(ort) == OrtErrors.InvalidArgument => (StatusCodes.Status400BadRequest, OrtErrors.MessageOf(ort), null),
+        OnnxRuntimeException ort => (StatusCodes.Status500InternalServerError, $"ONNX Runtime failed: {OrtErrors.MessageOf(ort)}", null),
         _ => null,
     };
 }

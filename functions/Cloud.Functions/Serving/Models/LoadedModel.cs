@@ -1,6 +1,6 @@
 using Cloud.Functions.Serving.Batching;
 using Cloud.Functions.Serving.Protocols;
-using Cloud.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime;
 
 namespace Cloud.Functions.Serving.Models;
 

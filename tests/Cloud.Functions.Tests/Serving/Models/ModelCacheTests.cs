@@ -1,6 +1,7 @@
 using Cloud.Functions.Serving;
 using Cloud.Functions.Serving.Models;
-using Cloud.OnnxRuntime;
+using Cloud.Functions.Serving.Tensors;
+using Microsoft.ML.OnnxRuntime;
 using Cloud.Functions.Tests.Registration;
 using Microsoft.Extensions.Logging.Abstractions;
 

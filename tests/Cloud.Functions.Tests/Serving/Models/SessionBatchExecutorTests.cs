@@ -2,7 +2,8 @@ using Cloud.Functions.Serving;
 using Cloud.Functions.Serving.Batching;
 using Cloud.Functions.Serving.Models;
 using Cloud.Functions.Tests.Registration;
-using Cloud.OnnxRuntime;
+using Cloud.Functions.Serving.Tensors;
+using Microsoft.ML.OnnxRuntime;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Cloud.Functions.Tests.Serving.Models;
@@ -10,8 +11,8 @@ namespace Cloud.Functions.Tests.Serving.Models;
 /// <summary>Merged runs give every request exactly what it would get alone.</summary>
 public sealed class SessionBatchExecutorTests : IDisposable
 {
-    private readonly InferenceSession _iris = InferenceSession.Open(Path.Combine(RegistryHarness.IrisFolder, "model.onnx"));
-    private readonly InferenceSession _widths = InferenceSession.Open(RegistryHarness.Tiny("unknown_dims.onnx"));
+    private readonly InferenceSession _iris = new InferenceSession(Path.Combine(RegistryHarness.IrisFolder, "model.onnx"));
+    private readonly InferenceSession _widths = new InferenceSession(RegistryHarness.Tiny("unknown_dims.onnx"));
 
     public void Dispose()
     {
@@ -100,9 +101,9 @@ public sealed class SessionBatchExecutorTests : IDisposable
 
     private static void AssertSameAsAlone(InferenceSession session, InferenceRequest request, InferenceResponse response)
     {
-        var alone = session.Run(request.Inputs, request.OutputNames);
+        var alone = new SessionRunner(session).Run(request.Inputs, request.OutputNames);
         Assert.Equal(alone.Select(o => o.Name), response.Outputs.Select(o => o.Name));
-        for (var i = 0; i < alone.Count; i++)
+        for (var i = 0; i < alone.Length; i++)
         {
             Assert.Equal(alone[i].Value.Shape, response.Outputs[i].Value.Shape);
             switch (alone[i].Value)

@@ -5,7 +5,8 @@ using Cloud.Functions.Serving;
 using Cloud.Functions.Serving.Protocols;
 using Cloud.Functions.Serving.Protocols.OipV2;
 using Cloud.Functions.Serving.Protocols.TfServing;
-using Cloud.OnnxRuntime;
+using Cloud.Functions.Serving.Tensors;
+using Microsoft.ML.OnnxRuntime;
 
 namespace Cloud.Functions.Tests.Serving.Protocols;
 

@@ -3,7 +3,8 @@ using System.Text;
 using Cloud.Functions.Serving;
 using Cloud.Functions.Serving.Protocols;
 using Cloud.Functions.Serving.Protocols.TfServing;
-using Cloud.OnnxRuntime;
+using Cloud.Functions.Serving.Tensors;
+using Microsoft.ML.OnnxRuntime;
 using static Cloud.Functions.Tests.Serving.Protocols.Codec;
 using static Cloud.Functions.Tests.Serving.Protocols.OnnxModelBuilder;
 

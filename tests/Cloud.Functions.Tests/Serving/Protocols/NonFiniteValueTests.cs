@@ -1,7 +1,8 @@
 using Cloud.Functions.Serving;
 using Cloud.Functions.Serving.Protocols.OipV2;
 using Cloud.Functions.Serving.Protocols.TfServing;
-using Cloud.OnnxRuntime;
+using Cloud.Functions.Serving.Tensors;
+using Microsoft.ML.OnnxRuntime;
 using static Cloud.Functions.Tests.Serving.Protocols.Codec;
 
 namespace Cloud.Functions.Tests.Serving.Protocols;

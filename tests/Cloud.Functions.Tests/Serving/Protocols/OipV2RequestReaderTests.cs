@@ -1,4 +1,5 @@
-using Cloud.OnnxRuntime;
+using Cloud.Functions.Serving.Tensors;
+using Microsoft.ML.OnnxRuntime;
 using static Cloud.Functions.Tests.Serving.Protocols.Codec;
 using static Cloud.Functions.Tests.Serving.Protocols.OnnxModelBuilder;
 

@@ -1,3 +1,4 @@
+using Cloud.Functions.Serving.Tensors;
 using Cloud.Functions.Serving;
 using Cloud.Functions.Serving.Protocols.OipV2;
 using static Cloud.Functions.Tests.Serving.Protocols.Codec;
@@ -26,7 +27,7 @@ public sealed class OipV2WriterTests
             + """{"name":"names","shape":[2,1],"datatype":"BYTES","data":["setosa","virginica"]}]}""",
             Write(w => OipV2ResponseWriter.WriteInferResponse(w, TestModels.Iris, null, new InferenceResponse([
                 Dense("label", new[] { 0L, 2L }, 2),
-                new("names", new Cloud.OnnxRuntime.StringTensor(["setosa", "virginica"], [2, 1])),
+                new("names", new StringTensor(["setosa", "virginica"], [2, 1])),
             ]))));
 
     [Fact]

@@ -1,5 +1,6 @@
 using Cloud.Functions.Serving.Protocols.TfServing;
-using Cloud.OnnxRuntime;
+using Cloud.Functions.Serving.Tensors;
+using Microsoft.ML.OnnxRuntime;
 using static Cloud.Functions.Tests.Serving.Protocols.Codec;
 using static Cloud.Functions.Tests.Serving.Protocols.OnnxModelBuilder;
 

@@ -1,6 +1,7 @@
 using System.Text;
 using Cloud.Functions.Serving.Protocols;
-using Cloud.OnnxRuntime;
+using Cloud.Functions.Serving.Tensors;
+using Microsoft.ML.OnnxRuntime;
 using static Cloud.Functions.Tests.Serving.Protocols.Codec;
 using static Cloud.Functions.Tests.Serving.Protocols.OnnxModelBuilder;
 

@@ -2,7 +2,8 @@ using System.Buffers;
 using System.Globalization;
 using System.Text;
 using Cloud.Functions.Serving.Protocols.TfServing;
-using Cloud.OnnxRuntime;
+using Cloud.Functions.Serving.Tensors;
+using Microsoft.ML.OnnxRuntime;
 using static Cloud.Functions.Tests.Serving.Protocols.Codec;
 using static Cloud.Functions.Tests.Serving.Protocols.OnnxModelBuilder;
 

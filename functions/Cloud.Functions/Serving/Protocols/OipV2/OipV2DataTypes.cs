@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Cloud.OnnxRuntime;
+using Cloud.Functions.Serving.Tensors;
 
 namespace Cloud.Functions.Serving.Protocols.OipV2;
 
@@ -43,7 +43,7 @@ internal static class OipV2DataTypes
         return "";
     }
 
-    /// <summary>The element type named by the current string token; <see cref="TensorElementType.Undefined"/> when none.</summary>
+    /// <summary>The element type named by the current string token; <see cref="TensorElementTypes.Undefined"/> when none.</summary>
     public static TensorElementType Parse(ref Utf8JsonReader reader)
     {
         foreach (var entry in Table)
@@ -54,6 +54,6 @@ internal static class OipV2DataTypes
             }
         }
 
-        return TensorElementType.Undefined;
+        return TensorElementTypes.Undefined;
     }
 }

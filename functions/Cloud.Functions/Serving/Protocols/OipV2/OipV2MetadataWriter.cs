@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Cloud.OnnxRuntime;
+using Cloud.Functions.Serving.Tensors;
 
 namespace Cloud.Functions.Serving.Protocols.OipV2;
 
@@ -56,7 +56,7 @@ internal static class OipV2MetadataWriter
         writer.WriteEndObject();
     }
 
-    private static void WriteTensorMetadata(Utf8JsonWriter writer, ReadOnlySpan<byte> property, IReadOnlyList<NodeMetadata> nodes)
+    private static void WriteTensorMetadata(Utf8JsonWriter writer, ReadOnlySpan<byte> property, IReadOnlyList<ModelNode> nodes)
     {
         writer.WriteStartArray(property);
         foreach (var node in nodes)

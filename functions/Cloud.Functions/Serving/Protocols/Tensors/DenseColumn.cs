@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Cloud.OnnxRuntime;
+using Cloud.Functions.Serving.Tensors;
 
 namespace Cloud.Functions.Serving.Protocols.Tensors;
 

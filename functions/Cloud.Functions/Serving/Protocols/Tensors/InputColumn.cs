@@ -2,7 +2,7 @@ using System.Buffers;
 using System.Diagnostics.CodeAnalysis;
 using System.Text;
 using System.Text.Json;
-using Cloud.OnnxRuntime;
+using Cloud.Functions.Serving.Tensors;
 using static System.FormattableString;
 
 namespace Cloud.Functions.Serving.Protocols.Tensors;

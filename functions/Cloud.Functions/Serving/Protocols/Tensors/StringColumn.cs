@@ -3,7 +3,7 @@ using System.Buffers.Text;
 using System.Text;
 using System.Text.Json;
 using System.Text.Unicode;
-using Cloud.OnnxRuntime;
+using Cloud.Functions.Serving.Tensors;
 
 namespace Cloud.Functions.Serving.Protocols.Tensors;
 

@@ -1,6 +1,6 @@
 using System.Runtime.CompilerServices;
 using Cloud.Functions.Serving.Protocols.Tensors;
-using Cloud.OnnxRuntime;
+using Cloud.Functions.Serving.Tensors;
 
 namespace Cloud.Functions.Serving.Protocols.TfServing;
 

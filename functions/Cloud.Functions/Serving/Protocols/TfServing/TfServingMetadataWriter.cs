@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
-using Cloud.OnnxRuntime;
+using Cloud.Functions.Serving.Tensors;
 
 namespace Cloud.Functions.Serving.Protocols.TfServing;
 
@@ -62,7 +62,7 @@ internal static class TfServingMetadataWriter
         writer.WriteEndObject();
     }
 
-    private static void WriteTensorInfos(Utf8JsonWriter writer, ReadOnlySpan<byte> property, IReadOnlyList<NodeMetadata> nodes)
+    private static void WriteTensorInfos(Utf8JsonWriter writer, ReadOnlySpan<byte> property, IReadOnlyList<ModelNode> nodes)
     {
         writer.WriteStartObject(property);
         foreach (var node in nodes)

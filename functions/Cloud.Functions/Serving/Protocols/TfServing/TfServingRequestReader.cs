@@ -2,7 +2,7 @@ using System.Buffers;
 using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
 using Cloud.Functions.Serving.Protocols.Tensors;
-using Cloud.OnnxRuntime;
+using Cloud.Functions.Serving.Tensors;
 
 namespace Cloud.Functions.Serving.Protocols.TfServing;
 

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using Cloud.Functions.Serving.Protocols.Tensors;
-using Cloud.OnnxRuntime;
+using Cloud.Functions.Serving.Tensors;
 
 namespace Cloud.Functions.Serving.Protocols.TfServing;
 
