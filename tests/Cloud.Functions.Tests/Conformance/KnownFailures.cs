@@ -5,10 +5,12 @@ using Microsoft.ML.OnnxRuntime;
 namespace Cloud.Functions.Tests.Conformance;
 
 /// <summary>
-/// Cases that run and fail, each with the reason found when it was investigated (data: libonnx-testdata 1.12.0,
-/// ORT 1.30 CPU). None is a binding or reader problem: the inputs reach ORT and ORT's answer differs from onnx's
-/// reference for the reason given. The suite asserts that every entry still fails (unseeded random ones: still
-/// runs and is compared), so an entry is removed once ORT, the test data or the binding makes it pass.
+/// Cases that run and fail, each with the reason found when it was investigated (data: libonnx-testdata 1.12.0;
+/// first with ORT 1.30 through our former binding, re-derived by running the suite on Microsoft.ML.OnnxRuntime 1.32.0
+/// CPU: the same 16 cases fail, with the same differences). None is a serving or reader problem: the inputs reach
+/// ORT and ORT's answer differs from onnx's reference for the reason given. The suite asserts that every entry still
+/// fails (unseeded random ones: still runs and is compared), so an entry is removed once ORT, the test data or
+/// serving makes it pass.
 /// </summary>
 internal static class KnownFailures
 {
