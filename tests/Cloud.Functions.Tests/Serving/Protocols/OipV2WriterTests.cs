@@ -1,6 +1,6 @@
-using Cloud.Functions.Serving.Tensors;
 using Cloud.Functions.Serving;
 using Cloud.Functions.Serving.Protocols.OipV2;
+using Cloud.Functions.Serving.Tensors;
 using static Cloud.Functions.Tests.Serving.Protocols.Codec;
 
 namespace Cloud.Functions.Tests.Serving.Protocols;
