@@ -1,9 +1,11 @@
+using Cloud.Registry.Onnx;
 using System.Diagnostics;
 using System.Globalization;
-using Cloud.Host;
 using Cloud.Jobs.Evaluation;
+using Cloud.Host;
 using Cloud.Registry.Registration;
-using Cloud.OnnxRuntime;
+using Cloud.Serving.Tensors;
+using Microsoft.ML.OnnxRuntime;
 
 // The local host. No arguments: the local host (http://localhost:7071, stores under .cloud/). Verbs:
 //   evaluate [FOLDER]    predict a model folder's validation rows and print accuracy (default: the iris sample)
@@ -48,20 +50,20 @@ static int Evaluate(string folderArgument)
     {
         var clock = Stopwatch.StartNew();
         var folder = ModelFolder.Load(directory);
-        using var session = InferenceSession.Open(folder.ModelPath);
+        using var session = new InferenceSession(folder.ModelPath);
         var loadMs = clock.Elapsed.TotalMilliseconds;
         clock.Restart();
         var report = ClassifierEvaluator.Evaluate(folder, session);
         var predictMs = clock.Elapsed.TotalMilliseconds;
 
-        Console.WriteLine($"ONNX Runtime {OrtEnvironment.Version} ({OrtEnvironment.LibraryPath})");
+        Console.WriteLine($"ONNX Runtime {OrtEnv.Instance().GetVersionString()} ({string.Join(", ", OrtEnv.Instance().GetAvailableProviders())})");
         Console.WriteLine($"Model {report.Model} {report.Version} from {directory}");
-        foreach (var input in session.Inputs)
+        foreach (var input in ModelNode.InputsOf(session))
         {
             Console.WriteLine($"  input  {input}");
         }
 
-        foreach (var output in session.Outputs)
+        foreach (var output in ModelNode.OutputsOf(session))
         {
             Console.WriteLine($"  output {output}");
         }

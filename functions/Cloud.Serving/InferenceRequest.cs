@@ -1,4 +1,4 @@
-using Cloud.OnnxRuntime;
+using Cloud.Serving.Tensors;
 
 namespace Cloud.Serving;
 

@@ -1,10 +1,12 @@
+using Cloud.Registry.Onnx;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using BenchmarkDotNet.Attributes;
 using Cloud.Serving.Protocols;
 using Cloud.Serving.Protocols.TfServing;
-using Cloud.OnnxRuntime;
+using Cloud.Serving.Tensors;
+using Microsoft.ML.OnnxRuntime;
 
 namespace Cloud.Benchmarks;
 
@@ -34,8 +36,8 @@ public class DecodeBenchmark
         _withSignature = Encoding.UTF8.GetBytes("{\"signature_name\": \"serving_default\", \"instances\": [[" + row + "]]}");
         var random = new Random(7);
         _printed = Encoding.UTF8.GetBytes("{\"instances\": [[" + Row(Enumerable.Range(0, 256).Select(_ => (float)(random.NextDouble() - 0.5))) + "]]}");
-        using var session = InferenceSession.Open(BenchmarkModels.Mlp, new SessionOptions { IntraOpThreads = 1 });
-        _model = new ServedModel("mlp", "1.0.0", session.Inputs, session.Outputs);
+        using var session = new InferenceSession(BenchmarkModels.Mlp);
+        _model = new ServedModel("mlp", "1.0.0", ModelNode.InputsOf(session), ModelNode.OutputsOf(session));
     }
 
     [Benchmark(Baseline = true)]

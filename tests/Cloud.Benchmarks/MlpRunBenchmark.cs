@@ -1,18 +1,22 @@
 using BenchmarkDotNet.Attributes;
-using Cloud.OnnxRuntime;
+using Cloud.Serving.Models;
+using Cloud.Serving.Tensors;
+using Microsoft.ML.OnnxRuntime;
 
 namespace Cloud.Benchmarks;
 
 /// <summary>
 /// Latency and throughput of the 256→1024→1024→10 MLP, a model whose cost is real compute (dense matmuls).
-/// One operation: one <see cref="InferenceSession.Run(string, Tensor, CancellationToken)"/> on one batch of
+/// One operation: one <see cref="SessionRunner.Run"/> (serving's run path) on one batch of
 /// <see cref="BatchSize"/> rows — wrapping the input array in a tensor, the run, and reading the output.
 /// node/bench.mjs times the same operation through onnxruntime-node.
 /// </summary>
 [MemoryDiagnoser]
+#pragma warning disable CA1001 // BenchmarkDotNet owns the instance and releases the session in [GlobalCleanup].
 public class MlpRunBenchmark
 {
     private InferenceSession _session = null!;
+    private SessionRunner _runner = null!;
     private float[] _x = null!;
 
     [Params(1, 8, 64, 256)]
@@ -25,7 +29,9 @@ public class MlpRunBenchmark
     [GlobalSetup]
     public void Setup()
     {
-        _session = InferenceSession.Open(BenchmarkModels.Mlp, new SessionOptions { IntraOpThreads = IntraOpThreads });
+        using var options = new SessionOptions { IntraOpNumThreads = IntraOpThreads };
+        _session = new InferenceSession(BenchmarkModels.Mlp, options);
+        _runner = new SessionRunner(_session);
         _x = BenchmarkInputs.Create(BatchSize * 256);
     }
 
@@ -35,7 +41,8 @@ public class MlpRunBenchmark
     [Benchmark]
     public float Run()
     {
-        var result = _session.Run("x", Tensor.Create(_x, BatchSize, 256));
-        return result.Get<float>("y").Span[0];
+        var result = _runner.Run([new NamedTensor("x", Tensor.Create(_x, BatchSize, 256))]);
+        return ((DenseTensor<float>)result[0].Value).Span[0];
     }
 }
+#pragma warning restore CA1001

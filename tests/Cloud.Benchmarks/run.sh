@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Reproduces the "ONNX Runtime binding (issue #2)" section of docs/performance.md: Cloud.OnnxRuntime's
-# BenchmarkDotNet suite and the same models through onnxruntime-node (the same libonnxruntime.so.1), on one
+# Reproduces the "ONNX Runtime binding (issue #2)" section of docs/performance.md, now over the NuGet package
+# Microsoft.ML.OnnxRuntime: the BenchmarkDotNet suite and the same models through onnxruntime-node (same ORT version), on one
 # machine in one invocation, then a side-by-side table with ratios.
 #
 # Usage: tests/Cloud.Benchmarks/run.sh [--quick]
@@ -31,7 +31,7 @@ if [[ ! -f "$mlp" ]]; then
   /usr/bin/python3 "$repo/samples/models/bench/generate.py" --only mlp
 fi
 
-# 2. Build (this also restores the native library from npm into functions/Cloud.OnnxRuntime/native).
+# 2. Build (NuGet brings ONNX Runtime's native library).
 echo "== building (Release)"
 # Other builds may hold the shared obj/ folders for a moment: retry a lock failure twice before giving up.
 for attempt in 1 2 3; do
@@ -47,12 +47,15 @@ for attempt in 1 2 3; do
 done
 bin="$here/bin/Release/net10.0"
 
-# 3. Both sides must run the same native library: .NET gets a build-time copy, Node the npm original.
+# 3. Node's side: onnxruntime-node at the NuGet package's version, installed beside bench.mjs (scripts off: its
+# install script only downloads CUDA files). The two packages ship separate builds of the same ORT version.
+ort_version=1.32.0
+if [[ ! -f "$here/node/node_modules/onnxruntime-node/package.json" ]]; then
+  (cd "$here/node" && npm install --no-save --ignore-scripts --no-audit --no-fund --loglevel=error "onnxruntime-node@$ort_version") ||
+    fail "could not install onnxruntime-node@$ort_version into $here/node"
+fi
 case "$(uname -m)" in aarch64|arm64) arch=arm64 ;; *) arch=x64 ;; esac
-ours_lib="$bin/runtimes/linux-$arch/native/libonnxruntime.so.1"
-node_lib="$repo/functions/Cloud.OnnxRuntime/native/node_modules/onnxruntime-node/bin/napi-v6/linux/$arch/libonnxruntime.so.1"
-cmp -s "$ours_lib" "$node_lib" || fail "$ours_lib and $node_lib differ: the comparison would not be like for like."
-[[ -z "${CLOUD_ONNXRUNTIME_LIBRARY:-}" ]] || fail "unset CLOUD_ONNXRUNTIME_LIBRARY: it would make .NET load another library than Node."
+node_lib="$here/node/node_modules/onnxruntime-node/bin/napi-v6/linux/$arch/libonnxruntime.so.1"
 
 # 4. The machine, for the record.
 {
@@ -62,7 +65,7 @@ cmp -s "$ours_lib" "$node_lib" || fail "$ours_lib and $node_lib differ: the comp
   echo "os: $(. /etc/os-release && echo "$PRETTY_NAME"), kernel $(uname -r)"
   echo "dotnet: sdk $(dotnet --version), runtime $(dotnet --list-runtimes | awk '/Microsoft.NETCore.App/ { v = $2 } END { print v }')"
   echo "node: $(node --version)"
-  echo "onnxruntime: $(node -p "require('$repo/functions/Cloud.OnnxRuntime/native/node_modules/onnxruntime-node/package.json').version") (libonnxruntime.so.1 sha256 $(sha256sum "$node_lib" | cut -c1-16)…)"
+  echo "onnxruntime: $(node -p "require('$here/node/node_modules/onnxruntime-node/package.json').version") (libonnxruntime.so.1 sha256 $(sha256sum "$node_lib" | cut -c1-16)…)"
   echo "load average before the run: $(cut -d' ' -f1-3 /proc/loadavg)"
 } | tee "$out/machine.txt"
 

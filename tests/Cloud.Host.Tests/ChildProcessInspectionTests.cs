@@ -34,13 +34,13 @@ public sealed class ChildProcessInspectionTests : IDisposable
     [Fact]
     public async Task AModelOrtRefusesInTheChildFailsWithOrtsMessage()
     {
-        await _inChild.PutAsync("iris/1.0.0/model.onnx", OnnxModelBuilder.Model("NoSuchOperator", new OnnxModelBuilder.Input("features", Cloud.OnnxRuntime.TensorElementType.Float, "batch", 4L)));
+        await _inChild.PutAsync("iris/1.0.0/model.onnx", OnnxModelBuilder.Model("NoSuchOperator", new OnnxModelBuilder.Input("features", TensorElementType.Float, "batch", 4L)));
         await _inChild.PutTextAsync("iris/1.0.0/model.json", SampleModels.IrisManifest());
 
         var outcome = await _inChild.Registration.RegisterAsync("iris/1.0.0/model.json");
 
         Assert.Equal(RegistrationStatus.Failed, outcome.Status);
-        Assert.StartsWith("ONNX Runtime 1.30.0 cannot load model file 'model.onnx': ", outcome.Message, StringComparison.Ordinal);
+        Assert.StartsWith("ONNX Runtime 1.32.0 cannot load model file 'model.onnx': ", outcome.Message, StringComparison.Ordinal);
         Assert.Contains("NoSuchOperator", outcome.Message, StringComparison.Ordinal);
         Assert.Equal(ModelVersionStatus.Failed, (await _inChild.Registry.GetVersionAsync("iris", "1.0.0"))!.Status);
     }

@@ -1,5 +1,5 @@
 using Cloud.Jobs.Evaluation;
-using Cloud.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime;
 
 namespace Cloud.Jobs.Tests;
 
@@ -13,7 +13,7 @@ public sealed class EvaluationTests : IDisposable
     public void IrisAccuracyAndConfusionMatchTheTrainersExpectedLabels()
     {
         var folder = ModelFolder.Load(IrisFolder);
-        using var session = InferenceSession.Open(folder.ModelPath);
+        using var session = new InferenceSession(folder.ModelPath);
 
         var report = ClassifierEvaluator.Evaluate(folder, session);
 
@@ -106,7 +106,7 @@ public sealed class EvaluationTests : IDisposable
     private static ClassificationReport Evaluate(string directory)
     {
         var folder = ModelFolder.Load(directory);
-        using var session = InferenceSession.Open(folder.ModelPath);
+        using var session = new InferenceSession(folder.ModelPath);
         return ClassifierEvaluator.Evaluate(folder, session);
     }
 

@@ -3,7 +3,9 @@ using System.Globalization;
 using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
-using Cloud.OnnxRuntime;
+using Cloud.Serving.Models;
+using Cloud.Serving.Tensors;
+using Microsoft.ML.OnnxRuntime;
 
 namespace Cloud.LoadHarness;
 
@@ -33,7 +35,7 @@ internal static class ServeLoad
         EnsureMlp(repo, mlpFolder);
         var body = MlpBody();
         Console.WriteLine($"batched host settings: {(batchedSettings.Count == 0 ? "defaults" : string.Join(' ', batchedSettings))}");
-        Console.WriteLine($"machine: {Environment.ProcessorCount} cores, {CpuModel()}, .NET {Environment.Version}, ORT {OrtEnvironment.Version}; load generator on the same cores");
+        Console.WriteLine($"machine: {Environment.ProcessorCount} cores, {CpuModel()}, .NET {Environment.Version}, ORT {OrtEnv.Instance().GetVersionString()}; load generator on the same cores");
         Console.WriteLine($"{rounds} interleaved rounds of 1 s per server and concurrency, after {BenchServers.ServerWarmUp.TotalSeconds:F0} s of warm-up per server");
 
         var data = Directory.CreateTempSubdirectory("cloud-serve-").FullName;
@@ -145,11 +147,13 @@ internal static class ServeLoad
 
     private static double RawOrtRowsPerSecond(string model, int batch, int parallel = 2)
     {
-        using var session = InferenceSession.Open(model, new SessionOptions { IntraOpThreads = 1 });
-        var input = Tensor.Create(Enumerable.Range(0, batch * 256).Select(i => (i % 17) * 0.0625f - 0.5f).ToArray(), batch, 256);
+        using var options = new Microsoft.ML.OnnxRuntime.SessionOptions { IntraOpNumThreads = 1 };
+        using var session = new InferenceSession(model, options);
+        var runner = new SessionRunner(session);
+        NamedTensor[] input = [new("x", Tensor.Create(Enumerable.Range(0, batch * 256).Select(i => (i % 17) * 0.0625f - 0.5f).ToArray(), batch, 256))];
         for (var i = 0; i < 20; i++)
         {
-            session.Run("x", input);
+            runner.Run(input);
         }
 
         long rows = 0;
@@ -158,7 +162,7 @@ internal static class ServeLoad
         {
             while (clock.Elapsed < TimeSpan.FromSeconds(2))
             {
-                session.Run("x", input);
+                runner.Run(input);
                 Interlocked.Add(ref rows, batch);
             }
         });

@@ -1,10 +1,11 @@
-using Cloud.OnnxRuntime;
+using Cloud.Registry.Onnx;
+using Microsoft.ML.OnnxRuntime;
 
 namespace Cloud.TestSupport;
 
 /// <summary>
 /// Writes the bytes of a tiny ONNX model of Identity nodes (or another operator) (one per input, <c>x</c> → <c>x_out</c>), so tests get
-/// real <see cref="NodeMetadata"/> from ORT for element types and shapes the committed samples do not cover.
+/// real <see cref="ModelNode"/> from ORT for element types and shapes the committed samples do not cover.
 /// Only the protobuf fields ORT needs are written: ModelProto.ir_version (1), opset_import (8), graph (7);
 /// GraphProto.node (1), name (2), input (11), output (12); NodeProto.input (1), output (2), op_type (4);
 /// ValueInfoProto.name (1), type (2); TypeProto.tensor_type (1); Tensor.elem_type (1), shape (2);
@@ -15,10 +16,10 @@ internal static class OnnxModelBuilder
     /// <summary>One graph input: a name, an element type, and dimensions (a long for a fixed size, a string for a symbolic one).</summary>
     public sealed record Input(string Name, TensorElementType Type, params object[] Dims);
 
-    public static IReadOnlyList<NodeMetadata> Inputs(params Input[] inputs)
+    public static IReadOnlyList<ModelNode> Inputs(params Input[] inputs)
     {
-        using var session = InferenceSession.FromBytes(Identity(inputs));
-        return session.Inputs;
+        using var session = new InferenceSession(Identity(inputs));
+        return ModelNode.InputsOf(session);
     }
 
     public static byte[] Identity(params Input[] inputs) => Model("Identity", inputs);

@@ -11,4 +11,10 @@ public static class SampleModels
 
     /// <summary>One of the tiny per-type test models (samples/models/tiny).</summary>
     public static string Tiny(string file) => Repo.File("samples", "models", "tiny", file);
+
+    /// <summary>A file of the iris sample.</summary>
+    public static string Iris(string file) => Path.Combine(Repo.IrisFolder, file);
+
+    /// <summary>A file of a benchmark model (samples/models/bench/{model}).</summary>
+    public static string Bench(string model, string file) => Repo.File("samples", "models", "bench", model, file);
 }

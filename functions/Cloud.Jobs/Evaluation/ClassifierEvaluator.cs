@@ -1,5 +1,5 @@
 using System.Globalization;
-using Cloud.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime;
 
 namespace Cloud.Jobs.Evaluation;
 
@@ -12,19 +12,19 @@ internal static class ClassifierEvaluator
 {
     public static ClassificationReport Evaluate(ModelFolder folder, InferenceSession session)
     {
-        var spec = folder.Spec;
+        var spec = folder.Manifest;
         var validation = spec.Validation ?? throw new EvaluationException($"{folder.Directory}/model.json has no \"validation\" section.");
-        var classes = spec.ClassNames is { Length: > 0 } names ? names
+        var classes = spec.ClassNames is { Count: > 0 } names ? names.ToArray()
             : throw new EvaluationException($"{folder.Directory}/model.json has no \"classNames\"; accuracy needs them.");
-        var datasetPath = Path.Combine(folder.Directory, validation.Dataset ?? throw new EvaluationException("validation.dataset is missing."));
+        var datasetPath = Path.Combine(folder.Directory, validation.Dataset);
         var table = CsvTable.Read(datasetPath);
 
-        var input = session.Inputs.Count == 1 ? session.Inputs[0]
-            : throw new EvaluationException($"Evaluation supports single-input models; this one has {session.Inputs.Count}.");
-        var featureNames = spec.Inputs?.GetValueOrDefault(input.Name)?.FeatureNames
-            ?? throw new EvaluationException($"model.json names no featureNames for input '{input.Name}'.");
+        var input = session.InputNames.Count == 1 ? session.InputNames[0]
+            : throw new EvaluationException($"Evaluation supports single-input models; this one has {session.InputNames.Count}.");
+        var featureNames = spec.Inputs.GetValueOrDefault(input)?.FeatureNames
+            ?? throw new EvaluationException($"model.json names no featureNames for input '{input}'.");
         var featureColumns = featureNames.Select(f => table.Column(f, datasetPath)).ToArray();
-        var labelColumn = table.Column(validation.LabelColumn ?? throw new EvaluationException("validation.labelColumn is missing."), datasetPath);
+        var labelColumn = table.Column(validation.LabelColumn, datasetPath);
 
         var rows = table.Rows.Length;
         var features = new float[rows * featureColumns.Length];
@@ -40,8 +40,10 @@ internal static class ClassifierEvaluator
             }
         }
 
-        var result = session.Run(input.Name, Tensor.Create(features, rows, featureColumns.Length));
-        var predicted = PredictedClasses(result, rows, classes.Length);
+        using var inputValue = OrtValue.CreateTensorValueFromMemory(features, [rows, featureColumns.Length]);
+        using var runOptions = new RunOptions();
+        using var outputs = session.Run(runOptions, [input], [inputValue], session.OutputNames);
+        var predicted = PredictedClasses(outputs, rows, classes.Length);
 
         var confusion = new int[classes.Length, classes.Length];
         var correct = 0;
@@ -57,29 +59,31 @@ internal static class ClassifierEvaluator
             correct += actual == predicted[r] ? 1 : 0;
         }
 
-        return new ClassificationReport(spec.Name ?? Path.GetFileName(folder.Directory), spec.Version ?? "?", classes, rows, correct, confusion,
-            validation.Thresholds?.GetValueOrDefault("accuracy") is > 0 and var t ? t : null);
+        return new ClassificationReport(spec.Name, spec.Version.ToString(), classes, rows, correct, confusion,
+            validation.Thresholds.GetValueOrDefault("accuracy") is > 0 and var t ? t : null);
     }
 
-    private static int[] PredictedClasses(RunResult result, int rows, int classCount)
+    private static int[] PredictedClasses(IReadOnlyList<OrtValue> outputs, int rows, int classCount)
     {
-        foreach (var (_, value) in result)
+        foreach (var value in outputs)
         {
-            if (value is DenseTensor<long> labels && labels.Shape.Count == 1)
+            var info = value.GetTensorTypeAndShape();
+            if (info.ElementDataType == TensorElementType.Int64 && info.Shape.Length == 1)
             {
-                return labels.ToArray().Select(l => (int)l).ToArray();
+                return value.GetTensorDataAsSpan<long>().ToArray().Select(l => (int)l).ToArray();
             }
         }
 
-        foreach (var (_, value) in result)
+        foreach (var value in outputs)
         {
-            if (value is DenseTensor<float> scores && scores.Shape.Count == 2 && scores.Shape[1] == classCount)
+            var info = value.GetTensorTypeAndShape();
+            if (info.ElementDataType == TensorElementType.Float && info.Shape is [_, var width] && width == classCount)
             {
-                var all = scores.ToArray();
+                var all = value.GetTensorDataAsSpan<float>();
                 var predicted = new int[rows];
                 for (var r = 0; r < rows; r++)
                 {
-                    var row = all.AsSpan(r * classCount, classCount);
+                    var row = all.Slice(r * classCount, classCount);
                     for (var c = 1; c < classCount; c++)
                     {
                         predicted[r] = row[c] > row[predicted[r]] ? c : predicted[r];

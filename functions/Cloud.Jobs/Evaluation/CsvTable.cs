@@ -1,8 +1,10 @@
+using nietras.SeparatedValues;
+
 namespace Cloud.Jobs.Evaluation;
 
 /// <summary>
-/// A small CSV reader for validation datasets: a header row, comma-separated cells, no quoting (the sample
-/// datasets have none; the jobs issue replaces this with a full reader when datasets need it).
+/// A validation dataset: a header row and rows of cells, read with Sep (RFC 4180 quoting, any line ending). Every row
+/// must have as many cells as the header, so a short or long row is named instead of shifting columns.
 /// </summary>
 internal sealed class CsvTable
 {
@@ -23,26 +25,37 @@ internal sealed class CsvTable
             throw new EvaluationException($"Dataset '{path}' does not exist.");
         }
 
-        var lines = File.ReadAllLines(path).Where(l => l.Length > 0).ToArray();
-        if (lines.Length == 0)
+        // Sep's default would infer the separator from the header; datasets are comma-separated by definition.
+        using var reader = Sep.New(',').Reader(o => o with { Unescape = true, DisableColCountCheck = true }).FromFile(path);
+        if (!reader.HasHeader || reader.Header.ColNames.Count == 0 || reader.Header.ColNames is [""])
         {
             throw new EvaluationException($"Dataset '{path}' is empty; it needs a header row.");
         }
 
-        var header = lines[0].Split(',').Select(h => h.Trim()).ToArray();
-        var rows = new string[lines.Length - 1][];
-        for (var i = 1; i < lines.Length; i++)
+        var header = reader.Header.ColNames.Select(h => h.Trim()).ToArray();
+        var rows = new List<string[]>();
+        foreach (var row in reader)
         {
-            var cells = lines[i].Split(',');
-            if (cells.Length != header.Length)
+            if (row.ColCount == 1 && row[0].Span.IsEmpty)
             {
-                throw new EvaluationException($"Dataset '{path}' line {i + 1} has {cells.Length} cells; the header has {header.Length}.");
+                continue; // a blank line
             }
 
-            rows[i - 1] = cells;
+            if (row.ColCount != header.Length)
+            {
+                throw new EvaluationException($"Dataset '{path}' line {row.LineNumberFrom} has {row.ColCount} cells; the header has {header.Length}.");
+            }
+
+            var cells = new string[row.ColCount];
+            for (var c = 0; c < cells.Length; c++)
+            {
+                cells[c] = row[c].ToString();
+            }
+
+            rows.Add(cells);
         }
 
-        return new CsvTable(header, rows);
+        return new CsvTable(header, [.. rows]);
     }
 
     public int Column(string name, string path)

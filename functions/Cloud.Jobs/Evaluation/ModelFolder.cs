@@ -1,54 +1,23 @@
-using System.Text.Json;
-using System.Text.Json.Serialization;
+using Cloud.Sdk.Manifests;
 
 namespace Cloud.Jobs.Evaluation;
 
-/// <summary>
-/// The parts of a model folder's manifest (model.json) that evaluation needs. A first draft: the registry
-/// issue owns the full schema and its validation; this reads only what it uses and says clearly what is missing.
-/// </summary>
-internal sealed record ModelFolder(string Directory, ModelFolder.Manifest Spec)
+/// <summary>A model folder on disk with its manifest, read by the SDK's one manifest reader (the rules registration applies).</summary>
+internal sealed record ModelFolder(string Directory, ModelManifest Manifest)
 {
-    private static readonly JsonSerializerOptions s_json = new() { PropertyNameCaseInsensitive = true };
-
-    public string ModelPath => Path.Combine(Directory, Spec.ModelFile ?? "model.onnx");
+    public string ModelPath => Path.Combine(Directory, Manifest.ModelFile);
 
     public static ModelFolder Load(string directory)
     {
-        var manifestPath = Path.Combine(directory, "model.json");
+        var manifestPath = Path.Combine(directory, ModelManifest.FileName);
         if (!File.Exists(manifestPath))
         {
-            throw new EvaluationException($"'{directory}' is not a model folder: it has no model.json.");
+            throw new EvaluationException($"'{directory}' is not a model folder: it has no {ModelManifest.FileName}.");
         }
 
-        Manifest? manifest;
-        try
-        {
-            manifest = JsonSerializer.Deserialize<Manifest>(File.ReadAllText(manifestPath), s_json);
-        }
-        catch (JsonException error)
-        {
-            throw new EvaluationException($"{manifestPath} is not valid JSON: {error.Message}");
-        }
-
-        return new ModelFolder(directory, manifest ?? throw new EvaluationException($"{manifestPath} is empty."));
+        var read = ManifestReader.Read(File.ReadAllBytes(manifestPath));
+        return read.Succeeded
+            ? new ModelFolder(directory, read.Manifest!)
+            : throw new EvaluationException($"{manifestPath} is not valid:\n{read.Describe()}");
     }
-
-    internal sealed record Manifest(
-        string? Name,
-        string? Version,
-        string? ModelFile,
-        string? Task,
-        string[]? ClassNames,
-        Dictionary<string, InputSpec>? Inputs,
-        ValidationSpec? Validation);
-
-    internal sealed record InputSpec(string[]? FeatureNames);
-
-    internal sealed record ValidationSpec(
-        string? Dataset,
-        string? LabelColumn,
-        string[]? Metrics,
-        Dictionary<string, double>? Thresholds,
-        [property: JsonPropertyName("baselineLabel")] string? BaselineLabel);
 }

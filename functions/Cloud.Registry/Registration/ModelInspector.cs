@@ -1,9 +1,9 @@
+using Cloud.Registry.Onnx;
 using System.Diagnostics;
 using System.Text.Json;
 using Cloud.Registry;
-using Cloud.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime;
 using Cloud.Sdk.Registry;
-using SessionOptions = Cloud.OnnxRuntime.SessionOptions;
 
 namespace Cloud.Registry.Registration;
 
@@ -30,12 +30,14 @@ internal sealed class ModelInspector(RegistrationOptions options)
     {
         try
         {
-            using var session = InferenceSession.Open(file, new SessionOptions { IntraOpThreads = 1, OptimizationLevel = GraphOptimizationLevel.Basic });
-            return new ModelInspection(session.Inputs.Select(ToSignature).ToArray(), session.Outputs.Select(ToSignature).ToArray(), null);
+            // Only the signature is read: basic optimizations load faster, and one thread is all a load uses.
+            using var options = new Microsoft.ML.OnnxRuntime.SessionOptions { IntraOpNumThreads = 1, GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_BASIC };
+            using var session = new InferenceSession(file, options);
+            return new ModelInspection(ModelNode.InputsOf(session).Select(ToSignature).ToArray(), ModelNode.OutputsOf(session).Select(ToSignature).ToArray(), null);
         }
         catch (OnnxRuntimeException error)
         {
-            return ModelInspection.Failed(error.Message);
+            return ModelInspection.Failed(OrtErrors.MessageOf(error));
         }
     }
 
@@ -106,8 +108,8 @@ internal sealed class ModelInspector(RegistrationOptions options)
         return File.Exists(appHost) ? appHost : assembly;
     }
 
-    private static TensorSignature ToSignature(NodeMetadata node) =>
-        new(node.Name, node.ValueType == OnnxValueType.Tensor ? TensorElementTypes.Name(node.ElementType) : node.ValueType.ToString().ToLowerInvariant(),
+    private static TensorSignature ToSignature(ModelNode node) =>
+        new(node.Name, node.IsTensor ? TensorElementTypes.Name(node.ElementType) : node.ValueTypeText.ToLowerInvariant(),
             node.Dimensions.ToArray(), node.SymbolicDimensions.ToArray());
 
     private static string Last(string text, int length) => text.Length <= length ? text : "…" + text[^length..];

@@ -1,9 +1,10 @@
+using Cloud.Registry.Onnx;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.Json;
 using Cloud.Registry;
 using Cloud.Registry.Registration;
-using Cloud.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime;
 using Cloud.Sdk.Jobs;
 using Cloud.Sdk.Manifests;
 using Cloud.Sdk.Registry;
@@ -189,7 +190,7 @@ internal sealed partial class ModelRegistration(IBlobStore models, ModelRegistry
             await using var stream = File.OpenRead(workFile);
             header = OnnxModelHeader.Read(stream);
         }
-        catch (OnnxRuntimeException error)
+        catch (InvalidDataException error)
         {
             return (null, $"Model file '{manifest.ModelFile}' is not an ONNX model: {error.Message}");
         }
@@ -197,7 +198,7 @@ internal sealed partial class ModelRegistration(IBlobStore models, ModelRegistry
         var inspection = await _inspector.InspectAsync(workFile, cancellationToken).ConfigureAwait(false);
         if (inspection.Problem is not null)
         {
-            return (null, $"ONNX Runtime {OrtEnvironment.Version} cannot load model file '{manifest.ModelFile}': {inspection.Problem}");
+            return (null, $"ONNX Runtime {OrtEnv.Instance().GetVersionString()} cannot load model file '{manifest.ModelFile}': {inspection.Problem}");
         }
 
         var problem = ManifestAgreesWithModel(manifest, inspection.Inputs!);

@@ -1,7 +1,9 @@
+using Cloud.Registry.Onnx;
 using Cloud.Serving.Batching;
 using Cloud.Serving.Protocols;
 using Cloud.Serving.Routing;
-using Cloud.OnnxRuntime;
+using Cloud.Serving.Models;
+using Microsoft.ML.OnnxRuntime;
 
 namespace Cloud.Serving.Http;
 
@@ -38,8 +40,9 @@ internal static class ErrorResponses
         BatchQueueFullException full => (StatusCodes.Status429TooManyRequests, full.Message, full.RetryAfter),
         BatcherStoppedException stopped => (StatusCodes.Status503ServiceUnavailable, stopped.Message, TimeSpan.FromSeconds(1)),
         BatchItemTooLargeException large => (StatusCodes.Status413PayloadTooLarge, large.Message, null),
-        OnnxRuntimeException { ErrorCode: OrtErrorCode.InvalidArgument } ort => (StatusCodes.Status400BadRequest, ort.Message, null),
-        OnnxRuntimeException ort => (StatusCodes.Status500InternalServerError, $"ONNX Runtime failed: {ort.Message}", null),
+        // ORT refusing the inputs (a shape or value the model's graph rejects) is the client's error; anything else is ours.
+        OnnxRuntimeException ort when OrtErrors.CodeOf(ort) == OrtErrors.InvalidArgument => (StatusCodes.Status400BadRequest, OrtErrors.MessageOf(ort), null),
+        OnnxRuntimeException ort => (StatusCodes.Status500InternalServerError, $"ONNX Runtime failed: {OrtErrors.MessageOf(ort)}", null),
         _ => null,
     };
 }

@@ -1,6 +1,6 @@
 using Cloud.Serving.Batching;
 using Cloud.Serving.Protocols;
-using Cloud.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime;
 
 namespace Cloud.Serving.Models;
 

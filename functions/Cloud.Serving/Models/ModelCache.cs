@@ -1,13 +1,14 @@
+using Cloud.Registry.Onnx;
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using Cloud.Registry;
 using Cloud.Serving.Batching;
 using Cloud.Serving.Protocols;
-using Cloud.OnnxRuntime;
+using Cloud.Serving.Tensors;
+using Microsoft.ML.OnnxRuntime;
 using Cloud.Sdk.Manifests;
 using Cloud.Sdk.Registry;
 using Cloud.Storage.Blobs;
-using SessionOptions = Cloud.OnnxRuntime.SessionOptions;
 
 namespace Cloud.Serving.Models;
 
@@ -102,14 +103,15 @@ internal sealed partial class ModelCache(IBlobStore models, ModelRegistry regist
 
             var manifest = await ReadManifestAsync(model, version).ConfigureAwait(false);
             var file = await EnsureLocalFileAsync(model, version, info.ModelFile, info.Sha256).ConfigureAwait(false);
-            var session = InferenceSession.Open(file, new SessionOptions { IntraOpThreads = options.IntraOpThreads });
+            var session = ModelSessions.Open(file, options, _log);
             try
             {
-                var served = new ServedModel(model, version, session.Inputs, session.Outputs,
+                var runner = new SessionRunner(session);
+                var served = new ServedModel(model, version, runner.Inputs, runner.Outputs,
                     manifest.Inputs.ToDictionary(i => i.Key, i => i.Value.FeatureNames, StringComparer.Ordinal));
-                WarmUp(session);
-                var batching = BatchingFor(session, manifest.Batching);
-                var batcher = new MicroBatcher<InferenceRequest, InferenceResponse>(new SessionBatchExecutor(session), batching, time,
+                WarmUp(runner);
+                var batching = BatchingFor(runner, manifest.Batching);
+                var batcher = new MicroBatcher<InferenceRequest, InferenceResponse>(new SessionBatchExecutor(runner), batching, time,
                     loggers.CreateLogger("Cloud.Batching"), $"{model} {version}");
                 var loaded = new LoadedModel(served, info.Sha256, session, batcher, (long)(new FileInfo(file).Length * options.MemoryPerModelByte), time.GetUtcNow());
                 LogLoaded(model, version, clock.Elapsed.TotalMilliseconds, batching.Enabled, batching.MaxBatchSize);
@@ -179,13 +181,13 @@ internal sealed partial class ModelCache(IBlobStore models, ModelRegistry regist
     }
 
     /// <summary>One run with a row of zeros, so the first real request does not pay ORT's first-run costs.</summary>
-    private static void WarmUp(InferenceSession session)
+    private static void WarmUp(SessionRunner runner)
     {
-        var inputs = session.Inputs.Select(i => new NamedTensor(i.Name, WarmupTensor(i))).ToArray();
-        session.Run(inputs);
+        var inputs = runner.Inputs.Select(i => new NamedTensor(i.Name, WarmupTensor(i))).ToArray();
+        runner.Run(inputs);
     }
 
-    private static Tensor WarmupTensor(NodeMetadata input)
+    private static Tensor WarmupTensor(ModelNode input)
     {
         var shape = input.Dimensions.Select(d => d < 0 ? 1L : d).ToArray();
         var count = (int)shape.Aggregate(1L, (a, b) => a * b);
@@ -209,7 +211,7 @@ internal sealed partial class ModelCache(IBlobStore models, ModelRegistry regist
     }
 
     /// <summary>The host's batching settings with the manifest's overrides; off for models whose outputs are not per-row.</summary>
-    private BatchingOptions BatchingFor(InferenceSession session, BatchingOverrides? overrides)
+    private BatchingOptions BatchingFor(SessionRunner session, BatchingOverrides? overrides)
     {
         var batching = batchingDefaults.With(overrides);
 

@@ -23,6 +23,15 @@ internal sealed record ModelCacheOptions : ISettings
     /// <summary>Intra-op threads per session; 1 lets the batcher's threads, not ORT's, use the cores.</summary>
     public int IntraOpThreads { get; init; } = 1;
 
+    /// <summary>
+    /// Where sessions run: "cpu", "cuda" (a load fails when CUDA cannot start) or "cuda,cpu" (CPU, with a warning,
+    /// where CUDA cannot start). CUDA needs the GPU build (-p:OnnxRuntimeFlavor=gpu) and CUDA 12 + cuDNN 9.
+    /// </summary>
+    public string ExecutionProvider { get; init; } = "cpu";
+
+    /// <summary>The GPU sessions use when <see cref="ExecutionProvider"/> includes CUDA.</summary>
+    public int CudaDeviceId { get; init; }
+
     /// <summary>How long a failed load is remembered before a request may try again.</summary>
     public TimeSpan FailedLoadRetryAfter { get; init; } = TimeSpan.FromSeconds(30);
 
@@ -41,6 +50,16 @@ internal sealed record ModelCacheOptions : ISettings
         if (MemoryPerModelByte <= 0)
         {
             yield return $"{section}:{nameof(MemoryPerModelByte)} must be positive; got {MemoryPerModelByte}.";
+        }
+
+        if (ExecutionProviders.Problem(ExecutionProvider) is { } provider)
+        {
+            yield return provider;
+        }
+
+        if (CudaDeviceId < 0)
+        {
+            yield return $"{section}:{nameof(CudaDeviceId)} must be 0 or more; got {CudaDeviceId}.";
         }
 
         if (IntraOpThreads < 0)

@@ -1,5 +1,6 @@
 using Cloud.Serving.Batching;
-using Cloud.OnnxRuntime;
+using Cloud.Serving.Tensors;
+using Microsoft.ML.OnnxRuntime;
 
 namespace Cloud.Serving.Models;
 
@@ -9,8 +10,13 @@ namespace Cloud.Serving.Models;
 /// cannot share a run (different trailing dimensions, different outputs) run in their own groups, so results are
 /// always exactly what each request alone would get.
 /// </summary>
-internal sealed class SessionBatchExecutor(InferenceSession session) : IBatchExecutor<InferenceRequest, InferenceResponse>
+internal sealed class SessionBatchExecutor(SessionRunner runner) : IBatchExecutor<InferenceRequest, InferenceResponse>
 {
+    public SessionBatchExecutor(InferenceSession session)
+        : this(new SessionRunner(session))
+    {
+    }
+
     public int RowsOf(InferenceRequest item) => item.Rows;
 
     public ValueTask<IReadOnlyList<InferenceResponse>> ExecuteAsync(IReadOnlyList<InferenceRequest> items, int paddedRows, CancellationToken cancellationToken)
@@ -35,8 +41,7 @@ internal sealed class SessionBatchExecutor(InferenceSession session) : IBatchExe
 
     private InferenceResponse RunAlone(InferenceRequest request, CancellationToken cancellationToken)
     {
-        var result = session.Run(request.Inputs, request.OutputNames, cancellationToken);
-        return new InferenceResponse(result.ToArray());
+        return new InferenceResponse(runner.Run(request.Inputs, request.OutputNames, cancellationToken));
     }
 
     private void RunMerged(IReadOnlyList<InferenceRequest> items, List<int> group, int rows, int paddedRows, InferenceResponse[] results, CancellationToken cancellationToken)
@@ -55,8 +60,8 @@ internal sealed class SessionBatchExecutor(InferenceSession session) : IBatchExe
             inputs[i] = new NamedTensor(name, TensorRows.Concat(parts, paddedRows));
         }
 
-        var merged = session.Run(inputs, first.OutputNames, cancellationToken);
-        if (merged.Any(o => o.Value.Shape.Count == 0 || o.Value.Shape[0] != paddedRows))
+        using var merged = runner.RunValues(inputs, first.OutputNames, cancellationToken);
+        if (merged.Any(o => OutputTensors.ShapeOf(o) is var shape && (shape.Length == 0 || shape[0] != paddedRows)))
         {
             // An output that is not per-row (a model that reduces over the batch) cannot be cut: run each alone.
             foreach (var index in group)
@@ -67,11 +72,19 @@ internal sealed class SessionBatchExecutor(InferenceSession session) : IBatchExe
             return;
         }
 
+        // Each request's rows are read straight out of ORT's buffers: one copy, no intermediate batch-sized tensor.
+        var names = first.OutputNames ?? runner.Session.OutputNames;
         var start = 0;
         foreach (var index in group)
         {
             var count = items[index].Rows;
-            results[index] = new InferenceResponse(merged.Select(o => new NamedTensor(o.Name, TensorRows.Slice(o.Value, start, count))).ToArray());
+            var outputs = new NamedTensor[merged.Count];
+            for (var o = 0; o < outputs.Length; o++)
+            {
+                outputs[o] = new NamedTensor(names[o], OutputTensors.Read(merged[o], names[o], start, count));
+            }
+
+            results[index] = new InferenceResponse(outputs);
             start += count;
         }
     }

@@ -1,11 +1,11 @@
-using Cloud.OnnxRuntime;
+using Cloud.Serving.Tensors;
 
 namespace Cloud.Serving.Models;
 
 /// <summary>
-/// Row operations on tensors along dimension 0, for every element type the binding has: concatenate the rows of
-/// several requests into one batch (padding by repeating the last real row), and cut a batch's outputs back into
-/// per-request pieces. Copies are one block per part, never per element.
+/// Concatenates the rows of several requests into one batch along dimension 0, for every element type the codecs
+/// hold, padding by repeating the last real row. Copies are one block per part, never per element. (Outputs are
+/// cut back per request by <see cref="OutputTensors"/>, straight from ORT's buffers.)
 /// </summary>
 internal static class TensorRows
 {
@@ -28,24 +28,6 @@ internal static class TensorRows
         DenseTensor<bool> => ConcatDense<bool>(parts, paddedRows),
         StringTensor => ConcatStrings(parts, paddedRows),
         var other => throw new NotSupportedException($"Cannot batch {other}."),
-    };
-
-    public static Tensor Slice(Tensor tensor, int startRow, int rows) => tensor switch
-    {
-        DenseTensor<float> t => SliceDense(t, startRow, rows),
-        DenseTensor<double> t => SliceDense(t, startRow, rows),
-        DenseTensor<Half> t => SliceDense(t, startRow, rows),
-        DenseTensor<sbyte> t => SliceDense(t, startRow, rows),
-        DenseTensor<byte> t => SliceDense(t, startRow, rows),
-        DenseTensor<short> t => SliceDense(t, startRow, rows),
-        DenseTensor<ushort> t => SliceDense(t, startRow, rows),
-        DenseTensor<int> t => SliceDense(t, startRow, rows),
-        DenseTensor<uint> t => SliceDense(t, startRow, rows),
-        DenseTensor<long> t => SliceDense(t, startRow, rows),
-        DenseTensor<ulong> t => SliceDense(t, startRow, rows),
-        DenseTensor<bool> t => SliceDense(t, startRow, rows),
-        StringTensor s => SliceStrings(s, startRow, rows),
-        var other => throw new NotSupportedException($"Cannot slice {other}."),
     };
 
     private static DenseTensor<T> ConcatDense<T>(IReadOnlyList<Tensor> parts, int paddedRows)
@@ -91,19 +73,6 @@ internal static class TensorRows
         }
 
         return new StringTensor(data, Shape(first, paddedRows));
-    }
-
-    private static DenseTensor<T> SliceDense<T>(DenseTensor<T> tensor, int startRow, int rows)
-        where T : unmanaged
-    {
-        var rowSize = RowSize(tensor);
-        return new DenseTensor<T>(tensor.Span.Slice(startRow * rowSize, rows * rowSize).ToArray(), Shape(tensor, rows));
-    }
-
-    private static StringTensor SliceStrings(StringTensor tensor, int startRow, int rows)
-    {
-        var rowSize = RowSize(tensor);
-        return new StringTensor(tensor.Values.Skip(startRow * rowSize).Take(rows * rowSize).ToArray(), Shape(tensor, rows));
     }
 
     private static int RowSize(Tensor tensor) => tensor.Shape.Count == 0 || tensor.Shape[0] == 0

@@ -1,13 +1,14 @@
+using Cloud.Registry.Onnx;
 using System.Globalization;
 using Cloud.Serving.Protocols.Tensors;
-using Cloud.OnnxRuntime;
+using Cloud.Serving.Tensors;
 
 namespace Cloud.Serving.Protocols;
 
 /// <summary>One model input as the decoders see it: its dimensions, feature names and texts used in messages.</summary>
 internal sealed class InputSpec
 {
-    public InputSpec(int index, NodeMetadata node, IReadOnlyList<string>? featureNames)
+    public InputSpec(int index, ModelNode node, IReadOnlyList<string>? featureNames)
     {
         Index = index;
         Node = node;
@@ -27,7 +28,7 @@ internal sealed class InputSpec
 
     public int Index { get; }
 
-    public NodeMetadata Node { get; }
+    public ModelNode Node { get; }
 
     public string Name { get; }
 
@@ -68,11 +69,11 @@ internal sealed class InputSpec
         }
     }
 
-    private static string? FindProblem(NodeMetadata node)
+    private static string? FindProblem(ModelNode node)
     {
-        if (node.ValueType != OnnxValueType.Tensor)
+        if (!node.IsTensor)
         {
-            return ProtocolErrors.InputNotTensor(node.Name, node.ValueType.ToString());
+            return ProtocolErrors.InputNotTensor(node.Name, node.ValueTypeText);
         }
 
         if (!ElementKinds.IsSupported(node.ElementType))

@@ -1,11 +1,12 @@
-using Cloud.OnnxRuntime;
+using Cloud.Registry.Onnx;
+using Cloud.Serving.Tensors;
 
 namespace Cloud.Serving.Protocols;
 
 /// <summary>A model's inputs and outputs with the lookups decoding needs, built once per loaded version.</summary>
 internal sealed class ModelSignature
 {
-    public ModelSignature(IReadOnlyList<NodeMetadata> inputs, IReadOnlyList<NodeMetadata> outputs, IReadOnlyDictionary<string, IReadOnlyList<string>> featureNames)
+    public ModelSignature(IReadOnlyList<ModelNode> inputs, IReadOnlyList<ModelNode> outputs, IReadOnlyDictionary<string, IReadOnlyList<string>> featureNames)
     {
         Inputs = new InputSpec[inputs.Count];
         for (var i = 0; i < inputs.Count; i++)

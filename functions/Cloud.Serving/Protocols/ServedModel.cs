@@ -1,4 +1,5 @@
-using Cloud.OnnxRuntime;
+using Cloud.Registry.Onnx;
+using Cloud.Serving.Tensors;
 
 namespace Cloud.Serving.Protocols;
 
@@ -10,7 +11,7 @@ namespace Cloud.Serving.Protocols;
 /// </summary>
 internal sealed class ServedModel
 {
-    public ServedModel(string name, string version, IReadOnlyList<NodeMetadata> inputs, IReadOnlyList<NodeMetadata> outputs,
+    public ServedModel(string name, string version, IReadOnlyList<ModelNode> inputs, IReadOnlyList<ModelNode> outputs,
         IReadOnlyDictionary<string, IReadOnlyList<string>>? featureNames = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
@@ -32,10 +33,10 @@ internal sealed class ServedModel
     public string Version { get; }
 
     /// <summary>The model's inputs, in declaration order.</summary>
-    public IReadOnlyList<NodeMetadata> Inputs { get; }
+    public IReadOnlyList<ModelNode> Inputs { get; }
 
     /// <summary>The model's outputs, in declaration order.</summary>
-    public IReadOnlyList<NodeMetadata> Outputs { get; }
+    public IReadOnlyList<ModelNode> Outputs { get; }
 
     /// <summary>Per input name, the manifest's feature names for dimension 1 of a [batch, n] input; may be empty.</summary>
     public IReadOnlyDictionary<string, IReadOnlyList<string>> FeatureNames { get; }

@@ -8,9 +8,8 @@
 //   binding.run  the napi InferenceSession underneath, called synchronously: the cheapest way Node can call
 //                ORT, with no Promise or event-loop hop.
 //
-// onnxruntime-node is NOT installed here: it is resolved from functions/Cloud.OnnxRuntime/native/node_modules,
-// the package the .NET build takes libonnxruntime.so.1 from, so both sides run the same native library
-// (the meta line reports the file actually mapped into this process).
+// onnxruntime-node is installed beside this script by run.sh, at the version of the .NET side's NuGet package;
+// the two packages ship separate builds of libonnxruntime (the meta line reports the file mapped into this process).
 //
 // Usage: node bench.mjs [--repo DIR] [--model iris|mlp|identity] [--round N] [--quick]
 // Prints JSON lines on stdout: one "meta" line, then one "result" line per model, batch, threads and API.
@@ -40,7 +39,8 @@ const CASES = [
   { model: 'identity', file: 'samples/models/tiny/identity_float.onnx', input: 'x', width: 3, batches: [1], threads: [1] },
 ];
 
-const nativeDir = path.join(repo, 'functions', 'Cloud.OnnxRuntime', 'native');
+// onnxruntime-node is installed beside this script by run.sh (npm install --no-save onnxruntime-node@<the NuGet package's version>).
+const nativeDir = path.dirname(fileURLToPath(import.meta.url));
 let ort, binding, initOrt;
 try {
   const require = createRequire(path.join(nativeDir, 'package.json'));
@@ -48,7 +48,7 @@ try {
   ({ binding, initOrt } = require('onnxruntime-node/dist/binding'));
 } catch (e) {
   fail(`cannot load onnxruntime-node from ${nativeDir}/node_modules (${e.message}). ` +
-    'Build functions/Cloud.OnnxRuntime first: it runs `npm ci --ignore-scripts` there.');
+    'run.sh installs it there: npm install --no-save --ignore-scripts onnxruntime-node@1.32.0.');
 }
 
 let sink = 0; // Every output read lands here, so no engine can drop the work.

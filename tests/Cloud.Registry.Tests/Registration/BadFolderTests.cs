@@ -1,6 +1,6 @@
 using System.Text;
 using Cloud.Registry.Registration;
-using Cloud.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime;
 using Cloud.Sdk.Registry;
 
 namespace Cloud.Registry.Tests.Registration;
@@ -107,7 +107,7 @@ public sealed class BadFolderTests : IDisposable
     public async Task AnOnnxFileOrtCannotLoadFailsTheVersionWithOrtsMessage()
     {
         await UploadModelAndManifestAsync(SampleModels.IrisManifest(), UnknownOperatorModel());
-        var reason = await AssertFailedAsync(await _h.Registration.RegisterAsync("iris/1.0.0/model.json"), "ONNX Runtime 1.30.0 cannot load model file 'model.onnx': ");
+        var reason = await AssertFailedAsync(await _h.Registration.RegisterAsync("iris/1.0.0/model.json"), "ONNX Runtime 1.32.0 cannot load model file 'model.onnx': ");
         Assert.Contains("NoSuchOperator", reason, StringComparison.Ordinal);
     }
 

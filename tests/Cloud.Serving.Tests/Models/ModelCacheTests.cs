@@ -1,7 +1,8 @@
-using Cloud.Serving.Batching;
 using Cloud.Serving;
 using Cloud.Serving.Models;
-using Cloud.OnnxRuntime;
+using Cloud.Serving.Tensors;
+using Microsoft.ML.OnnxRuntime;
+using Cloud.Serving.Batching;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Cloud.Serving.Tests.Models;

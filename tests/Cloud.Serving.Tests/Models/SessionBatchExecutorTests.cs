@@ -1,7 +1,8 @@
 using Cloud.Serving;
 using Cloud.Serving.Batching;
 using Cloud.Serving.Models;
-using Cloud.OnnxRuntime;
+using Cloud.Serving.Tensors;
+using Microsoft.ML.OnnxRuntime;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Cloud.Serving.Tests.Models;
@@ -9,8 +10,8 @@ namespace Cloud.Serving.Tests.Models;
 /// <summary>Merged runs give every request exactly what it would get alone.</summary>
 public sealed class SessionBatchExecutorTests : IDisposable
 {
-    private readonly InferenceSession _iris = InferenceSession.Open(Path.Combine(Repo.IrisFolder, "model.onnx"));
-    private readonly InferenceSession _widths = InferenceSession.Open(SampleModels.Tiny("unknown_dims.onnx"));
+    private readonly InferenceSession _iris = new InferenceSession(Path.Combine(Repo.IrisFolder, "model.onnx"));
+    private readonly InferenceSession _widths = new InferenceSession(SampleModels.Tiny("unknown_dims.onnx"));
 
     public void Dispose()
     {
@@ -99,9 +100,9 @@ public sealed class SessionBatchExecutorTests : IDisposable
 
     private static void AssertSameAsAlone(InferenceSession session, InferenceRequest request, InferenceResponse response)
     {
-        var alone = session.Run(request.Inputs, request.OutputNames);
+        var alone = new SessionRunner(session).Run(request.Inputs, request.OutputNames);
         Assert.Equal(alone.Select(o => o.Name), response.Outputs.Select(o => o.Name));
-        for (var i = 0; i < alone.Count; i++)
+        for (var i = 0; i < alone.Length; i++)
         {
             Assert.Equal(alone[i].Value.Shape, response.Outputs[i].Value.Shape);
             switch (alone[i].Value)

@@ -5,7 +5,8 @@ using Cloud.Serving;
 using Cloud.Serving.Protocols;
 using Cloud.Serving.Protocols.OipV2;
 using Cloud.Serving.Protocols.TfServing;
-using Cloud.OnnxRuntime;
+using Cloud.Serving.Tensors;
+using Microsoft.ML.OnnxRuntime;
 
 namespace Cloud.Serving.Tests.Protocols;
 

@@ -3,7 +3,8 @@ using System.Text;
 using Cloud.Serving;
 using Cloud.Serving.Protocols;
 using Cloud.Serving.Protocols.TfServing;
-using Cloud.OnnxRuntime;
+using Cloud.Serving.Tensors;
+using Microsoft.ML.OnnxRuntime;
 using static Cloud.Serving.Tests.Protocols.Codec;
 using static Cloud.TestSupport.OnnxModelBuilder;
 

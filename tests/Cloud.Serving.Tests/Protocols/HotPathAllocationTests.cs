@@ -4,7 +4,8 @@ using Cloud.Serving;
 using Cloud.Serving.Protocols;
 using Cloud.Serving.Protocols.OipV2;
 using Cloud.Serving.Protocols.TfServing;
-using Cloud.OnnxRuntime;
+using Cloud.Serving.Tensors;
+using Microsoft.ML.OnnxRuntime;
 using static Cloud.TestSupport.OnnxModelBuilder;
 
 namespace Cloud.Serving.Tests.Protocols;

@@ -1,7 +1,8 @@
 using Cloud.Serving;
 using Cloud.Serving.Protocols.OipV2;
 using Cloud.Serving.Protocols.TfServing;
-using Cloud.OnnxRuntime;
+using Cloud.Serving.Tensors;
+using Microsoft.ML.OnnxRuntime;
 using static Cloud.Serving.Tests.Protocols.Codec;
 
 namespace Cloud.Serving.Tests.Protocols;

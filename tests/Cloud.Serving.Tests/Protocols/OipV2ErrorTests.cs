@@ -1,4 +1,5 @@
-using Cloud.OnnxRuntime;
+using Cloud.Serving.Tensors;
+using Microsoft.ML.OnnxRuntime;
 using static Cloud.Serving.Tests.Protocols.Codec;
 using static Cloud.TestSupport.OnnxModelBuilder;
 

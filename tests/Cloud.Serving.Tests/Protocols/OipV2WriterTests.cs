@@ -1,5 +1,6 @@
 using Cloud.Serving;
 using Cloud.Serving.Protocols.OipV2;
+using Cloud.Serving.Tensors;
 using static Cloud.Serving.Tests.Protocols.Codec;
 
 namespace Cloud.Serving.Tests.Protocols;
@@ -26,7 +27,7 @@ public sealed class OipV2WriterTests
             + """{"name":"names","shape":[2,1],"datatype":"BYTES","data":["setosa","virginica"]}]}""",
             Write(w => OipV2ResponseWriter.WriteInferResponse(w, TestModels.Iris, null, new InferenceResponse([
                 Dense("label", new[] { 0L, 2L }, 2),
-                new("names", new Cloud.OnnxRuntime.StringTensor(["setosa", "virginica"], [2, 1])),
+                new("names", new StringTensor(["setosa", "virginica"], [2, 1])),
             ]))));
 
     [Fact]

@@ -1,6 +1,8 @@
+using Cloud.Registry.Onnx;
 using System.Text.Json;
 using Cloud.Serving.Protocols;
-using Cloud.OnnxRuntime;
+using Cloud.Serving.Tensors;
+using Microsoft.ML.OnnxRuntime;
 using static Cloud.TestSupport.OnnxModelBuilder;
 
 namespace Cloud.Serving.Tests.Protocols;
@@ -23,21 +25,21 @@ internal static class TestModels
     /// <summary>An identity model built here, for types and shapes the samples lack.</summary>
     public static ServedModel Built(params Input[] inputs)
     {
-        using var session = InferenceSession.FromBytes(OnnxModelBuilder.Identity(inputs));
-        return new ServedModel("built", "1.0.0", session.Inputs, session.Outputs);
+        using var session = new InferenceSession(OnnxModelBuilder.Identity(inputs));
+        return new ServedModel("built", "1.0.0", ModelNode.InputsOf(session), ModelNode.OutputsOf(session));
     }
 
     public static ServedModel Built(IReadOnlyDictionary<string, IReadOnlyList<string>> featureNames, params Input[] inputs)
     {
-        using var session = InferenceSession.FromBytes(OnnxModelBuilder.Identity(inputs));
-        return new ServedModel("built", "1.0.0", session.Inputs, session.Outputs, featureNames);
+        using var session = new InferenceSession(OnnxModelBuilder.Identity(inputs));
+        return new ServedModel("built", "1.0.0", ModelNode.InputsOf(session), ModelNode.OutputsOf(session), featureNames);
     }
 
     private static ServedModel FromFile(string name, string version, string path)
     {
-        // NodeMetadata is plain managed data, so it outlives the session it was read from.
-        using var session = InferenceSession.Open(path);
-        return new ServedModel(name, version, session.Inputs, session.Outputs);
+        // ModelNode is plain managed data, so it outlives the session it was read from.
+        using var session = new InferenceSession(path);
+        return new ServedModel(name, version, ModelNode.InputsOf(session), ModelNode.OutputsOf(session));
     }
 
     private static ServedModel LoadIris()
@@ -45,7 +47,7 @@ internal static class TestModels
         using var manifest = JsonDocument.Parse(File.ReadAllText(Path.Combine(Repo.IrisFolder, "model.json")));
         var names = manifest.RootElement.GetProperty("inputs").GetProperty("features").GetProperty("featureNames")
             .EnumerateArray().Select(n => n.GetString()!).ToArray();
-        using var session = InferenceSession.Open(Path.Combine(Repo.IrisFolder, "model.onnx"));
-        return new ServedModel("iris", "1.0.0", session.Inputs, session.Outputs, new Dictionary<string, IReadOnlyList<string>> { ["features"] = names });
+        using var session = new InferenceSession(Path.Combine(Repo.IrisFolder, "model.onnx"));
+        return new ServedModel("iris", "1.0.0", ModelNode.InputsOf(session), ModelNode.OutputsOf(session), new Dictionary<string, IReadOnlyList<string>> { ["features"] = names });
     }
 }

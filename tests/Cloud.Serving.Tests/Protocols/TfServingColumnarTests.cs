@@ -1,5 +1,6 @@
 using Cloud.Serving.Protocols.TfServing;
-using Cloud.OnnxRuntime;
+using Cloud.Serving.Tensors;
+using Microsoft.ML.OnnxRuntime;
 using static Cloud.Serving.Tests.Protocols.Codec;
 using static Cloud.TestSupport.OnnxModelBuilder;
 

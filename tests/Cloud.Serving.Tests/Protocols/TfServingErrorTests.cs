@@ -1,6 +1,7 @@
 using System.Text;
 using Cloud.Serving.Protocols;
-using Cloud.OnnxRuntime;
+using Cloud.Serving.Tensors;
+using Microsoft.ML.OnnxRuntime;
 using static Cloud.Serving.Tests.Protocols.Codec;
 using static Cloud.TestSupport.OnnxModelBuilder;
 

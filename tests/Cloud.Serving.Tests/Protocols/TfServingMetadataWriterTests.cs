@@ -44,9 +44,9 @@ public sealed class TfServingMetadataWriterTests
         Assert.Contains($$"""{"x":{"dtype":"{{dtype}}",""", Write(w => TfServingMetadataWriter.WriteMetadata(w, TestModels.Identity(type))), StringComparison.Ordinal);
 
     [Theory]
-    [InlineData(Cloud.OnnxRuntime.TensorElementType.UInt16, "DT_UINT16")]
-    [InlineData(Cloud.OnnxRuntime.TensorElementType.UInt32, "DT_UINT32")]
-    [InlineData(Cloud.OnnxRuntime.TensorElementType.UInt64, "DT_UINT64")]
-    [InlineData(Cloud.OnnxRuntime.TensorElementType.BFloat16, "DT_BFLOAT16")]
-    public void UnsignedWideTypesAreNamedToo(Cloud.OnnxRuntime.TensorElementType type, string dtype) => Assert.Equal(dtype, TfDataTypes.Name(type));
+    [InlineData(TensorElementType.UInt16, "DT_UINT16")]
+    [InlineData(TensorElementType.UInt32, "DT_UINT32")]
+    [InlineData(TensorElementType.UInt64, "DT_UINT64")]
+    [InlineData(TensorElementType.BFloat16, "DT_BFLOAT16")]
+    public void UnsignedWideTypesAreNamedToo(TensorElementType type, string dtype) => Assert.Equal(dtype, TfDataTypes.Name(type));
 }

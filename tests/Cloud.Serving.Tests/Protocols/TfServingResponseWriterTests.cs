@@ -1,6 +1,7 @@
 using Cloud.Serving;
 using Cloud.Serving.Protocols.TfServing;
-using Cloud.OnnxRuntime;
+using Cloud.Serving.Tensors;
+using Microsoft.ML.OnnxRuntime;
 using static Cloud.Serving.Tests.Protocols.Codec;
 
 namespace Cloud.Serving.Tests.Protocols;

@@ -1,5 +1,6 @@
+using Cloud.Registry.Onnx;
 using System.Text.Json;
-using Cloud.OnnxRuntime;
+using Cloud.Serving.Tensors;
 
 namespace Cloud.Serving.Protocols.OipV2;
 
@@ -43,7 +44,7 @@ internal static class OipV2DataTypes
         return "";
     }
 
-    /// <summary>The element type named by the current string token; <see cref="TensorElementType.Undefined"/> when none.</summary>
+    /// <summary>The element type named by the current string token; <see cref="TensorElementTypes.Undefined"/> when none.</summary>
     public static TensorElementType Parse(ref Utf8JsonReader reader)
     {
         foreach (var entry in Table)
@@ -54,6 +55,6 @@ internal static class OipV2DataTypes
             }
         }
 
-        return TensorElementType.Undefined;
+        return TensorElementTypes.Undefined;
     }
 }

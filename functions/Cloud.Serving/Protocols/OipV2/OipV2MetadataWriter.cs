@@ -1,5 +1,6 @@
+using Cloud.Registry.Onnx;
 using System.Text.Json;
-using Cloud.OnnxRuntime;
+using Cloud.Serving.Tensors;
 
 namespace Cloud.Serving.Protocols.OipV2;
 
@@ -56,7 +57,7 @@ internal static class OipV2MetadataWriter
         writer.WriteEndObject();
     }
 
-    private static void WriteTensorMetadata(Utf8JsonWriter writer, ReadOnlySpan<byte> property, IReadOnlyList<NodeMetadata> nodes)
+    private static void WriteTensorMetadata(Utf8JsonWriter writer, ReadOnlySpan<byte> property, IReadOnlyList<ModelNode> nodes)
     {
         writer.WriteStartArray(property);
         foreach (var node in nodes)

@@ -1,9 +1,10 @@
+using Cloud.Registry.Onnx;
 using System.Buffers;
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Text.Json;
 using Cloud.Serving.Protocols.Tensors;
-using Cloud.OnnxRuntime;
+using Cloud.Serving.Tensors;
 
 namespace Cloud.Serving.Protocols.OipV2;
 
@@ -147,7 +148,7 @@ internal static class OipV2RequestReader
         InputSpec? spec = null;
         long[]? shape = null;
         var badShape = false;
-        var datatype = TensorElementType.Undefined;
+        var datatype = TensorElementTypes.Undefined;
         string? datatypeText = null;
         var badDatatype = false;
         var sawData = false;
@@ -257,7 +258,7 @@ internal static class OipV2RequestReader
     private static InputColumn CreateColumn(InputSpec spec, long[] shape, TensorElementType datatype, string datatypeText, int bodyLength)
     {
         var expectedName = OipV2DataTypes.Name(spec.ElementType);
-        if (datatype == TensorElementType.Undefined)
+        if (datatype == TensorElementTypes.Undefined)
         {
             throw new ProtocolException(ProtocolErrors.V2UnknownDatatype(spec.Name, datatypeText, OipV2DataTypes.SupportedText));
         }

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Cloud.OnnxRuntime;
+using Cloud.Serving.Tensors;
 
 namespace Cloud.Serving.Protocols.Tensors;
 

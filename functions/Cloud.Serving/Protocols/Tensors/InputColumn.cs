@@ -1,8 +1,9 @@
+using Cloud.Registry.Onnx;
 using System.Buffers;
 using System.Diagnostics.CodeAnalysis;
 using System.Text;
 using System.Text.Json;
-using Cloud.OnnxRuntime;
+using Cloud.Serving.Tensors;
 using static System.FormattableString;
 
 namespace Cloud.Serving.Protocols.Tensors;

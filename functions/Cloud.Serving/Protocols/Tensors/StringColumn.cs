@@ -3,7 +3,7 @@ using System.Buffers.Text;
 using System.Text;
 using System.Text.Json;
 using System.Text.Unicode;
-using Cloud.OnnxRuntime;
+using Cloud.Serving.Tensors;
 
 namespace Cloud.Serving.Protocols.Tensors;
 

@@ -1,6 +1,7 @@
+using Cloud.Registry.Onnx;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
-using Cloud.OnnxRuntime;
+using Cloud.Serving.Tensors;
 
 namespace Cloud.Serving.Protocols.Tensors;
 

@@ -1,6 +1,7 @@
+using Cloud.Registry.Onnx;
 using System.Globalization;
 using System.Text.Json;
-using Cloud.OnnxRuntime;
+using Cloud.Serving.Tensors;
 
 namespace Cloud.Serving.Protocols.TfServing;
 
@@ -62,7 +63,7 @@ internal static class TfServingMetadataWriter
         writer.WriteEndObject();
     }
 
-    private static void WriteTensorInfos(Utf8JsonWriter writer, ReadOnlySpan<byte> property, IReadOnlyList<NodeMetadata> nodes)
+    private static void WriteTensorInfos(Utf8JsonWriter writer, ReadOnlySpan<byte> property, IReadOnlyList<ModelNode> nodes)
     {
         writer.WriteStartObject(property);
         foreach (var node in nodes)

@@ -1,8 +1,9 @@
+using Cloud.Registry.Onnx;
 using System.Buffers;
 using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
 using Cloud.Serving.Protocols.Tensors;
-using Cloud.OnnxRuntime;
+using Cloud.Serving.Tensors;
 
 namespace Cloud.Serving.Protocols.TfServing;
 

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using Cloud.Serving.Protocols.Tensors;
-using Cloud.OnnxRuntime;
+using Cloud.Serving.Tensors;
 
 namespace Cloud.Serving.Protocols.TfServing;
 

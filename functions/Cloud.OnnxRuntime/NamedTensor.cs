@@ -1,6 +1,0 @@
-namespace Cloud.OnnxRuntime;
-
-/// <summary>A Run input or output: the graph's name for it and its tensor.</summary>
-/// <param name="Name">The input or output name as declared in the model.</param>
-/// <param name="Value">The tensor.</param>
-public readonly record struct NamedTensor(string Name, Tensor Value);

@@ -1,0 +1,8 @@
+using Cloud.Serving.Models;
+using Cloud.Serving.Tensors;
+using Microsoft.ML.OnnxRuntime;
+
+namespace Cloud.Serving.Tests.Conformance;
+
+/// <summary>The outcome of one case, with why when it did not pass (ORT's message where ORT said no).</summary>
+internal sealed record CaseResult(BackendTestCase Case, CaseOutcome Outcome, string Reason, TimeSpan Elapsed);
