@@ -20,22 +20,22 @@ if (args is ["evaluate", ..])
     return Evaluate(args.Length > 1 ? args[1] : Path.Combine("samples", "models", "iris"));
 }
 
-var app = CloudHost.Build(args, builder =>
-{
-    // Run from a checkout, the local host serves the samples by default.
-    if (builder.Configuration["Cloud:Local:SeedModelsFrom"] is null && FindInCheckout(Path.Combine("samples", "models")) is { } samples)
-    {
-        builder.Configuration["Cloud:Local:SeedModelsFrom"] = samples;
-    }
-});
-app.Lifetime.ApplicationStarted.Register(() => LocalHostBanner.Print(app));
 try
 {
+    var app = CloudHost.Build(args, builder =>
+    {
+        // Run from a checkout, the local host serves the samples by default.
+        if (builder.Configuration["Cloud:Local:SeedModelsFrom"] is null && FindInCheckout(Path.Combine("samples", "models")) is { } samples)
+        {
+            builder.Configuration["Cloud:Local:SeedModelsFrom"] = samples;
+        }
+    });
+    app.Lifetime.ApplicationStarted.Register(() => LocalHostBanner.Print(app));
     await app.RunAsync();
 }
 catch (OptionsValidationException invalid)
 {
-    // Settings are checked when the host starts; each failure names its setting and the bad value.
+    // Settings are checked when the host is built and started; each failure names its setting and the bad value.
     Console.Error.WriteLine($"Cloud cannot start. Invalid settings:\n{string.Join("\n", invalid.Failures)}");
     return 2;
 }

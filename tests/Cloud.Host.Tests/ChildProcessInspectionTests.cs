@@ -6,7 +6,8 @@ namespace Cloud.Host.Tests;
 /// <summary>Models above the in-process limit are loaded by a child process; the outcome must be the same.</summary>
 public sealed class ChildProcessInspectionTests : IDisposable
 {
-    private readonly RegistryHarness _inChild = new(inProcessInspectionLimit: 0);
+    // The child is the local host's own program (its apphost, copied here by the project reference), as in production.
+    private readonly RegistryHarness _inChild = new(inProcessInspectionLimit: 0, inspectorProgram: Path.Combine(AppContext.BaseDirectory, "Cloud.Host"));
     private readonly RegistryHarness _inProcess = new();
 
     public void Dispose()

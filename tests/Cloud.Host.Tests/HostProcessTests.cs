@@ -88,7 +88,7 @@ public sealed partial class HostProcessTests
 
         public static HostProcess Start(params string[] arguments)
         {
-            var start = new ProcessStartInfo(Path.Combine(AppContext.BaseDirectory, "Cloud.Functions"))
+            var start = new ProcessStartInfo(Path.Combine(AppContext.BaseDirectory, "Cloud.Host"))
             {
                 RedirectStandardOutput = true,
                 RedirectStandardError = true,

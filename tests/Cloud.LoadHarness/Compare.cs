@@ -29,7 +29,7 @@ internal static class Compare
                     continue;
                 }
 
-                // "@/path/to/Cloud.Functions --Key value": another build of the host, e.g. the commit before a change.
+                // "@/path/to/Cloud.Host --Key value": another build of the host, e.g. the commit before a change.
                 var words = name.Split(' ', StringSplitOptions.RemoveEmptyEntries);
                 servers.Add(await BenchServers.StartHostAsync(name, Path.Combine(data, $"store{i}"), seed,
                     words.Where(w => !w.StartsWith('@') && !IsVariable(w)), body,

@@ -219,7 +219,7 @@ internal static class ServeLoad
         }
     }
 
-    internal static string HostAppHost() => Path.Combine(AppContext.BaseDirectory, "Cloud.Functions");
+    internal static string HostAppHost() => Path.Combine(AppContext.BaseDirectory, "Cloud.Host");
 
     internal static string SelfAppHost() => Path.Combine(AppContext.BaseDirectory, "Cloud.LoadHarness");
 

@@ -11,7 +11,7 @@ internal sealed class RegistryHarness : IDisposable
 {
     private readonly DirectoryInfo _root = Directory.CreateTempSubdirectory("cloud-registry-");
 
-    public RegistryHarness(long inProcessInspectionLimit = 32L * 1024 * 1024)
+    public RegistryHarness(long inProcessInspectionLimit = 32L * 1024 * 1024, string? inspectorProgram = null)
     {
         Blobs = new FileSystemBlobStore(Path.Combine(_root.FullName, "models"), Time);
         Table = new SqliteTableStore(Path.Combine(_root.FullName, "cloud.db"), "ModelRegistry", Time);
@@ -20,6 +20,7 @@ internal sealed class RegistryHarness : IDisposable
         {
             IncompleteFolderWait = TimeSpan.FromMinutes(10),
             InProcessInspectionLimit = inProcessInspectionLimit,
+            InspectorProgram = inspectorProgram,
             WorkDirectory = Path.Combine(_root.FullName, "work"),
         }, Time, NullLogger<ModelRegistration>.Instance);
     }
