@@ -241,7 +241,10 @@ internal sealed partial class ModelCache(IBlobStore models, ModelRegistry regist
                 }
 
                 var pinned = _pinned;
-                var victim = loaded.Where(l => l.Key != justLoaded && !pinned.Contains(l.Key)).OrderBy(l => l.Model.LastUsedTicks).FirstOrDefault();
+                // The most recently used version always stays, rather than the one whose load scheduled this pass:
+                // a pass that runs late, after a newer version loaded, must not evict that newer version.
+                var newest = loaded.MaxBy(l => l.Model.LastUsedTicks).Key;
+                var victim = loaded.Where(l => l.Key != newest && !pinned.Contains(l.Key)).OrderBy(l => l.Model.LastUsedTicks).FirstOrDefault();
                 if (victim.Model is null)
                 {
                     LogOverBudget(total, options.MemoryBudgetBytes, loaded.Count);
