@@ -32,8 +32,11 @@ internal static class BenchServers
     public static async Task<BenchServer> StartHostAsync(string name, string store, string seed, IEnumerable<string> settings, byte[] body,
         string? program = null, IReadOnlyDictionary<string, string>? environment = null)
     {
+        // The store is also named by its keys from before settings had a section each, so that `compare` can run a
+        // build of an earlier commit (@PATH) beside this one; each host ignores the keys it does not know.
         var host = await ChildProcess.StartAsync(program ?? ServeLoad.HostAppHost(),
-            ["--Cloud:Storage:DataDirectory", store, "--Cloud:Local:SeedModelsFrom", seed, "--Logging:LogLevel:Default", "Warning", .. settings],
+            ["--Cloud:Storage:DataDirectory", store, "--Cloud:Local:SeedModelsFrom", seed, "--Cloud:DataDirectory", store, "--Cloud:SeedModelsFrom", seed,
+                "--Logging:LogLevel:Default", "Warning", .. settings],
             "/v1/models/bench-mlp:predict", body, environment: environment);
         return new BenchServer(name, host, host.Url + "/v1/models/bench-mlp:predict");
     }
