@@ -50,7 +50,7 @@ internal sealed partial class ModelRegistration(IBlobStore models, ModelRegistry
 
         if (existing is not null && await IsSameBlobsAsync(folder, existing, manifestBlob, cancellationToken).ConfigureAwait(false))
         {
-            return Outcome(folder, RegistrationStatus.Unchanged, $"{folder.Model} {folder.Version} is already recorded for these files.");
+            return Unchanged(folder, existing, $"{folder.Model} {folder.Version} is already recorded for these files.");
         }
 
         var attempt = new Attempt(folder, existing, manifestBlob) { ModelETag = SourceBlobs.NotNeeded };
@@ -78,6 +78,7 @@ internal sealed partial class ModelRegistration(IBlobStore models, ModelRegistry
             return await FailAsync(attempt, $"{ModelManifest.FileName} is not valid:\n{read.Describe()}", cancellationToken).ConfigureAwait(false);
         }
 
+        attempt.ValidationRequested = read.Manifest.Validation is not null;
         return await RegisterModelFileAsync(attempt, read.Manifest, cancellationToken).ConfigureAwait(false);
     }
 
@@ -89,7 +90,7 @@ internal sealed partial class ModelRegistration(IBlobStore models, ModelRegistry
     {
         if (existing is not null)
         {
-            return Outcome(folder, RegistrationStatus.Unchanged, $"{folder.Model} {folder.Version} is already recorded; its folder has no {ModelManifest.FileName} now.");
+            return Unchanged(folder, existing, $"{folder.Model} {folder.Version} is already recorded; its folder has no {ModelManifest.FileName} now.");
         }
 
         DateTimeOffset? firstArrival = null;
@@ -170,8 +171,7 @@ internal sealed partial class ModelRegistration(IBlobStore models, ModelRegistry
                 return recorded;
             }
 
-            var job = manifest.Validation is null ? null
-                : new JobMessage($"validate-{folder.Model}-{folder.Version}-{sha256[..12]}", "validate", folder.Model, folder.Version, null, 1);
+            var job = manifest.Validation is null ? null : ValidateJob(folder, sha256);
             return Outcome(folder, RegistrationStatus.Registered,
                 $"{folder.Model} {folder.Version} registered (sha256 {sha256[..12]}…, {size:N0} bytes){(job is null ? "." : "; validation requested.")}", job);
         }
@@ -260,7 +260,7 @@ internal sealed partial class ModelRegistration(IBlobStore models, ModelRegistry
         var recordedManifestSha = existing.Get<string>("ManifestSha256");
         if (recordedSha == attempt.Sha256 && (recordedManifestSha is null || recordedManifestSha == attempt.ManifestSha256))
         {
-            return Outcome(attempt.Folder, RegistrationStatus.Unchanged, $"{attempt.Folder.Model} {attempt.Folder.Version} is already registered with this content.");
+            return Unchanged(attempt.Folder, existing, $"{attempt.Folder.Model} {attempt.Folder.Version} is already registered with this content.");
         }
 
         return await RefuseAsync(attempt, recordedSha != attempt.Sha256 && attempt.Sha256 is not null
@@ -320,6 +320,19 @@ internal sealed partial class ModelRegistration(IBlobStore models, ModelRegistry
         return modelBlob?.ETag.ToString() == modelETag;
     }
 
+    /// <summary>
+    /// "Already recorded" — and, for a registered version whose manifest asked for validation, its validate job again:
+    /// when the first event's follow-up failed (the queue was down), the trigger's retry lands here and must still
+    /// enqueue it. The job id is the same every time, so the queue keeps one.
+    /// </summary>
+    private static RegistrationOutcome Unchanged(ModelFolderPath folder, TableEntity row, string message) =>
+        Outcome(folder, RegistrationStatus.Unchanged, message,
+            RegistryRows.SourceOf(row) is { ValidationRequested: true } && row.Get<string>("Sha256") is { } sha
+                && RegistryRows.ToVersion(row).Status != ModelVersionStatus.Failed ? ValidateJob(folder, sha) : null);
+
+    private static JobMessage ValidateJob(ModelFolderPath folder, string sha256) =>
+        new($"validate-{folder.Model}-{folder.Version}-{sha256[..12]}", "validate", folder.Model, folder.Version, null, 1);
+
     private static RegistrationOutcome Outcome(ModelFolderPath folder, RegistrationStatus status, string message, JobMessage? job = null) =>
         new(status, message, folder.Model, folder.Version, job);
 
@@ -348,6 +361,8 @@ internal sealed partial class ModelRegistration(IBlobStore models, ModelRegistry
 
         public string? ModelFile { get; set; }
 
-        public SourceBlobs Source => new(manifest?.ETag.ToString(), ManifestSha256, ModelETag);
+        public bool ValidationRequested { get; set; }
+
+        public SourceBlobs Source => new(manifest?.ETag.ToString(), ManifestSha256, ModelETag, ValidationRequested);
     }
 }

@@ -24,5 +24,8 @@ internal enum RegistrationStatus
 /// <param name="Message">A sentence for logs and people.</param>
 /// <param name="Model">The model name, when the path gave a usable one.</param>
 /// <param name="Version">The version, when the path gave a usable one.</param>
-/// <param name="ValidateJob">A validate job to enqueue, when a new version asks for validation.</param>
+/// <param name="ValidateJob">
+/// The validate job of a registered version whose manifest asks for validation: when it is first recorded, and again on
+/// every repeated event (enqueueing is idempotent by job id, so a retry after a failed enqueue still queues it once).
+/// </param>
 internal sealed record RegistrationOutcome(RegistrationStatus Status, string Message, string? Model, string? Version, JobMessage? ValidateJob = null);

@@ -49,6 +49,11 @@ internal static class RegistryRows
         SetIfPresent(row, "ManifestETag", source?.ManifestETag);
         SetIfPresent(row, "ManifestSha256", source?.ManifestSha256);
         SetIfPresent(row, "ModelETag", source?.ModelETag);
+        if (source is { ValidationRequested: true })
+        {
+            row.Set("ValidationRequested", true);
+        }
+
         return row;
     }
 
@@ -78,7 +83,8 @@ internal static class RegistryRows
 
     /// <summary>What the row was made from, kept so a repeated event for the same blobs is recognised cheaply.</summary>
     public static SourceBlobs? SourceOf(TableEntity row) =>
-        new(row.Get<string>("ManifestETag"), row.Get<string>("ManifestSha256"), row.Get<string>("ModelETag"));
+        new(row.Get<string>("ManifestETag"), row.Get<string>("ManifestSha256"), row.Get<string>("ModelETag"),
+            row.Properties.TryGetValue("ValidationRequested", out var requested) && requested is true);
 
     private static void SetIfPresent(TableEntity row, string name, object? value)
     {
@@ -95,7 +101,8 @@ internal static class RegistryRows
 /// <param name="ManifestETag">model.json's ETag.</param>
 /// <param name="ManifestSha256">model.json's SHA-256.</param>
 /// <param name="ModelETag">The model file's ETag; <see cref="NotNeeded"/> when the outcome did not depend on it.</param>
-internal sealed record SourceBlobs(string? ManifestETag, string? ManifestSha256, string? ModelETag)
+/// <param name="ValidationRequested">Whether model.json asked for validation (so a repeated event can ask again).</param>
+internal sealed record SourceBlobs(string? ManifestETag, string? ManifestSha256, string? ModelETag, bool ValidationRequested = false)
 {
     public const string NotNeeded = "-";
 }

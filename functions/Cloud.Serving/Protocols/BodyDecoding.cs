@@ -4,7 +4,7 @@ using System.Diagnostics.CodeAnalysis;
 namespace Cloud.Serving.Protocols;
 
 /// <summary>Decodes a request body against a model's signature.</summary>
-internal delegate T BodyReader<out T>(ReadOnlySpan<byte> body, ModelSignature signature);
+internal delegate T BodyReader<out T>(ReadOnlySpan<byte> body, ServedSignature signature);
 
 /// <summary>
 /// The entry points every protocol reader shares: a body as a span, memory or (possibly segmented) sequence, a

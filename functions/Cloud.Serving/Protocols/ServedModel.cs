@@ -23,7 +23,7 @@ internal sealed class ServedModel
         Inputs = inputs;
         Outputs = outputs;
         FeatureNames = featureNames ?? new Dictionary<string, IReadOnlyList<string>>();
-        Signature = new ModelSignature(inputs, outputs, FeatureNames);
+        Signature = new ServedSignature(inputs, outputs, FeatureNames);
     }
 
     /// <summary>The model name, as routed and as written in responses.</summary>
@@ -42,5 +42,5 @@ internal sealed class ServedModel
     public IReadOnlyDictionary<string, IReadOnlyList<string>> FeatureNames { get; }
 
     /// <summary>The decoding view of the signature: name lookups, element readers, message texts.</summary>
-    internal ModelSignature Signature { get; }
+    internal ServedSignature Signature { get; }
 }

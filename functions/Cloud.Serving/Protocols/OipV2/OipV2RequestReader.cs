@@ -29,7 +29,7 @@ internal static class OipV2RequestReader
     public static bool TryRead(in ReadOnlySequence<byte> body, ServedModel model, [NotNullWhen(true)] out OipV2Request? request, [NotNullWhen(false)] out ProtocolError? error) =>
         BodyDecoding.TryDecode(body, model, Read, out request, out error);
 
-    private static OipV2Request Read(ReadOnlySpan<byte> body, ModelSignature signature)
+    private static OipV2Request Read(ReadOnlySpan<byte> body, ServedSignature signature)
     {
         signature.ThrowIfUnservable();
         using var prepared = JsonBody.Prepare(body);
@@ -44,7 +44,7 @@ internal static class OipV2RequestReader
         }
     }
 
-    private static OipV2Request ReadBody(ref Utf8JsonReader reader, ModelSignature signature, int bodyLength)
+    private static OipV2Request ReadBody(ref Utf8JsonReader reader, ServedSignature signature, int bodyLength)
     {
         if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
         {
@@ -114,7 +114,7 @@ internal static class OipV2RequestReader
         return new OipV2Request(Build(signature, columns, shapes!, outputs), id);
     }
 
-    private static (InputColumn?[] Columns, long[]?[] Shapes) ReadInputs(ref Utf8JsonReader reader, ModelSignature signature, int bodyLength)
+    private static (InputColumn?[] Columns, long[]?[] Shapes) ReadInputs(ref Utf8JsonReader reader, ServedSignature signature, int bodyLength)
     {
         if (reader.TokenType != JsonTokenType.StartArray)
         {
@@ -143,9 +143,9 @@ internal static class OipV2RequestReader
     /// the name, datatype and shape are known; when "data" comes first, a copy of the reader marks it, the reader
     /// skips it, and it is read from the copy at the end of the object (the copy shares the buffer).
     /// </summary>
-    private static void ReadInput(ref Utf8JsonReader reader, ModelSignature signature, int position, int bodyLength, InputColumn?[] columns, long[]?[] shapes)
+    private static void ReadInput(ref Utf8JsonReader reader, ServedSignature signature, int position, int bodyLength, InputColumn?[] columns, long[]?[] shapes)
     {
-        InputSpec? spec = null;
+        ServedInput? spec = null;
         long[]? shape = null;
         var badShape = false;
         var datatype = TensorElementTypes.Undefined;
@@ -255,7 +255,7 @@ internal static class OipV2RequestReader
     }
 
     /// <summary>Checks the datatype and shape against the model, then makes a column sized for the data.</summary>
-    private static InputColumn CreateColumn(InputSpec spec, long[] shape, TensorElementType datatype, string datatypeText, int bodyLength)
+    private static InputColumn CreateColumn(ServedInput spec, long[] shape, TensorElementType datatype, string datatypeText, int bodyLength)
     {
         var expectedName = OipV2DataTypes.Name(spec.ElementType);
         if (datatype == TensorElementTypes.Undefined)
@@ -326,7 +326,7 @@ internal static class OipV2RequestReader
         return valid ? dims[..rank].ToArray() : null;
     }
 
-    private static string[]? ReadOutputs(ref Utf8JsonReader reader, ModelSignature signature)
+    private static string[]? ReadOutputs(ref Utf8JsonReader reader, ServedSignature signature)
     {
         if (reader.TokenType != JsonTokenType.StartArray)
         {
@@ -375,7 +375,7 @@ internal static class OipV2RequestReader
         return names.Count == 0 ? null : [.. names];
     }
 
-    private static InferenceRequest Build(ModelSignature signature, InputColumn?[] columns, long[]?[] shapes, string[]? outputs)
+    private static InferenceRequest Build(ServedSignature signature, InputColumn?[] columns, long[]?[] shapes, string[]? outputs)
     {
         var inputs = new NamedTensor[columns.Length];
         var first = -1;
@@ -398,7 +398,7 @@ internal static class OipV2RequestReader
         return new InferenceRequest((int)shapes[0]![0], inputs, outputs);
     }
 
-    private static InputSpec FindInput(ref Utf8JsonReader reader, ModelSignature signature, int position)
+    private static ServedInput FindInput(ref Utf8JsonReader reader, ServedSignature signature, int position)
     {
         if (reader.TokenType != JsonTokenType.String)
         {

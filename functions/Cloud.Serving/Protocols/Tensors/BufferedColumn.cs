@@ -11,7 +11,7 @@ internal abstract class BufferedColumn<TElement> : InputColumn
     private TElement[] _data;
     private int _count;
 
-    protected BufferedColumn(InputSpec spec, string typeLabel, int capacity)
+    protected BufferedColumn(ServedInput spec, string typeLabel, int capacity)
         : base(spec, typeLabel)
     {
         _data = new TElement[Math.Max(capacity, 1)];

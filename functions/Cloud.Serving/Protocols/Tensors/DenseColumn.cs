@@ -10,7 +10,7 @@ namespace Cloud.Serving.Protocols.Tensors;
 internal sealed class DenseColumn<T> : BufferedColumn<T>
     where T : unmanaged
 {
-    public DenseColumn(InputSpec spec, string typeLabel, int capacity)
+    public DenseColumn(ServedInput spec, string typeLabel, int capacity)
         : base(spec, typeLabel, capacity)
     {
     }

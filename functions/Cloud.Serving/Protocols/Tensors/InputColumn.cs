@@ -26,7 +26,7 @@ internal abstract class InputColumn
     private int _feature = -1;
     private bool _flat;
 
-    protected InputColumn(InputSpec spec, string typeLabel)
+    protected InputColumn(ServedInput spec, string typeLabel)
     {
         Spec = spec;
         TypeLabel = typeLabel;
@@ -38,7 +38,7 @@ internal abstract class InputColumn
         }
     }
 
-    public InputSpec Spec { get; }
+    public ServedInput Spec { get; }
 
     /// <summary>The element type as the protocol names it in messages: float32 for TF Serving, FP32 for v2.</summary>
     public string TypeLabel { get; }
@@ -57,7 +57,7 @@ internal abstract class InputColumn
     /// <param name="typeLabel">The element type as messages name it.</param>
     /// <param name="allowBinary">Whether string elements may be TF Serving's <c>{"b64": "..."}</c> objects.</param>
     /// <param name="capacity">Elements to allocate for at first.</param>
-    public static InputColumn Create(InputSpec spec, string typeLabel, bool allowBinary, int capacity) => spec.ElementType switch
+    public static InputColumn Create(ServedInput spec, string typeLabel, bool allowBinary, int capacity) => spec.ElementType switch
     {
         TensorElementType.Float => new DenseColumn<float>(spec, typeLabel, capacity),
         TensorElementType.Double => new DenseColumn<double>(spec, typeLabel, capacity),

@@ -16,7 +16,7 @@ internal sealed class StringColumn : BufferedColumn<string>
 {
     private readonly bool _allowBinary;
 
-    public StringColumn(InputSpec spec, string typeLabel, bool allowBinary, int capacity)
+    public StringColumn(ServedInput spec, string typeLabel, bool allowBinary, int capacity)
         : base(spec, typeLabel, capacity)
     {
         _allowBinary = allowBinary;

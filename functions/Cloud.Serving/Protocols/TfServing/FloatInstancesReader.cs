@@ -21,7 +21,7 @@ internal static class FloatInstancesReader
 {
     /// <summary>Decodes the body when it has the common shape; false (and no request) otherwise.</summary>
     /// <param name="json">The prepared body: UTF-8, byte order mark removed.</param>
-    public static bool TryRead(ReadOnlySpan<byte> json, ModelSignature signature, out InferenceRequest? request)
+    public static bool TryRead(ReadOnlySpan<byte> json, ServedSignature signature, out InferenceRequest? request)
     {
         request = null;
         if (signature.Inputs.Length != 1 || RowLength(signature.Inputs[0]) is not { } rowLength)
@@ -95,7 +95,7 @@ internal static class FloatInstancesReader
     /// Elements per row for a float input of rank 1 (one per row) or rank 2 with a fixed row length; else null. An
     /// input with feature names qualifies too: its rows may be lists, read the same way (objects are declined).
     /// </summary>
-    private static int? RowLength(InputSpec spec) =>
+    private static int? RowLength(ServedInput spec) =>
         spec.ElementType != TensorElementType.Float ? null
         : spec.Rank == 1 ? 1
         : spec.Rank == 2 && spec.Dimensions[1] is > 0 and <= 1 << 20 ? (int)spec.Dimensions[1]

@@ -33,7 +33,7 @@ internal static class TfServingRequestReader
     public static bool TryRead(in ReadOnlySequence<byte> body, ServedModel model, [NotNullWhen(true)] out TfServingRequest? request, [NotNullWhen(false)] out ProtocolError? error) =>
         BodyDecoding.TryDecode(body, model, Read, out request, out error);
 
-    private static TfServingRequest Read(ReadOnlySpan<byte> body, ModelSignature signature)
+    private static TfServingRequest Read(ReadOnlySpan<byte> body, ServedSignature signature)
     {
         signature.ThrowIfUnservable();
         using var prepared = JsonBody.Prepare(body);
@@ -53,7 +53,7 @@ internal static class TfServingRequestReader
         }
     }
 
-    private static TfServingRequest ReadBody(ref Utf8JsonReader reader, ModelSignature signature)
+    private static TfServingRequest ReadBody(ref Utf8JsonReader reader, ServedSignature signature)
     {
         if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
         {
@@ -129,7 +129,7 @@ internal static class TfServingRequestReader
     }
 
     /// <summary>Row format: every row fills one dimension-0 entry of every input.</summary>
-    private static InputColumn[] ReadInstances(ref Utf8JsonReader reader, ModelSignature signature, out int rows)
+    private static InputColumn[] ReadInstances(ref Utf8JsonReader reader, ServedSignature signature, out int rows)
     {
         if (reader.TokenType != JsonTokenType.StartArray)
         {
@@ -169,7 +169,7 @@ internal static class TfServingRequestReader
     /// a feature-name row or a <c>{"b64": ...}</c> value. An object that is neither is read as keyed by input
     /// name, so its key is reported as an unknown input.
     /// </summary>
-    private static bool IsInputObject(ref Utf8JsonReader reader, ModelSignature signature)
+    private static bool IsInputObject(ref Utf8JsonReader reader, ServedSignature signature)
     {
         if (reader.TokenType != JsonTokenType.StartObject)
         {
@@ -189,7 +189,7 @@ internal static class TfServingRequestReader
         return peek.TokenType == JsonTokenType.PropertyName && signature.InputIndex.Find(ref peek) >= 0;
     }
 
-    private static void ReadInputObjectRow(ref Utf8JsonReader reader, ModelSignature signature, InputColumn[] columns, int row)
+    private static void ReadInputObjectRow(ref Utf8JsonReader reader, ServedSignature signature, InputColumn[] columns, int row)
     {
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
@@ -213,7 +213,7 @@ internal static class TfServingRequestReader
     }
 
     /// <summary>Columnar format: one whole tensor per input.</summary>
-    private static InputColumn[] ReadColumns(ref Utf8JsonReader reader, ModelSignature signature, out int rows)
+    private static InputColumn[] ReadColumns(ref Utf8JsonReader reader, ServedSignature signature, out int rows)
     {
         var columns = CreateColumns(signature);
         if (reader.TokenType == JsonTokenType.StartObject)
@@ -281,7 +281,7 @@ internal static class TfServingRequestReader
         return new InferenceRequest(rows, inputs);
     }
 
-    private static InputColumn[] CreateColumns(ModelSignature signature)
+    private static InputColumn[] CreateColumns(ServedSignature signature)
     {
         var columns = new InputColumn[signature.Inputs.Length];
         for (var i = 0; i < columns.Length; i++)
@@ -294,7 +294,7 @@ internal static class TfServingRequestReader
     }
 
     /// <summary>Elements in one row when the row dimensions are fixed (so a one-row request allocates exactly); else a guess.</summary>
-    private static int RowCapacity(InputSpec spec)
+    private static int RowCapacity(ServedInput spec)
     {
         long elements = 1;
         for (var d = 1; d < spec.Rank; d++)
@@ -314,7 +314,7 @@ internal static class TfServingRequestReader
         return (int)elements;
     }
 
-    private static int FindInput(ref Utf8JsonReader reader, ModelSignature signature)
+    private static int FindInput(ref Utf8JsonReader reader, ServedSignature signature)
     {
         var index = signature.InputIndex.Find(ref reader);
         return index >= 0 ? index

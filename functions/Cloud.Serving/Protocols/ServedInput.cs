@@ -6,9 +6,9 @@ using Cloud.Serving.Tensors;
 namespace Cloud.Serving.Protocols;
 
 /// <summary>One model input as the decoders see it: its dimensions, feature names and texts used in messages.</summary>
-internal sealed class InputSpec
+internal sealed class ServedInput
 {
-    public InputSpec(int index, ModelNode node, IReadOnlyList<string>? featureNames)
+    public ServedInput(int index, ModelNode node, IReadOnlyList<string>? featureNames)
     {
         Index = index;
         Node = node;

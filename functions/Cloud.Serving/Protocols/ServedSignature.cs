@@ -4,14 +4,14 @@ using Cloud.Serving.Tensors;
 namespace Cloud.Serving.Protocols;
 
 /// <summary>A model's inputs and outputs with the lookups decoding needs, built once per loaded version.</summary>
-internal sealed class ModelSignature
+internal sealed class ServedSignature
 {
-    public ModelSignature(IReadOnlyList<ModelNode> inputs, IReadOnlyList<ModelNode> outputs, IReadOnlyDictionary<string, IReadOnlyList<string>> featureNames)
+    public ServedSignature(IReadOnlyList<ModelNode> inputs, IReadOnlyList<ModelNode> outputs, IReadOnlyDictionary<string, IReadOnlyList<string>> featureNames)
     {
-        Inputs = new InputSpec[inputs.Count];
+        Inputs = new ServedInput[inputs.Count];
         for (var i = 0; i < inputs.Count; i++)
         {
-            Inputs[i] = new InputSpec(i, inputs[i], featureNames.GetValueOrDefault(inputs[i].Name));
+            Inputs[i] = new ServedInput(i, inputs[i], featureNames.GetValueOrDefault(inputs[i].Name));
             Problem ??= Inputs[i].Problem;
         }
 
@@ -24,7 +24,7 @@ internal sealed class ModelSignature
         OutputIndex = new NameIndex(outputs.Select(o => o.Name).ToArray());
     }
 
-    public InputSpec[] Inputs { get; }
+    public ServedInput[] Inputs { get; }
 
     public NameIndex InputIndex { get; }
 
