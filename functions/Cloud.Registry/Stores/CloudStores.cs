@@ -12,7 +12,7 @@ internal sealed record CloudStores(IBlobStore Models, ITableStore Registry, ITab
 {
     public static CloudStores Open(StorageOptions options, TimeProvider time)
     {
-        if (string.IsNullOrWhiteSpace(options.ConnectionString))
+        if (!options.IsAzure)
         {
             var data = options.FullDataDirectory;
             var database = Path.Combine(data, "cloud.db");
@@ -22,10 +22,11 @@ internal sealed record CloudStores(IBlobStore Models, ITableStore Registry, ITab
                 new SqliteTableStore(database, options.JobsTable, time));
         }
 
-        return new CloudStores(
-            new AzureBlobStore(options.ConnectionString, options.ModelsContainer),
-            new AzureTableStore(options.ConnectionString, options.RegistryTable),
-            new AzureTableStore(options.ConnectionString, options.JobsTable));
+        // One account object: one SDK service client per service, shared by the container and both tables.
+        var account = string.IsNullOrWhiteSpace(options.ConnectionString)
+            ? new AzureStorageAccount(options.BlobServiceUri!, options.TableServiceUri!)
+            : new AzureStorageAccount(options.ConnectionString);
+        return new CloudStores(account.GetBlobStore(options.ModelsContainer), account.GetTableStore(options.RegistryTable), account.GetTableStore(options.JobsTable));
     }
 
     /// <summary>Creates the Azure container and tables when missing (the embedded stores create themselves).</summary>

@@ -17,6 +17,18 @@ internal sealed record StorageOptions : ISettings
     /// <summary>An Azure Storage connection string (or UseDevelopmentStorage=true for Azurite); null for the embedded stores.</summary>
     public string? ConnectionString { get; init; }
 
+    /// <summary>
+    /// The account's blob service (https://account.blob.core.windows.net), with <see cref="TableServiceUri"/>: the stores
+    /// authenticate with Entra ID through DefaultAzureCredential (managed identity in Azure), no secret in settings.
+    /// </summary>
+    public Uri? BlobServiceUri { get; init; }
+
+    /// <summary>The account's table service (https://account.table.core.windows.net); given with <see cref="BlobServiceUri"/>.</summary>
+    public Uri? TableServiceUri { get; init; }
+
+    /// <summary>Whether the stores are Azure's (by connection string or by service URIs) rather than embedded.</summary>
+    public bool IsAzure => !string.IsNullOrWhiteSpace(ConnectionString) || BlobServiceUri is not null;
+
     public string ModelsContainer { get; init; } = "models";
 
     public string RegistryTable { get; init; } = "ModelRegistry";
@@ -28,6 +40,24 @@ internal sealed record StorageOptions : ISettings
         if (string.IsNullOrWhiteSpace(DataDirectory))
         {
             yield return $"{section}:DataDirectory must name a folder; got '{DataDirectory}'.";
+        }
+
+        if ((BlobServiceUri is null) != (TableServiceUri is null))
+        {
+            yield return $"{section}:BlobServiceUri and {section}:TableServiceUri go together; only {(BlobServiceUri is null ? "TableServiceUri" : "BlobServiceUri")} is set.";
+        }
+
+        if (BlobServiceUri is not null && !string.IsNullOrWhiteSpace(ConnectionString))
+        {
+            yield return $"{section}:ConnectionString and {section}:BlobServiceUri both name an account; set one of them.";
+        }
+
+        foreach (var (key, uri) in new[] { ("BlobServiceUri", BlobServiceUri), ("TableServiceUri", TableServiceUri) })
+        {
+            if (uri is { IsAbsoluteUri: false } || uri is { Scheme: not ("https" or "http") })
+            {
+                yield return $"{section}:{key} must be an absolute http(s) URI; got '{uri}'.";
+            }
         }
 
         foreach (var (key, value) in new[] { ("ModelsContainer", ModelsContainer), ("RegistryTable", RegistryTable), ("JobsTable", JobsTable) })
