@@ -158,7 +158,7 @@ internal sealed partial class ModelCache(IBlobStore models, ModelRegistry regist
         try
         {
             // Hashed while it streams in: one pass over the file, not a download and then a read.
-            var downloaded = await models.DownloadToFileAsync($"{model}/{version}/{modelFile}", partial).ConfigureAwait(false)
+            var downloaded = await models.DownloadAndHashAsync($"{model}/{version}/{modelFile}", partial).ConfigureAwait(false)
                 ?? throw new ModelLoadException($"{model}/{version}/{modelFile} is no longer in the model store.");
             if (downloaded.Sha256 != sha256)
             {

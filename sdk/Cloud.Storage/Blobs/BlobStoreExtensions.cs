@@ -30,7 +30,11 @@ public static class BlobStoreExtensions
     /// Streams a blob into a new local file and hashes it on the way, so a large model costs one pass and one pooled
     /// buffer. Returns the lower-case hex SHA-256 and the size, or null when the blob does not exist.
     /// </summary>
-    public static async Task<(string Sha256, long Size)?> DownloadToFileAsync(this IBlobStore store, string path, string file, CancellationToken cancellationToken = default)
+    /// <remarks>
+    /// Not named DownloadToFileAsync: that name is for a store member, which would always win over an extension with the
+    /// same parameters.
+    /// </remarks>
+    public static async Task<(string Sha256, long Size)?> DownloadAndHashAsync(this IBlobStore store, string path, string file, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(store);
         var download = await store.OpenReadAsync(path, cancellationToken).ConfigureAwait(false);
