@@ -26,6 +26,14 @@ public sealed class StorageConflictException : Exception
         Item = item;
     }
 
+    /// <summary>Creates the exception with the backend's own error (its request id helps when asking the service why).</summary>
+    public StorageConflictException(StorageConflict conflict, string item, string message, Exception? innerException)
+        : base(message, innerException)
+    {
+        Conflict = conflict;
+        Item = item;
+    }
+
     /// <summary>What kind of conflict.</summary>
     public StorageConflict Conflict { get; }
 

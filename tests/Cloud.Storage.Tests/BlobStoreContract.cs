@@ -9,10 +9,18 @@ namespace Cloud.Storage.Tests;
 /// What every <see cref="IBlobStore"/> must do. Each backend's test class derives from this and supplies a fresh,
 /// empty store per call, so one suite checks the filesystem and Azurite alike.
 /// </summary>
-public abstract class BlobStoreContract
+public abstract class BlobStoreContract : IAsyncLifetime
 {
+    private readonly string _downloads = Path.Combine(Path.GetTempPath(), "cloud-downloads-" + Guid.NewGuid().ToString("N"));
+
     /// <summary>A fresh, empty store (its own folder or container).</summary>
     protected abstract Task<IBlobStore> CreateStoreAsync();
+
+    /// <summary>
+    /// A fresh, empty store that moves content in blocks / ranges of <paramref name="blockSize"/> bytes where the backend
+    /// has such a thing, so tests cross many of them with little data. Backends without one return a plain store.
+    /// </summary>
+    protected virtual Task<IBlobStore> CreateStoreAsync(int blockSize) => CreateStoreAsync();
 
     [Fact]
     public async Task PutThenGetReturnsTheSameBytesAndProperties()
@@ -159,6 +167,62 @@ public abstract class BlobStoreContract
     }
 
     [Fact]
+    public async Task DownloadingAMissingBlobReturnsNullAndCreatesNoFile()
+    {
+        var store = await CreateStoreAsync();
+        var file = TemporaryFile();
+
+        Assert.Null(await store.DownloadToFileAsync("nope/model.onnx", file));
+        Assert.Null(await store.DownloadAndHashAsync("nope/model.onnx", file));
+        Assert.False(File.Exists(file));
+    }
+
+    [Fact]
+    public async Task ABlobLargerThanTheBlockSizeDownloadsToAFileByteForByte()
+    {
+        const int blockSize = 64 * 1024;
+        const int size = 5 * blockSize + 123; // the first range, four more, and a short last one
+        var store = await CreateStoreAsync(blockSize);
+        var written = await store.PutAsync("big/model.onnx", new PatternStream(size, seed: 5));
+        var expectedHash = SHA256.HashData(new PatternStream(size, seed: 5));
+        var file = TemporaryFile();
+        var hashed = TemporaryFile();
+
+        var downloaded = await store.DownloadToFileAsync("big/model.onnx", file);
+        var result = await store.DownloadAndHashAsync("big/model.onnx", hashed);
+
+        Assert.Equal(written, downloaded);
+        Assert.Equal(size, new FileInfo(file).Length);
+        Assert.Equal(expectedHash, SHA256.HashData(File.ReadAllBytes(file)));
+        Assert.Equal((Convert.ToHexStringLower(expectedHash), (long)size), result);
+    }
+
+    [Fact]
+    public async Task AnEmptyBlobDownloadsAsAnEmptyFile()
+    {
+        var store = await CreateStoreAsync(blockSize: 1024);
+        var written = await store.PutAsync("empty.bin", new MemoryStream());
+        var file = TemporaryFile();
+
+        Assert.Equal(written, await store.DownloadToFileAsync("empty.bin", file));
+        Assert.Equal(0, new FileInfo(file).Length);
+    }
+
+    [Fact]
+    public async Task DownloadingNeverOverwritesAnExistingFile()
+    {
+        var store = await CreateStoreAsync();
+        await store.PutAsync("a.txt", Text("new"));
+        var file = TemporaryFile();
+        Directory.CreateDirectory(Path.GetDirectoryName(file)!);
+        File.WriteAllText(file, "someone else's");
+
+        await Assert.ThrowsAsync<IOException>(() => store.DownloadToFileAsync("a.txt", file));
+
+        Assert.Equal("someone else's", File.ReadAllText(file));
+    }
+
+    [Fact]
     public async Task AReaderNeverSeesAHalfWrittenBlob()
     {
         var store = await CreateStoreAsync();
@@ -187,6 +251,21 @@ public abstract class BlobStoreContract
         await Assert.ThrowsAsync<ArgumentException>(() => store.PutAsync(path, Text("x")));
         await Assert.ThrowsAsync<ArgumentException>(() => store.GetPropertiesAsync(path));
     }
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public Task DisposeAsync()
+    {
+        if (Directory.Exists(_downloads))
+        {
+            Directory.Delete(_downloads, recursive: true);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <summary>A path in a folder of its own that does not exist yet: downloads create their file's folder.</summary>
+    protected string TemporaryFile() => Path.Combine(_downloads, Guid.NewGuid().ToString("N"), "model.onnx");
 
     protected static MemoryStream Text(string text) => new(Encoding.UTF8.GetBytes(text));
 

@@ -140,7 +140,7 @@ internal sealed partial class ModelRegistration(IBlobStore models, ModelRegistry
         var workFile = Path.Combine(options.WorkDirectory ?? Path.GetTempPath(), $"cloud-register-{Guid.NewGuid():N}.onnx");
         try
         {
-            if (await models.DownloadToFileAsync(modelPath, workFile, cancellationToken).ConfigureAwait(false) is not var (sha256, size))
+            if (await models.DownloadAndHashAsync(modelPath, workFile, cancellationToken).ConfigureAwait(false) is not var (sha256, size))
             {
                 return Outcome(folder, RegistrationStatus.Pending, $"Model file '{manifest.ModelFile}' disappeared while being read; it will be checked again.");
             }

@@ -157,8 +157,8 @@ internal sealed partial class ModelCache(IBlobStore models, ModelRegistry regist
         var partial = path + "." + Guid.NewGuid().ToString("N") + ".part";
         try
         {
-            // Hashed while it streams in: one pass over the file, not a download and then a read.
-            var downloaded = await models.DownloadToFileAsync($"{model}/{version}/{modelFile}", partial).ConfigureAwait(false)
+            // Downloaded in parallel ranges where the store has them, then hashed from the file in one read.
+            var downloaded = await models.DownloadAndHashAsync($"{model}/{version}/{modelFile}", partial).ConfigureAwait(false)
                 ?? throw new ModelLoadException($"{model}/{version}/{modelFile} is no longer in the model store.");
             if (downloaded.Sha256 != sha256)
             {

@@ -12,7 +12,8 @@ namespace Cloud.Storage.AzureStorage;
 /// An <see cref="IBlobStore"/> over one Azure Blob Storage container, through the Azure SDK's
 /// <see cref="BlobContainerClient"/> (retries, diagnostics, Shared Key / SAS / Entra ID authentication). Works against
 /// Azure and Azurite alike. Thread-safe. Content streams both ways: uploads go as blocks of
-/// <see cref="AzureBlobStoreOptions.BlockSize"/>, a few at a time, downloads hand back the network stream.
+/// <see cref="AzureBlobStoreOptions.BlockSize"/>, a few at a time; <see cref="OpenReadAsync"/> hands back the network
+/// stream, and <see cref="DownloadToFileAsync"/> fetches ranges of the same size, a few at a time, into a file.
 /// </summary>
 public class AzureBlobStore : IBlobStore
 {
@@ -122,6 +123,74 @@ public class AzureBlobStore : IBlobStore
         catch (RequestFailedException e) when (e.ErrorCode == BlobErrorCode.BlobNotFound)
         {
             return null;
+        }
+    }
+
+    /// <inheritdoc/>
+    public virtual async Task<BlobProperties?> DownloadToFileAsync(string path, string file, CancellationToken cancellationToken = default)
+    {
+        var blob = Blob(path);
+        ArgumentException.ThrowIfNullOrEmpty(file);
+
+        // Properties first, so the caller learns which version it got before any byte is written, and a missing blob
+        // creates no file. Their ETag then conditions every range (the SDK would otherwise pin the later ranges to
+        // whatever its first range found, and that could already be a newer version than these properties describe).
+        var properties = await GetPropertiesAsync(path, cancellationToken).ConfigureAwait(false);
+        if (properties is null)
+        {
+            return null;
+        }
+
+        var output = LocalFile.CreateNew(file);
+        try
+        {
+            await using (output.ConfigureAwait(false))
+            {
+                // The SDK streams the first range into the file and learns the length from it, then keeps up to
+                // MaximumConcurrency ranged GETs in flight, each read into a pooled buffer of BlockSize bytes and written
+                // to the file in order: memory is about BlockSize x MaximumConcurrency, whatever the blob's size.
+                await blob.DownloadToAsync(
+                    output,
+                    new BlobDownloadToOptions
+                    {
+                        TransferOptions = _options.DownloadTransferOptions,
+                        Conditions = new BlobRequestConditions { IfMatch = properties.ETag },
+                    },
+                    cancellationToken).ConfigureAwait(false);
+            }
+
+            return properties;
+        }
+        catch (Exception error)
+        {
+            // Whatever stopped it (a replaced blob, the network, cancellation), a half-written file must not remain.
+            File.Delete(file);
+            if (error is RequestFailedException { ErrorCode: var code } failed)
+            {
+                if (code == BlobErrorCode.BlobNotFound)
+                {
+                    // Deleted since its properties were read: as missing as if it had never been there.
+                    return null;
+                }
+
+                // A deleted blob fails If-Match too (Azurite answers 412 where Azure may answer 404): tell the two apart.
+                if (code == BlobErrorCode.ConditionNotMet
+                    && await GetPropertiesAsync(path, cancellationToken).ConfigureAwait(false) is null)
+                {
+                    return null;
+                }
+
+                if (code == BlobErrorCode.ConditionNotMet)
+                {
+                    throw new StorageConflictException(
+                        StorageConflict.ETagMismatch,
+                        path,
+                        $"Blob '{path}' was replaced while it was downloaded (it is no longer at ETag {properties.ETag}); the partial file was deleted.",
+                        failed);
+                }
+            }
+
+            throw;
         }
     }
 

@@ -4,13 +4,13 @@ using Azure.Storage.Blobs;
 namespace Cloud.Storage.AzureStorage;
 
 /// <summary>
-/// Options for <see cref="AzureBlobStore"/>: how large content is cut into blocks, and the SDK's client options
-/// (retries, transport, diagnostics).
+/// Options for <see cref="AzureBlobStore"/>: how large content is cut into blocks (uploads) and ranges (downloads to a
+/// file), and the SDK's client options (retries, transport, diagnostics).
 /// </summary>
 public sealed class AzureBlobStoreOptions
 {
     // Each upload holds up to MaximumConcurrency blocks in memory at once, so the bound is about memory, not the
-    // service's 4,000 MiB block limit.
+    // service's 4,000 MiB block limit. It is also the SDK's cap on one download range (256 MiB).
     private const int MaxBufferedBytes = 256 * 1024 * 1024;
 
     private int _singleUploadThreshold = 4 * 1024 * 1024;
@@ -27,7 +27,10 @@ public sealed class AzureBlobStoreOptions
         set => _singleUploadThreshold = InRange(value, 1, MaxBufferedBytes, nameof(SingleUploadThreshold));
     }
 
-    /// <summary>The size of each block of a block upload. Default 8 MiB.</summary>
+    /// <summary>
+    /// The size of each block of a block upload, and of each ranged GET when a blob is downloaded to a file (the first
+    /// range included). Default 8 MiB.
+    /// </summary>
     public int BlockSize
     {
         get => _blockSize;
@@ -35,7 +38,8 @@ public sealed class AzureBlobStoreOptions
     }
 
     /// <summary>
-    /// Blocks uploaded at once. Memory held by one upload is about <see cref="BlockSize"/> times this. Default 4.
+    /// Blocks uploaded, or ranges downloaded, at once. Memory held by one upload or download to a file is about
+    /// <see cref="BlockSize"/> times this. Default 4.
     /// </summary>
     public int MaximumConcurrency
     {
@@ -52,6 +56,18 @@ public sealed class AzureBlobStoreOptions
     internal StorageTransferOptions TransferOptions => new()
     {
         InitialTransferSize = _singleUploadThreshold,
+        MaximumTransferSize = _blockSize,
+        MaximumConcurrency = _maximumConcurrency,
+    };
+
+    // Downloads to a file reuse the block size for every range, the first one too, rather than SingleUploadThreshold:
+    // that threshold answers "one Put Blob or blocks?", which has no download counterpart. The first range is the probe
+    // that learns the blob's length (a small blob arrives whole in it); giving it the same size as the rest keeps one
+    // knob for "bytes per request", and keeps a download's bytes in flight at about BlockSize x MaximumConcurrency,
+    // the same bound an upload has.
+    internal StorageTransferOptions DownloadTransferOptions => new()
+    {
+        InitialTransferSize = _blockSize,
         MaximumTransferSize = _blockSize,
         MaximumConcurrency = _maximumConcurrency,
     };

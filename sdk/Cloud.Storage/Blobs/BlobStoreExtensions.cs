@@ -27,36 +27,46 @@ public static class BlobStoreExtensions
     }
 
     /// <summary>
-    /// Streams a blob into a new local file and hashes it on the way, so a large model costs one pass and one pooled
-    /// buffer. Returns the lower-case hex SHA-256 and the size, or null when the blob does not exist.
+    /// Downloads a blob into a new local file with <see cref="IBlobStore.DownloadToFileAsync"/> (parallel ranges where
+    /// the backend has them, never the whole blob in memory), then hashes the file. Returns the lower-case hex SHA-256
+    /// and the size of what was written, or null when the blob does not exist (and no file was created).
     /// </summary>
-    public static async Task<(string Sha256, long Size)?> DownloadToFileAsync(this IBlobStore store, string path, string file, CancellationToken cancellationToken = default)
+    /// <remarks>
+    /// Not named DownloadToFileAsync: that name is for a store member, which would always win over an extension with the
+    /// same parameters.
+    /// </remarks>
+    public static async Task<(string Sha256, long Size)?> DownloadAndHashAsync(this IBlobStore store, string path, string file, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(store);
-        var download = await store.OpenReadAsync(path, cancellationToken).ConfigureAwait(false);
-        if (download is null)
+        if (await store.DownloadToFileAsync(path, file, cancellationToken).ConfigureAwait(false) is null)
         {
             return null;
         }
 
-        await using (download.ConfigureAwait(false))
+        // The hash is taken from the finished file, in one sequential read, not on the way in: ranges fetched in
+        // parallel arrive out of order, and the member's contract is a file, not an ordered stream (the Azure SDK
+        // buffers ranges and writes them in order today, but nothing promises that of every backend or SDK version).
+        // Reading the file back also hashes what is really on disk.
+        var input = new FileStream(file, new FileStreamOptions
         {
-            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(file))!);
+            Mode = FileMode.Open,
+            Access = FileAccess.Read,
+            Share = FileShare.Read,
+            Options = FileOptions.Asynchronous | FileOptions.SequentialScan,
+            BufferSize = 0,
+        });
+        await using (input.ConfigureAwait(false))
+        {
             using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
             var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
             long size = 0;
             try
             {
-                var output = new FileStream(file, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 0, FileOptions.Asynchronous);
-                await using (output.ConfigureAwait(false))
+                int read;
+                while ((read = await input.ReadAsync(buffer.AsMemory(0, BufferSize), cancellationToken).ConfigureAwait(false)) > 0)
                 {
-                    int read;
-                    while ((read = await download.Content.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
-                    {
-                        hash.AppendData(buffer, 0, read);
-                        await output.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
-                        size += read;
-                    }
+                    hash.AppendData(buffer, 0, read);
+                    size += read;
                 }
             }
             finally

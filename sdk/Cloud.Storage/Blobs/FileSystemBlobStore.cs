@@ -67,6 +67,40 @@ public sealed class FileSystemBlobStore : IBlobStore
     }
 
     /// <inheritdoc/>
+    public async Task<BlobProperties?> DownloadToFileAsync(string path, string file, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(file);
+
+        // A plain streaming copy: a local disk gains nothing from parallel ranges. OpenReadAsync's handle keeps this
+        // copy on the version its properties describe even if a write renames a new one into place meanwhile.
+        var download = await OpenReadAsync(path, cancellationToken).ConfigureAwait(false);
+        if (download is null)
+        {
+            return null;
+        }
+
+        await using (download.ConfigureAwait(false))
+        {
+            var output = LocalFile.CreateNew(file);
+            try
+            {
+                await using (output.ConfigureAwait(false))
+                {
+                    await download.Content.CopyToAsync(output, CopyBufferSize, cancellationToken).ConfigureAwait(false);
+                }
+            }
+            catch
+            {
+                // A half-written file must not remain, whatever stopped the copy.
+                File.Delete(file);
+                throw;
+            }
+
+            return download.Properties;
+        }
+    }
+
+    /// <inheritdoc/>
     public async Task<BlobProperties> PutAsync(string path, Stream content, BlobWriteConditions? conditions = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(content);

@@ -10,9 +10,13 @@ namespace Cloud.Storage.Tests.Azurite;
 /// <summary>What the Azure blob client does beyond the contract: block uploads, streaming, escaping, errors, auth.</summary>
 [RequiresNode]
 [Collection(AzuriteTests.Name)]
-public sealed class AzureBlobStoreTests(AzuriteFixture azurite, ITestOutputHelper output)
+public sealed class AzureBlobStoreTests(AzuriteFixture azurite, ITestOutputHelper output) : IDisposable
 {
     private const int MiB = 1024 * 1024;
+
+    private readonly DirectoryInfo _downloads = Directory.CreateTempSubdirectory("cloud-downloads-");
+
+    public void Dispose() => _downloads.Delete(recursive: true);
 
     [Fact]
     public async Task LargeBlobsGoUpAsBlocksOfTheConfiguredSizeWithoutBeingHeldInMemory()
@@ -67,6 +71,94 @@ public sealed class AzureBlobStoreTests(AzuriteFixture azurite, ITestOutputHelpe
         Assert.Equal(size, read);
         Assert.Equal(expectedHash, hash.GetHashAndReset());
         Assert.True(allocated < size / 4, $"downloading {size} bytes allocated {allocated} bytes");
+    }
+
+    [Fact]
+    public async Task DownloadsToAFileGoAsRangedGetsOfTheBlockSize()
+    {
+        const int blockSize = 256 * 1024;
+        const long size = 4 * blockSize + 100; // the first range, three more, and a short last one
+        var recorder = new RequestRecorder();
+        var options = new AzureBlobStoreOptions { BlockSize = blockSize, SingleUploadThreshold = blockSize, MaximumConcurrency = 3 };
+        options.ClientOptions.AddPolicy(recorder, HttpPipelinePosition.PerCall);
+        var store = await CreateStoreAsync(options);
+        var written = await store.PutAsync("big/model.onnx", new PatternStream(size, seed: 9));
+        var file = Path.Combine(_downloads.FullName, "model.onnx");
+
+        var downloaded = await store.DownloadToFileAsync("big/model.onnx", file);
+
+        var ranges = recorder.Requests.Where(r => r.Method == "GET" && r.Range is not null).Select(r => r.Range!).Order(StringComparer.Ordinal).ToArray();
+        output.WriteLine(string.Join(", ", ranges));
+        Assert.Equal(written, downloaded);
+        Assert.Equal(SHA256.HashData(new PatternStream(size, seed: 9)), SHA256.HashData(File.ReadAllBytes(file)));
+        Assert.Equal(
+            ["bytes=0-262143", "bytes=1048576-1048675", "bytes=262144-524287", "bytes=524288-786431", "bytes=786432-1048575"],
+            ranges);
+        Assert.DoesNotContain(recorder.Requests, r => r.Method == "GET" && r.Range is null);
+    }
+
+    [Fact]
+    public async Task DownloadsToAFileHoldAFewRangesNotTheBlob()
+    {
+        const long size = 20 * MiB;
+        var store = await CreateStoreAsync(new AzureBlobStoreOptions { BlockSize = 1 * MiB, SingleUploadThreshold = 1 * MiB, MaximumConcurrency = 4 });
+        await store.PutAsync("big.bin", new PatternStream(size, seed: 4));
+        var file = Path.Combine(_downloads.FullName, "big.bin");
+
+        var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
+        var downloaded = await store.DownloadToFileAsync("big.bin", file);
+        var allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
+
+        output.WriteLine($"downloading {size} bytes to a file allocated {allocated} bytes");
+        Assert.Equal(size, downloaded!.Size);
+        Assert.Equal(size, new FileInfo(file).Length);
+        Assert.True(allocated < size / 2, $"downloading {size} bytes to a file allocated {allocated} bytes");
+    }
+
+    [Theory]
+    [InlineData(0)] // replaced between reading the properties and the first range
+    [InlineData(256 * 1024)] // replaced after the first range was served: without If-Match the file would be mixed
+    public async Task ABlobReplacedDuringADownloadToAFileIsAConflictAndLeavesNoFile(long replacedBeforeRange)
+    {
+        const int blockSize = 256 * 1024;
+        var container = Names.Container();
+        var writer = new AzureBlobStore(azurite.ConnectionString, container);
+        await writer.CreateContainerIfNotExistsAsync();
+        var v1 = await writer.PutAsync("a.bin", new PatternStream(4 * blockSize, seed: 1));
+        BlobProperties? v2 = null;
+        var options = new AzureBlobStoreOptions { BlockSize = blockSize, MaximumConcurrency = 1 };
+        options.ClientOptions.AddPolicy(
+            new BeforeRange(replacedBeforeRange, async () => v2 = await writer.PutAsync("a.bin", new PatternStream(4 * blockSize, seed: 2))),
+            HttpPipelinePosition.PerCall);
+        var reader = new AzureBlobStore(azurite.ConnectionString, container, options);
+        var file = Path.Combine(_downloads.FullName, "a.bin");
+
+        var conflict = await Assert.ThrowsAsync<StorageConflictException>(() => reader.DownloadToFileAsync("a.bin", file));
+
+        output.WriteLine(conflict.Message);
+        Assert.Equal(StorageConflict.ETagMismatch, conflict.Conflict);
+        Assert.Equal("a.bin", conflict.Item);
+        Assert.Contains(v1.ETag.ToString(), conflict.Message, StringComparison.Ordinal);
+        Assert.False(File.Exists(file));
+        Assert.NotNull(v2);
+        Assert.Equal(v2, await reader.DownloadToFileAsync("a.bin", file));
+        Assert.Equal(SHA256.HashData(new PatternStream(4 * blockSize, seed: 2)), SHA256.HashData(File.ReadAllBytes(file)));
+    }
+
+    [Fact]
+    public async Task ABlobDeletedDuringADownloadToAFileIsMissingAndLeavesNoFile()
+    {
+        var container = Names.Container();
+        var writer = new AzureBlobStore(azurite.ConnectionString, container);
+        await writer.CreateContainerIfNotExistsAsync();
+        await writer.PutAsync("a.bin", new PatternStream(4096, seed: 1));
+        var options = new AzureBlobStoreOptions { BlockSize = 1024 };
+        options.ClientOptions.AddPolicy(new BeforeRange(1024, () => writer.DeleteAsync("a.bin")), HttpPipelinePosition.PerCall);
+        var reader = new AzureBlobStore(azurite.ConnectionString, container, options);
+        var file = Path.Combine(_downloads.FullName, "a.bin");
+
+        Assert.Null(await reader.DownloadToFileAsync("a.bin", file));
+        Assert.False(File.Exists(file));
     }
 
     [Fact]

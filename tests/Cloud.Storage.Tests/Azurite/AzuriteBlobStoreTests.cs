@@ -8,9 +8,14 @@ namespace Cloud.Storage.Tests.Azurite;
 [Collection(AzuriteTests.Name)]
 public sealed class AzuriteBlobStoreTests(AzuriteFixture azurite) : BlobStoreContract
 {
-    protected override async Task<IBlobStore> CreateStoreAsync()
+    protected override Task<IBlobStore> CreateStoreAsync() => CreateAsync(null);
+
+    protected override Task<IBlobStore> CreateStoreAsync(int blockSize) =>
+        CreateAsync(new AzureBlobStoreOptions { BlockSize = blockSize, SingleUploadThreshold = blockSize });
+
+    private async Task<IBlobStore> CreateAsync(AzureBlobStoreOptions? options)
     {
-        var store = new AzureBlobStore(azurite.ConnectionString, Names.Container());
+        var store = new AzureBlobStore(azurite.ConnectionString, Names.Container(), options);
         await store.CreateContainerIfNotExistsAsync();
         return store;
     }
