@@ -3,7 +3,6 @@ using System.Security.Cryptography;
 using Cloud.Host.Tests.Http;
 using Cloud.Storage.AzureStorage;
 using Cloud.Storage.Blobs;
-using Cloud.Storage.Tests.Azurite;
 
 namespace Cloud.Host.Tests;
 

@@ -22,7 +22,7 @@ internal static class RegistrationMemory
         try
         {
             var modelPath = Path.Combine(root, "source.onnx");
-            BigModelWriter.Write(modelPath, n);
+            OnnxModelBuilder.WriteLargeMatMul(modelPath, n);
             var size = new FileInfo(modelPath).Length;
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"model: MatMul with a {n}x{n} float32 initializer, {size / 1e6:F1} MB"));
             Console.WriteLine("| ORT load | host peak RSS before | host peak RSS during registration | growth | growth / model size | child peak RSS | time |");
@@ -50,7 +50,7 @@ internal static class RegistrationMemory
             """{"name": "big", "version": "1.0.0", "format": "onnx", "modelFile": "model.onnx", "task": "other"}"""u8.ToArray()));
         var registry = new ModelRegistry(new SqliteTableStore(Path.Combine(run, "cloud.db"), "ModelRegistry"), TimeProvider.System);
         var registration = new ModelRegistration(blobs, registry,
-            new RegistrationOptions { InProcessInspectionLimit = inProcessLimit, WorkDirectory = Path.Combine(run, "work") },
+            new RegistrationOptions { InProcessInspectionLimit = inProcessLimit, WorkDirectory = Path.Combine(run, "work"), InspectorProgram = ServeLoad.HostAppHost() },
             TimeProvider.System, NullLogger<ModelRegistration>.Instance);
 
         GC.Collect();

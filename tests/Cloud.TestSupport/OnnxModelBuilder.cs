@@ -58,6 +58,64 @@ internal static class OnnxModelBuilder
         return [.. model];
     }
 
+    /// <summary>
+    /// Writes y = x · W, W an n×n float32 initializer of small random values, to a file without holding W in memory
+    /// (it is streamed out in 1 MiB chunks): a model of any size for the registration memory harness.
+    /// </summary>
+    public static void WriteLargeMatMul(string path, int n)
+    {
+        var weightBytes = (long)n * n * 4;
+        var tensorHead = new List<byte>();
+        Varint(tensorHead, 1, (ulong)n);
+        Varint(tensorHead, 1, (ulong)n);
+        Varint(tensorHead, 2, (ulong)TensorElementType.Float);
+        Str(tensorHead, 8, "w");
+        var rawDataHead = new List<byte>();
+        LengthPrefix(rawDataHead, 9, weightBytes);
+        var tensorLength = tensorHead.Count + rawDataHead.Count + weightBytes;
+
+        var input = new Input("x", TensorElementType.Float, "batch", (long)n);
+        var graph = new List<byte>();
+        var node = new List<byte>();
+        Str(node, 1, "x");
+        Str(node, 1, "w");
+        Str(node, 2, "y");
+        Str(node, 4, "MatMul");
+        Msg(graph, 1, node);
+        Str(graph, 2, "big");
+        Msg(graph, 11, ValueInfo("x", input));
+        Msg(graph, 12, ValueInfo("y", input));
+        var initializerHead = new List<byte>();
+        LengthPrefix(initializerHead, 5, tensorLength);
+
+        var model = new List<byte>();
+        Varint(model, 1, 8);
+        Str(model, 2, "cloud-tests");
+        var opset = new List<byte>();
+        Varint(opset, 2, 17);
+        Msg(model, 8, opset);
+        LengthPrefix(model, 7, graph.Count + initializerHead.Count + tensorLength);
+
+        using var file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 20);
+        foreach (var part in new[] { model, graph, initializerHead, tensorHead, rawDataHead })
+        {
+            file.Write(part.ToArray());
+        }
+
+        var chunk = new byte[1 << 20];
+        var random = new Random(7);
+        for (long written = 0; written < weightBytes; written += chunk.Length)
+        {
+            var floats = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(chunk.AsSpan());
+            for (var i = 0; i < floats.Length; i++)
+            {
+                floats[i] = (float)(random.NextDouble() - 0.5) * 0.01f;
+            }
+
+            file.Write(chunk, 0, (int)Math.Min(chunk.Length, weightBytes - written));
+        }
+    }
+
     private static List<byte> ValueInfo(string name, Input input)
     {
         var shape = new List<byte>();
@@ -100,6 +158,13 @@ internal static class OnnxModelBuilder
         Raw(to, (ulong)((field << 3) | 2));
         Raw(to, (ulong)body.Count);
         to.AddRange(body);
+    }
+
+    /// <summary>The tag and length of a length-delimited field whose body is written after it (streamed).</summary>
+    private static void LengthPrefix(List<byte> to, int field, long length)
+    {
+        Raw(to, (ulong)((field << 3) | 2));
+        Raw(to, (ulong)length);
     }
 
     private static void Raw(List<byte> to, ulong value)

@@ -1,7 +1,7 @@
-namespace Cloud.Storage.Tests.Azurite;
+namespace Cloud.TestSupport;
 
 /// <summary>Where Node.js is, found once on PATH; Azurite runs on it.</summary>
-internal static class NodeJs
+public static class NodeJs
 {
     private static readonly Lazy<string?> Found = new(() => Find(OperatingSystem.IsWindows() ? "node.exe" : "node"));
 

@@ -4,7 +4,7 @@ using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text;
 
-namespace Cloud.Storage.Tests.Azurite;
+namespace Cloud.TestSupport;
 
 /// <summary>
 /// Runs the Azurite storage emulator (pinned in tests/azurite/package.json) on free loopback ports for the length of
