@@ -1,8 +1,8 @@
-using Cloud.Registry.Onnx;
 using System.Diagnostics;
 using System.Globalization;
 using Cloud.Jobs.Evaluation;
 using Cloud.Host;
+using Cloud.Registry.Onnx;
 using Cloud.Registry.Registration;
 using Cloud.Serving.Tensors;
 using Microsoft.ML.OnnxRuntime;

@@ -1,8 +1,8 @@
-using Cloud.Registry.Onnx;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using BenchmarkDotNet.Attributes;
+using Cloud.Registry.Onnx;
 using Cloud.Serving.Protocols;
 using Cloud.Serving.Protocols.TfServing;
 using Cloud.Serving.Tensors;

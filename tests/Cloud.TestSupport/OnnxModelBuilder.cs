@@ -58,6 +58,30 @@ internal static class OnnxModelBuilder
         return [.. model];
     }
 
+    /// <summary>One node z = opType(a, b) with z typed like <paramref name="a"/> (Add, Mod, ...): a model that needs two inputs.</summary>
+    public static byte[] Binary(string opType, Input a, Input b)
+    {
+        var graph = new List<byte>();
+        var node = new List<byte>();
+        Str(node, 1, a.Name);
+        Str(node, 1, b.Name);
+        Str(node, 2, "z");
+        Str(node, 4, opType);
+        Msg(graph, 1, node);
+        Str(graph, 2, "g");
+        Msg(graph, 11, ValueInfo(a.Name, a));
+        Msg(graph, 11, ValueInfo(b.Name, b));
+        Msg(graph, 12, ValueInfo("z", a));
+        var opset = new List<byte>();
+        Str(opset, 1, "");
+        Varint(opset, 2, 17);
+        var model = new List<byte>();
+        Varint(model, 1, 8);
+        Msg(model, 8, opset);
+        Msg(model, 7, graph);
+        return [.. model];
+    }
+
     /// <summary>
     /// Writes y = x · W, W an n×n float32 initializer of small random values, to a file without holding W in memory
     /// (it is streamed out in 1 MiB chunks): a model of any size for the registration memory harness.

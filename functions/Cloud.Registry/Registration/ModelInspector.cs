@@ -1,6 +1,6 @@
-using Cloud.Registry.Onnx;
 using System.Diagnostics;
 using System.Text.Json;
+using Cloud.Registry.Onnx;
 using Cloud.Registry;
 using Microsoft.ML.OnnxRuntime;
 using Cloud.Sdk.Registry;

@@ -1,7 +1,7 @@
-using Cloud.Registry.Onnx;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.Json;
+using Cloud.Registry.Onnx;
 using Cloud.Registry;
 using Cloud.Registry.Registration;
 using Microsoft.ML.OnnxRuntime;
@@ -198,11 +198,14 @@ internal sealed partial class ModelRegistration(IBlobStore models, ModelRegistry
         var inspection = await _inspector.InspectAsync(workFile, cancellationToken).ConfigureAwait(false);
         if (inspection.Problem is not null)
         {
-            return (null, $"ONNX Runtime {OrtEnv.Instance().GetVersionString()} cannot load model file '{manifest.ModelFile}': {inspection.Problem}");
+            // ORT names the file it was given, which is our work file: the user knows only their own file's name.
+            var problem = inspection.Problem.Replace(workFile, manifest.ModelFile, StringComparison.Ordinal)
+                .Replace(Path.GetFileName(workFile), manifest.ModelFile, StringComparison.Ordinal);
+            return (null, $"ONNX Runtime {OrtEnv.Instance().GetVersionString()} cannot load model file '{manifest.ModelFile}': {problem}");
         }
 
-        var problem = ManifestAgreesWithModel(manifest, inspection.Inputs!);
-        return problem is not null ? (null, problem) : (new ModelSignature(inspection.Inputs!, inspection.Outputs!, header.IrVersion, header.Opsets,
+        var disagreement = ManifestAgreesWithModel(manifest, inspection.Inputs!);
+        return disagreement is not null ? (null, disagreement) : (new ModelSignature(inspection.Inputs!, inspection.Outputs!, header.IrVersion, header.Opsets,
             $"{header.ProducerName} {header.ProducerVersion}".Trim()), null);
     }
 
@@ -321,14 +324,22 @@ internal sealed partial class ModelRegistration(IBlobStore models, ModelRegistry
     }
 
     /// <summary>
-    /// "Already recorded" — and, for a registered version whose manifest asked for validation, its validate job again:
-    /// when the first event's follow-up failed (the queue was down), the trigger's retry lands here and must still
-    /// enqueue it. The job id is the same every time, so the queue keeps one.
+    /// The answer for a folder whose content is already recorded, taken from the record as it stands (never from the
+    /// path that led here): a failed record answers with its failure; a registered one is "unchanged" — and, when its
+    /// manifest asked for validation, names the validate job again, so that a retry after a failed enqueue (the queue
+    /// was down) still queues it. The job id is the same every time, so the queue keeps one.
     /// </summary>
-    private static RegistrationOutcome Unchanged(ModelFolderPath folder, TableEntity row, string message) =>
-        Outcome(folder, RegistrationStatus.Unchanged, message,
-            RegistryRows.SourceOf(row) is { ValidationRequested: true } && row.Get<string>("Sha256") is { } sha
-                && RegistryRows.ToVersion(row).Status != ModelVersionStatus.Failed ? ValidateJob(folder, sha) : null);
+    private static RegistrationOutcome Unchanged(ModelFolderPath folder, TableEntity row, string message)
+    {
+        var recorded = RegistryRows.ToVersion(row);
+        if (recorded.Status == ModelVersionStatus.Failed)
+        {
+            return Outcome(folder, RegistrationStatus.Failed, recorded.FailureReason ?? $"{folder.Model} {folder.Version} is recorded as failed.");
+        }
+
+        return Outcome(folder, RegistrationStatus.Unchanged, message,
+            RegistryRows.SourceOf(row) is { ValidationRequested: true } && recorded.Sha256 is { } sha ? ValidateJob(folder, sha) : null);
+    }
 
     private static JobMessage ValidateJob(ModelFolderPath folder, string sha256) =>
         new($"validate-{folder.Model}-{folder.Version}-{sha256[..12]}", "validate", folder.Model, folder.Version, null, 1);

@@ -1,6 +1,6 @@
-using Cloud.Registry.Onnx;
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
+using Cloud.Registry.Onnx;
 using Cloud.Registry;
 using Cloud.Serving.Batching;
 using Cloud.Serving.Protocols;
@@ -58,7 +58,7 @@ internal sealed partial class ModelCache(IBlobStore models, ModelRegistry regist
         {
             var task = entry.Task;
             status.Add(task.IsCompletedSuccessfully
-                ? new ModelLoadStatus(model, version, ModelLoadState.Available, null, task.Result.LoadedAt, task.Result.EstimatedBytes, task.Result.Batcher.GetStatistics())
+                ? new ModelLoadStatus(model, version, ModelLoadState.Available, null, task.Result.LoadedAt, task.Result.EstimatedBytes, task.Result.Batcher.GetStatistics(), task.Result.WarmUpProblem)
                 : task.IsFaulted
                     ? new ModelLoadStatus(model, version, ModelLoadState.Failed, task.Exception!.InnerException!.Message, entry.Since, 0, null)
                     : new ModelLoadStatus(model, version, ModelLoadState.Loading, null, entry.Since, 0, null));
@@ -92,6 +92,8 @@ internal sealed partial class ModelCache(IBlobStore models, ModelRegistry regist
     {
         await Task.Yield(); // never load on the caller's stack while it holds the dictionary's factory
         var clock = System.Diagnostics.Stopwatch.StartNew();
+        string? file = null;
+        string? modelFile = null;
         try
         {
             var info = await registry.GetVersionAsync(model, version).ConfigureAwait(false)
@@ -102,18 +104,22 @@ internal sealed partial class ModelCache(IBlobStore models, ModelRegistry regist
             }
 
             var manifest = await ReadManifestAsync(model, version).ConfigureAwait(false);
-            var file = await EnsureLocalFileAsync(model, version, info.ModelFile, info.Sha256).ConfigureAwait(false);
+            modelFile = info.ModelFile;
+            file = await EnsureLocalFileAsync(model, version, info.ModelFile, info.Sha256).ConfigureAwait(false);
             var session = ModelSessions.Open(file, options, _log);
             try
             {
                 var runner = new SessionRunner(session);
                 var served = new ServedModel(model, version, runner.Inputs, runner.Outputs,
                     manifest.Inputs.ToDictionary(i => i.Key, i => i.Value.FeatureNames, StringComparer.Ordinal));
-                WarmUp(runner);
+                var warmUpProblem = TryWarmUp(runner, model, version);
                 var batching = BatchingFor(runner, manifest.Batching);
                 var batcher = new MicroBatcher<InferenceRequest, InferenceResponse>(new SessionBatchExecutor(runner), batching, time,
                     loggers.CreateLogger("Cloud.Batching"), $"{model} {version}");
-                var loaded = new LoadedModel(served, info.Sha256, session, batcher, (long)(new FileInfo(file).Length * options.MemoryPerModelByte), time.GetUtcNow());
+                var loaded = new LoadedModel(served, info.Sha256, session, batcher, (long)(new FileInfo(file).Length * options.MemoryPerModelByte), time.GetUtcNow())
+                {
+                    WarmUpProblem = warmUpProblem,
+                };
                 LogLoaded(model, version, clock.Elapsed.TotalMilliseconds, batching.Enabled, batching.MaxBatchSize);
                 return loaded;
             }
@@ -126,7 +132,9 @@ internal sealed partial class ModelCache(IBlobStore models, ModelRegistry regist
         catch (Exception error) when (error is not ModelLoadException)
         {
             LogLoadFailed(model, version, error.Message);
-            throw new ModelLoadException($"{model} {version} could not be loaded: {error.Message}", error);
+            // ORT names the file it opened, our cache's copy: say the user's file instead.
+            var message = file is null ? error.Message : error.Message.Replace(file, $"{model}/{version}/{modelFile}", StringComparison.Ordinal);
+            throw new ModelLoadException($"{model} {version} could not be loaded: {message}", error);
         }
         catch (ModelLoadException error)
         {
@@ -180,11 +188,25 @@ internal sealed partial class ModelCache(IBlobStore models, ModelRegistry regist
         return Convert.ToHexStringLower(await SHA256.HashDataAsync(stream).ConfigureAwait(false));
     }
 
-    /// <summary>One run with a row of zeros, so the first real request does not pay ORT's first-run costs.</summary>
-    private static void WarmUp(SessionRunner runner)
+    /// <summary>
+    /// One run with zeros (free dimensions as 1), so the first real request does not pay ORT's first-run costs. A
+    /// model may refuse zeros (integer modulo, a zero-sized Reshape or Range) and still serve real inputs, so a failed
+    /// warm-up is logged and shown in the cache status, never a load failure. Null when it ran.
+    /// </summary>
+    private string? TryWarmUp(SessionRunner runner, string model, string version)
     {
-        var inputs = runner.Inputs.Select(i => new NamedTensor(i.Name, WarmupTensor(i))).ToArray();
-        runner.Run(inputs);
+        try
+        {
+            var inputs = runner.Inputs.Select(i => new NamedTensor(i.Name, WarmupTensor(i))).ToArray();
+            runner.Run(inputs);
+            return null;
+        }
+        catch (OnnxRuntimeException error)
+        {
+            var problem = OrtErrors.MessageOf(error);
+            LogWarmUpFailed(model, version, problem);
+            return problem;
+        }
     }
 
     private static Tensor WarmupTensor(ModelNode input)
@@ -267,6 +289,9 @@ internal sealed partial class ModelCache(IBlobStore models, ModelRegistry regist
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Could not load {Model} {Version}: {Reason}")]
     private partial void LogLoadFailed(string model, string version, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Warm-up of {Model} {Version} failed on zero inputs; it serves anyway: {Reason}")]
+    private partial void LogWarmUpFailed(string model, string version, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Unloaded {Model} {Version} (least recently used, over the cache's limits)")]
     private partial void LogEvicted(string model, string version);

@@ -19,4 +19,5 @@ internal sealed record ModelLoadStatus(
     string? Error,
     DateTimeOffset Since,
     long EstimatedBytes,
-    Batching.BatchStatistics? Batching);
+    Batching.BatchStatistics? Batching,
+    string? WarmUpProblem = null);

@@ -1,5 +1,5 @@
-using Cloud.Registry.Onnx;
 using System.Runtime.InteropServices;
+using Cloud.Registry.Onnx;
 using Cloud.Serving.Tensors;
 using Microsoft.ML.OnnxRuntime;
 

@@ -1,5 +1,5 @@
-using Cloud.Registry.Onnx;
 using System.Globalization;
+using Cloud.Registry.Onnx;
 using Cloud.Serving.Protocols.Tensors;
 using Cloud.Serving.Tensors;
 

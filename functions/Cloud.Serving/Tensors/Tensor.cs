@@ -1,5 +1,5 @@
-using Cloud.Registry.Onnx;
 using System.Collections.ObjectModel;
+using Cloud.Registry.Onnx;
 using Microsoft.ML.OnnxRuntime;
 
 namespace Cloud.Serving.Tensors;

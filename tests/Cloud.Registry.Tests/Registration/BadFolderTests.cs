@@ -41,7 +41,7 @@ public sealed class BadFolderTests : IDisposable
 
         Assert.Equal((RegistrationStatus.Pending, "iris/1.0.0/ has no model.json yet."), (early.Status, early.Message));
         await AssertFailedAsync(late, "iris/1.0.0/ has no model.json 12 min after its first file arrived; the folder was given 10 min to complete.");
-        Assert.Equal(RegistrationStatus.Unchanged, again.Status);
+        Assert.Equal((RegistrationStatus.Failed, late.Message), (again.Status, again.Message));
 
         // The manifest finally arrives: the failed version never served, so it registers now.
         await _h.PutTextAsync("iris/1.0.0/model.json", SampleModels.IrisManifest());
@@ -112,6 +112,21 @@ public sealed class BadFolderTests : IDisposable
     }
 
     [Fact]
+    public async Task AModelOrtCannotLoadIsNamedByTheUsersFileNotTheServersWorkFile()
+    {
+        // ORT's load error starts "Load model from PATH failed", PATH being the file it opened: our work file.
+        await UploadModelAndManifestAsync(SampleModels.IrisManifest(), UnknownOperatorModel());
+
+        var outcome = await _h.Registration.RegisterAsync("iris/1.0.0/model.json");
+
+        Assert.Equal(RegistrationStatus.Failed, outcome.Status);
+        Assert.StartsWith("ONNX Runtime 1.32.0 cannot load model file 'model.onnx': ", outcome.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("cloud-register-", outcome.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(Path.GetTempPath(), outcome.Message, StringComparison.Ordinal);
+        Assert.Contains("Load model from model.onnx failed", outcome.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task AZeroByteModelFailsTheVersion()
     {
         await UploadModelAndManifestAsync(SampleModels.IrisManifest(), []);
@@ -160,12 +175,13 @@ public sealed class BadFolderTests : IDisposable
     public async Task ARepeatedEventForTheSameBadFolderWritesNothingNew()
     {
         await UploadModelAndManifestAsync("not json");
-        await _h.Registration.RegisterAsync("iris/1.0.0/model.json");
+        var first = await _h.Registration.RegisterAsync("iris/1.0.0/model.json");
         var before = await _h.Table.GetAsync("iris", "v|1.0.0");
 
         var again = await _h.Registration.RegisterAsync("iris/1.0.0/model.onnx");
 
-        Assert.Equal(RegistrationStatus.Unchanged, again.Status);
+        // The answer is the record's: still failed, for the same reason.
+        Assert.Equal((RegistrationStatus.Failed, first.Message), (again.Status, again.Message));
         Assert.Equal(before!.ETag, (await _h.Table.GetAsync("iris", "v|1.0.0"))!.ETag);
     }
 

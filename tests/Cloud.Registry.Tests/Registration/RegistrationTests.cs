@@ -148,4 +148,41 @@ public sealed class RegistrationTests : IDisposable
         Assert.Single(outcomes.Select(o => o.ValidateJob).Distinct());
         Assert.NotNull(outcomes[0].ValidateJob);
     }
+
+    [Fact]
+    public async Task ARepeatedEventForAFailedFolderAnswersWithTheRecordedFailure()
+    {
+        await _h.PutAsync("iris/1.0.0/model.onnx", UnknownOperatorModel());
+        await _h.PutTextAsync("iris/1.0.0/model.json", SampleModels.IrisManifest());
+        var first = await _h.Registration.RegisterAsync("iris/1.0.0/model.json");
+
+        var again = await _h.Registration.RegisterAsync("iris/1.0.0/model.onnx");
+
+        Assert.Equal(RegistrationStatus.Failed, first.Status);
+        Assert.Equal((RegistrationStatus.Failed, first.Message), (again.Status, again.Message));
+    }
+
+    [Fact]
+    public async Task AnEventThatLosesTheRaceToRecordAFailedFolderAnswersWithThatFailure()
+    {
+        await _h.PutAsync("iris/1.0.0/model.onnx", UnknownOperatorModel());
+        await _h.PutTextAsync("iris/1.0.0/model.json", SampleModels.IrisManifest());
+        var interleaving = new Registry.InterleavingTableStore(_h.Table);
+        var late = new ModelRegistration(_h.Blobs, new ModelRegistry(interleaving, _h.Time),
+            new RegistrationOptions { WorkDirectory = Path.Combine(Path.GetTempPath(), "cloud-late-" + Guid.NewGuid().ToString("N")) },
+            _h.Time, Microsoft.Extensions.Logging.Abstractions.NullLogger<ModelRegistration>.Instance);
+        RegistrationOutcome? early = null;
+        // The worst moment: the late event has concluded "failed" and is about to insert its row when the early one records it.
+        interleaving.BeforeNextInsert = async () => early = await _h.Registration.RegisterAsync("iris/1.0.0/model.json");
+
+        var outcome = await late.RegisterAsync("iris/1.0.0/model.onnx");
+
+        var recorded = (await _h.Registry.GetVersionAsync("iris", "1.0.0"))!;
+        Assert.Equal(RegistrationStatus.Failed, early!.Status);
+        Assert.Equal(ModelVersionStatus.Failed, recorded.Status);
+        Assert.Equal((RegistrationStatus.Failed, recorded.FailureReason), (outcome.Status, outcome.Message));
+    }
+
+    private static byte[] UnknownOperatorModel() =>
+        OnnxModelBuilder.Model("NoSuchOperator", new OnnxModelBuilder.Input("features", TensorElementType.Float, "batch", 4L));
 }

@@ -4,12 +4,14 @@ using Cloud.Storage.Tables;
 namespace Cloud.Registry.Tests.Registry;
 
 /// <summary>
-/// A table store that runs a test's action just before the next transaction commits, to force the worst
+/// A table store that runs a test's action just before the next transaction or insert commits, to force the worst
 /// interleaving of two registry operations deterministically instead of hoping a race hits it.
 /// </summary>
 internal sealed class InterleavingTableStore(ITableStore inner) : ITableStore
 {
     public Func<Task>? BeforeNextTransaction { get; set; }
+
+    public Func<Task>? BeforeNextInsert { get; set; }
 
     public string Description => inner.Description;
 
@@ -29,7 +31,16 @@ internal sealed class InterleavingTableStore(ITableStore inner) : ITableStore
     public IAsyncEnumerable<TableEntity> QueryPartitionAsync(string partitionKey, string? rowKeyPrefix = null, CancellationToken cancellationToken = default) =>
         inner.QueryPartitionAsync(partitionKey, rowKeyPrefix, cancellationToken);
 
-    public Task<TableEntity> InsertAsync(TableEntity entity, CancellationToken cancellationToken = default) => inner.InsertAsync(entity, cancellationToken);
+    public async Task<TableEntity> InsertAsync(TableEntity entity, CancellationToken cancellationToken = default)
+    {
+        if (BeforeNextInsert is { } hook)
+        {
+            BeforeNextInsert = null;
+            await hook();
+        }
+
+        return await inner.InsertAsync(entity, cancellationToken);
+    }
 
     public Task<TableEntity> UpdateAsync(TableEntity entity, ETag ifMatch, CancellationToken cancellationToken = default) => inner.UpdateAsync(entity, ifMatch, cancellationToken);
 

@@ -1,5 +1,5 @@
-using Cloud.Registry.Onnx;
 using System.Diagnostics;
+using Cloud.Registry.Onnx;
 
 using Cloud.Serving.Models;
 using Cloud.Serving.Tensors;

@@ -1,6 +1,6 @@
-using Cloud.Registry.Onnx;
 using System.Globalization;
 using System.Text;
+using Cloud.Registry.Onnx;
 
 using Cloud.Serving.Models;
 using Cloud.Serving.Tensors;

@@ -1,7 +1,7 @@
-using Cloud.Registry.Onnx;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text;
+using Cloud.Registry.Onnx;
 
 using Cloud.Serving.Models;
 using Cloud.Serving.Tensors;

@@ -1,5 +1,5 @@
-using Cloud.Registry.Onnx;
 using System.Text.Json;
+using Cloud.Registry.Onnx;
 using Cloud.Serving.Protocols;
 using Cloud.Serving.Tensors;
 using Microsoft.ML.OnnxRuntime;

@@ -1,6 +1,6 @@
-using Cloud.Registry.Onnx;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
+using Cloud.Registry.Onnx;
 using Cloud.Serving.Tensors;
 
 namespace Cloud.Serving.Protocols.Tensors;

@@ -1,7 +1,7 @@
-using Cloud.Registry.Onnx;
 using System.Buffers;
 using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
+using Cloud.Registry.Onnx;
 using Cloud.Serving.Protocols.Tensors;
 using Cloud.Serving.Tensors;
 
