@@ -17,21 +17,30 @@ internal sealed class SessionBatchExecutor(SessionRunner runner) : IBatchExecuto
     {
     }
 
-    public int RowsOf(InferenceRequest item) => item.Rows;
+    public int RowsOf(InferenceRequest item) => item.Rows ?? 1;
+
+    public bool RunsAlone(InferenceRequest item) => !item.Stackable;
 
     public ValueTask<IReadOnlyList<InferenceResponse>> ExecuteAsync(IReadOnlyList<InferenceRequest> items, int paddedRows, CancellationToken cancellationToken)
     {
         var results = new InferenceResponse[items.Count];
-        if (items.Count == 1 && paddedRows == items[0].Rows)
+        if (items.Count == 1 && (!items[0].Stackable || paddedRows == items[0].Rows))
         {
-            // The common idle case: nothing to merge or cut.
+            // The common idle case, and every request that is not rows: nothing to merge, pad or cut.
             results[0] = RunAlone(items[0], cancellationToken);
             return ValueTask.FromResult<IReadOnlyList<InferenceResponse>>(results);
         }
 
         foreach (var group in Groups(items))
         {
-            var rows = group.Sum(i => items[i].Rows);
+            if (!items[group[0]].Stackable)
+            {
+                // The batcher never puts one beside others; should it happen, it still runs with its own shapes.
+                results[group[0]] = RunAlone(items[group[0]], cancellationToken);
+                continue;
+            }
+
+            var rows = group.Sum(i => items[i].Rows!.Value);
             var padded = group.Count == items.Count ? paddedRows : rows;
             RunMerged(items, group, rows, padded, results, cancellationToken);
         }
@@ -77,7 +86,7 @@ internal sealed class SessionBatchExecutor(SessionRunner runner) : IBatchExecuto
         var start = 0;
         foreach (var index in group)
         {
-            var count = items[index].Rows;
+            var count = items[index].Rows!.Value;
             var outputs = new NamedTensor[merged.Count];
             for (var o = 0; o < outputs.Length; o++)
             {
@@ -112,7 +121,7 @@ internal sealed class SessionBatchExecutor(SessionRunner runner) : IBatchExecuto
     /// <summary>Same inputs with the same element types and row shapes, and the same outputs asked for.</summary>
     private static bool CanShareRun(InferenceRequest a, InferenceRequest b)
     {
-        if (a.Inputs.Count != b.Inputs.Count || !SameOutputs(a.OutputNames, b.OutputNames))
+        if (!a.Stackable || !b.Stackable || a.Inputs.Count != b.Inputs.Count || !SameOutputs(a.OutputNames, b.OutputNames))
         {
             return false;
         }
