@@ -8,7 +8,8 @@ namespace Cloud.Serving.Models;
 /// Runs a batch of requests on one ORT session: requests whose rows have the same shapes and ask for the same
 /// outputs are concatenated along dimension 0 and run once; the outputs are cut back per request. Requests that
 /// cannot share a run (different trailing dimensions, different outputs) run in their own groups, so results are
-/// always exactly what each request alone would get.
+/// always exactly what each request alone would get. A request that is not rows (<see cref="InferenceRequest.Stackable"/>
+/// false) runs alone with exactly its own shapes, and its outputs are returned whole.
 /// </summary>
 internal sealed class SessionBatchExecutor(SessionRunner runner) : IBatchExecutor<InferenceRequest, InferenceResponse>
 {
