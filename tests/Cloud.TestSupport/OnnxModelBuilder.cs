@@ -83,6 +83,43 @@ internal static class OnnxModelBuilder
     }
 
     /// <summary>
+    /// A model without inputs: one Constant node whose float32 value (row-major, of shape <paramref name="dims"/>)
+    /// is the output <c>z</c>. (NodeProto.attribute (5); AttributeProto.name (1), t (5), type (20) = TENSOR;
+    /// TensorProto.dims (1), data_type (2), raw_data (9).)
+    /// </summary>
+    public static byte[] Constant(float[] values, params long[] dims)
+    {
+        var tensor = new List<byte>();
+        foreach (var dim in dims)
+        {
+            Varint(tensor, 1, (ulong)dim);
+        }
+
+        Varint(tensor, 2, (ulong)TensorElementType.Float);
+        Msg(tensor, 9, [.. System.Runtime.InteropServices.MemoryMarshal.AsBytes(values.AsSpan()).ToArray()]);
+        var attribute = new List<byte>();
+        Str(attribute, 1, "value");
+        Msg(attribute, 5, tensor);
+        Varint(attribute, 20, 4);
+        var node = new List<byte>();
+        Str(node, 2, "z");
+        Str(node, 4, "Constant");
+        Msg(node, 5, attribute);
+        var graph = new List<byte>();
+        Msg(graph, 1, node);
+        Str(graph, 2, "g");
+        Msg(graph, 12, ValueInfo("z", new Input("z", TensorElementType.Float, [.. dims.Cast<object>()])));
+        var opset = new List<byte>();
+        Str(opset, 1, "");
+        Varint(opset, 2, 17);
+        var model = new List<byte>();
+        Varint(model, 1, 8);
+        Msg(model, 8, opset);
+        Msg(model, 7, graph);
+        return [.. model];
+    }
+
+    /// <summary>
     /// Writes y = x · W, W an n×n float32 initializer of small random values, to a file without holding W in memory
     /// (it is streamed out in 1 MiB chunks): a model of any size for the registration memory harness.
     /// </summary>

@@ -12,9 +12,19 @@ internal interface IBatchExecutor<TItem, TResult>
     int RowsOf(TItem item);
 
     /// <summary>
+    /// Whether the request cannot be stacked with others (its tensors are not rows of a batch: broadcasting inputs,
+    /// scalars, an empty tensor, no inputs at all). Such a request counts as one row in the queue, is always a
+    /// batch of its own, and runs with exactly the shapes it brings.
+    /// </summary>
+    bool RunsAlone(TItem item) => false;
+
+    /// <summary>
     /// Runs one merged batch and returns one result per item, in the order of <paramref name="items"/>.
     /// </summary>
-    /// <param name="items">The requests of the batch, oldest first; their rows sum to at most the batcher's maximum.</param>
+    /// <param name="items">
+    /// The requests of the batch, oldest first; their rows sum to at most the batcher's maximum. A request that
+    /// <see cref="RunsAlone"/> is always the only item of its batch.
+    /// </param>
     /// <param name="paddedRows">
     /// The batch size to run: the sum of the items' rows, or, when allowed batch sizes are set, the next allowed
     /// size; the executor pads by repeating a real row and drops the padded outputs.

@@ -120,7 +120,9 @@ internal sealed class MicroBatcher<TItem, TResult> : IAsyncDisposable
     /// <remarks>Refusals come back as faulted tasks, not thrown, so a storm of them costs no stack unwinding.</remarks>
     public ValueTask<TResult> SubmitAsync(TItem item, CancellationToken cancellationToken)
     {
-        var rows = _executor.RowsOf(item);
+        // A request that cannot be stacked counts as one row: it is one run, whatever its shapes.
+        var alone = _executor.RunsAlone(item);
+        var rows = alone ? 1 : _executor.RowsOf(item);
         if (rows < 1)
         {
             throw new ArgumentOutOfRangeException(nameof(item), rows, $"A request to {_name} must have at least 1 row.");
@@ -140,7 +142,7 @@ internal sealed class MicroBatcher<TItem, TResult> : IAsyncDisposable
             return ValueTask.FromCanceled<TResult>(cancellationToken);
         }
 
-        var request = new PendingRequest<TItem, TResult>(this, item, rows);
+        var request = new PendingRequest<TItem, TResult>(this, item, rows, alone);
         if (cancellationToken.CanBeCanceled)
         {
             // Registered before the request is visible to batch loops, so they always see the registration. If the
@@ -262,7 +264,8 @@ internal sealed class MicroBatcher<TItem, TResult> : IAsyncDisposable
             return null;
         }
 
-        if (_options.Enabled && _running > 0 && _queue.Rows < _maxBatchSize)
+        // A request that runs alone gains nothing from waiting for others: only stackable heads wait.
+        if (_options.Enabled && _running > 0 && _queue.Rows < _maxBatchSize && !head.Alone)
         {
             if (_queue.Rows < _minParallelRows)
             {
@@ -282,13 +285,13 @@ internal sealed class MicroBatcher<TItem, TResult> : IAsyncDisposable
             }
         }
 
-        var (count, rows) = _options.Enabled ? FittingLocked(0) : (1, head.Rows);
+        var (count, rows) = _options.Enabled && !head.Alone ? FittingLocked(0) : (1, head.Rows);
         var requests = new PendingRequest<TItem, TResult>[count];
         TakeLocked(requests, 0);
 
         _running++;
         _answering++;
-        return new Batch<TItem, TResult>(requests, rows, _options.PaddedSize(rows));
+        return new Batch<TItem, TResult>(requests, rows, head.Alone ? rows : _options.PaddedSize(rows));
     }
 
     private void ArmTimerLocked(long now, long due)
@@ -461,7 +464,7 @@ internal sealed class MicroBatcher<TItem, TResult> : IAsyncDisposable
     /// </summary>
     private Batch<TItem, TResult> TopUp(Batch<TItem, TResult> batch)
     {
-        if (!_options.Enabled || batch.Rows >= _maxBatchSize)
+        if (!_options.Enabled || batch.Rows >= _maxBatchSize || batch.Requests[0].Alone)
         {
             return batch;
         }
@@ -484,11 +487,14 @@ internal sealed class MicroBatcher<TItem, TResult> : IAsyncDisposable
         return new Batch<TItem, TResult>(requests, rows, _options.PaddedSize(rows));
     }
 
-    /// <summary>How many queued requests, oldest first and whole, fit beside <paramref name="rows"/> rows, and the rows then.</summary>
+    /// <summary>
+    /// How many queued requests, oldest first and whole, fit beside <paramref name="rows"/> rows, and the rows then;
+    /// a request that runs alone ends the batch before it, so order is kept and rows of unstackable requests never mix.
+    /// </summary>
     private (int Count, int Rows) FittingLocked(int rows)
     {
         var count = 0;
-        for (var next = _queue.Head; next is not null && rows + next.Rows <= _maxBatchSize; next = next.Next)
+        for (var next = _queue.Head; next is not null && !next.Alone && rows + next.Rows <= _maxBatchSize; next = next.Next)
         {
             count++;
             rows += next.Rows;

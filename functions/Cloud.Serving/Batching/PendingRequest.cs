@@ -26,7 +26,7 @@ internal enum PendingState
 /// either way on a loaded host. The batcher never holds its lock while completing a request, so a caller that
 /// submits again from its continuation cannot deadlock.
 /// </remarks>
-internal sealed class PendingRequest<TItem, TResult>(MicroBatcher<TItem, TResult> owner, TItem item, int rows)
+internal sealed class PendingRequest<TItem, TResult>(MicroBatcher<TItem, TResult> owner, TItem item, int rows, bool alone = false)
     : TaskCompletionSource<TResult>(TaskCreationOptions.None)
 {
     public MicroBatcher<TItem, TResult> Owner { get; } = owner;
@@ -34,6 +34,9 @@ internal sealed class PendingRequest<TItem, TResult>(MicroBatcher<TItem, TResult
     public TItem Item { get; } = item;
 
     public int Rows { get; } = rows;
+
+    /// <summary>Whether it must be a batch of its own (see <see cref="IBatchExecutor{TItem, TResult}.RunsAlone"/>).</summary>
+    public bool Alone { get; } = alone;
 
     /// <summary>The time provider's timestamp when it was queued.</summary>
     public long EnqueuedAt { get; set; }

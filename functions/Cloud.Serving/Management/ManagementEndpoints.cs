@@ -5,6 +5,9 @@ using Cloud.Serving.Routing;
 using Cloud.Sdk.Manifests;
 using Cloud.Sdk.Registry;
 using Cloud.Storage.Blobs;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.Options;
 
 namespace Cloud.Serving.Management;
 
@@ -59,10 +62,18 @@ internal static partial class ManagementEndpoints
             table is null ? null : new RoutingView(table.Labels, table.Traffic, table.Newest)));
     }
 
-    private static async Task<IResult> GetVersionAsync(string model, string version, ModelRegistry registry, CancellationToken cancellationToken) =>
-        await registry.GetVersionAsync(model, version, cancellationToken) is { } info
-            ? TypedResults.Ok(info)
-            : ManagementErrors.Result(StatusCodes.Status404NotFound, $"Model '{model}' has no version '{version}'.");
+    private static async Task<IResult> GetVersionAsync(string model, string version, ModelRegistry registry, IOptions<JsonOptions> json, CancellationToken cancellationToken)
+    {
+        if (await registry.GetVersionAsync(model, version, cancellationToken) is not { } info)
+        {
+            return ManagementErrors.Result(StatusCodes.Status404NotFound, $"Model '{model}' has no version '{version}'.");
+        }
+
+        // The record as stored, plus what serving will do with its requests (derived, so never stored).
+        var view = JsonSerializer.SerializeToNode(info, json.Value.SerializerOptions)!.AsObject();
+        view["batchable"] = info.Signature is { } signature ? SignatureBatching.IsBatchable(signature) : null;
+        return TypedResults.Ok(view);
+    }
 
     private static Task<IResult> RetireAsync(string model, string version, RetireRequest? body, ModelRegistry registry, ModelRouter router, CancellationToken cancellationToken) =>
         ChangeAsync(model, router, async () => TypedResults.Ok(await registry.RetireAsync(model, version, body?.Reason ?? "retired through the management API", cancellationToken)));

@@ -113,7 +113,7 @@ internal sealed partial class ModelCache(IBlobStore models, ModelRegistry regist
                 var served = new ServedModel(model, version, runner.Inputs, runner.Outputs,
                     manifest.Inputs.ToDictionary(i => i.Key, i => i.Value.FeatureNames, StringComparer.Ordinal));
                 var warmUpProblem = TryWarmUp(runner, model, version);
-                var batching = BatchingFor(runner, manifest.Batching);
+                var batching = BatchingFor(served.Signature, manifest.Batching);
                 var batcher = new MicroBatcher<InferenceRequest, InferenceResponse>(new SessionBatchExecutor(runner), batching, time,
                     loggers.CreateLogger("Cloud.Batching"), $"{model} {version}");
                 var loaded = new LoadedModel(served, info.Sha256, session, batcher, (long)(new FileInfo(file).Length * options.MemoryPerModelByte), time.GetUtcNow())
@@ -232,14 +232,11 @@ internal sealed partial class ModelCache(IBlobStore models, ModelRegistry regist
         };
     }
 
-    /// <summary>The host's batching settings with the manifest's overrides; off for models whose outputs are not per-row.</summary>
-    private BatchingOptions BatchingFor(SessionRunner session, BatchingOverrides? overrides)
+    /// <summary>The host's batching settings with the manifest's overrides; off for models that cannot batch (see <see cref="ServedSignature.Batchable"/>).</summary>
+    private BatchingOptions BatchingFor(ServedSignature signature, BatchingOverrides? overrides)
     {
         var batching = batchingDefaults.With(overrides);
-
-        // Merging requests is only sound when every input and output has a free batch dimension.
-        var perRow = session.Inputs.Concat(session.Outputs).All(n => n.Dimensions.Count > 0 && n.Dimensions[0] < 0);
-        return perRow ? batching : batching with { Enabled = false };
+        return signature.Batchable ? batching : batching with { Enabled = false };
     }
 
     private async Task EvictAsync((string, string) justLoaded)

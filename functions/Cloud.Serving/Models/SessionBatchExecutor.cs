@@ -8,7 +8,8 @@ namespace Cloud.Serving.Models;
 /// Runs a batch of requests on one ORT session: requests whose rows have the same shapes and ask for the same
 /// outputs are concatenated along dimension 0 and run once; the outputs are cut back per request. Requests that
 /// cannot share a run (different trailing dimensions, different outputs) run in their own groups, so results are
-/// always exactly what each request alone would get.
+/// always exactly what each request alone would get. A request that is not rows (<see cref="InferenceRequest.Stackable"/>
+/// false) runs alone with exactly its own shapes, and its outputs are returned whole.
 /// </summary>
 internal sealed class SessionBatchExecutor(SessionRunner runner) : IBatchExecutor<InferenceRequest, InferenceResponse>
 {
@@ -17,21 +18,30 @@ internal sealed class SessionBatchExecutor(SessionRunner runner) : IBatchExecuto
     {
     }
 
-    public int RowsOf(InferenceRequest item) => item.Rows;
+    public int RowsOf(InferenceRequest item) => item.Rows ?? 1;
+
+    public bool RunsAlone(InferenceRequest item) => !item.Stackable;
 
     public ValueTask<IReadOnlyList<InferenceResponse>> ExecuteAsync(IReadOnlyList<InferenceRequest> items, int paddedRows, CancellationToken cancellationToken)
     {
         var results = new InferenceResponse[items.Count];
-        if (items.Count == 1 && paddedRows == items[0].Rows)
+        if (items.Count == 1 && (!items[0].Stackable || paddedRows == items[0].Rows))
         {
-            // The common idle case: nothing to merge or cut.
+            // The common idle case, and every request that is not rows: nothing to merge, pad or cut.
             results[0] = RunAlone(items[0], cancellationToken);
             return ValueTask.FromResult<IReadOnlyList<InferenceResponse>>(results);
         }
 
         foreach (var group in Groups(items))
         {
-            var rows = group.Sum(i => items[i].Rows);
+            if (!items[group[0]].Stackable)
+            {
+                // The batcher never puts one beside others; should it happen, it still runs with its own shapes.
+                results[group[0]] = RunAlone(items[group[0]], cancellationToken);
+                continue;
+            }
+
+            var rows = group.Sum(i => items[i].Rows!.Value);
             var padded = group.Count == items.Count ? paddedRows : rows;
             RunMerged(items, group, rows, padded, results, cancellationToken);
         }
@@ -77,7 +87,7 @@ internal sealed class SessionBatchExecutor(SessionRunner runner) : IBatchExecuto
         var start = 0;
         foreach (var index in group)
         {
-            var count = items[index].Rows;
+            var count = items[index].Rows!.Value;
             var outputs = new NamedTensor[merged.Count];
             for (var o = 0; o < outputs.Length; o++)
             {
@@ -112,7 +122,7 @@ internal sealed class SessionBatchExecutor(SessionRunner runner) : IBatchExecuto
     /// <summary>Same inputs with the same element types and row shapes, and the same outputs asked for.</summary>
     private static bool CanShareRun(InferenceRequest a, InferenceRequest b)
     {
-        if (a.Inputs.Count != b.Inputs.Count || !SameOutputs(a.OutputNames, b.OutputNames))
+        if (!a.Stackable || !b.Stackable || a.Inputs.Count != b.Inputs.Count || !SameOutputs(a.OutputNames, b.OutputNames))
         {
             return false;
         }

@@ -24,16 +24,11 @@ internal static class ProtocolErrors
 
     // --- The model ---------------------------------------------------------------------------------------
 
-    public const string ModelHasNoInputs = "The model has no inputs; Cloud serves models that take at least one.";
-
     public static string InputNotTensor(string input, string valueType) =>
         $"Input '{input}' is a {valueType}, not a tensor; only tensor inputs can be served.";
 
     public static string InputTypeNotSupported(string input, string elementType) =>
         $"Input '{input}' has element type {elementType}, which Cloud cannot serve.";
-
-    public static string InputHasNoBatchDimension(string input) =>
-        $"Input '{input}' is a scalar ([]); Cloud serves inputs whose dimension 0 is the batch.";
 
     // --- Inputs and outputs by name ---------------------------------------------------------------------
 
@@ -48,11 +43,6 @@ internal static class ProtocolErrors
     public static string OutputRequestedTwice(string output) => $"Output '{output}' is requested twice.";
 
     // --- Rows and shapes (both protocols) --------------------------------------------------------------
-
-    public static string NoRows(string input) => $"Input '{input}' has no rows; send at least one.";
-
-    public static string RowCountsDiffer(string first, long firstRows, string other, long otherRows) =>
-        Invariant($"Inputs '{first}' and '{other}' have different numbers of rows ({firstRows} and {otherRows}); every input shares dimension 0.");
 
     public static string WrongRowCount(string input, string type, string shape, long rows) =>
         Invariant($"Input '{input}' expects {type} {shape}; got {rows} {(rows == 1 ? "row" : "rows")}.");
@@ -107,6 +97,12 @@ internal static class ProtocolErrors
     public const string InstancesNotList = "\"instances\" must be a list of rows.";
 
     public const string NoInstances = "\"instances\" is empty; send at least one row.";
+
+    public const string RowFormatWithoutInputs =
+        "The model has no inputs, so it has no rows to send in \"instances\"; send \"inputs\": {} (the columnar format).";
+
+    public static string RowFormatScalarInput(string input) =>
+        $"Input '{input}' is a scalar ([]), so it has no rows to send in \"instances\"; send the tensors in \"inputs\" (the columnar format).";
 
     public const string SignatureNameNotString = "\"signature_name\" must be a string.";
 

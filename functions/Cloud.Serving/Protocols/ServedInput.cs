@@ -34,12 +34,12 @@ internal sealed class ServedInput
 
     public TensorElementType ElementType { get; }
 
-    /// <summary>The model's dimensions; -1 where free. Dimension 0 is the batch.</summary>
+    /// <summary>The model's dimensions; -1 where free; empty for a scalar. Dimension 0 is the batch where the model can batch.</summary>
     public long[] Dimensions { get; }
 
     public int Rank => Dimensions.Length;
 
-    /// <summary>Why no request can feed this input (not a tensor, no batch dimension, unsupported type); null when servable.</summary>
+    /// <summary>Why no request can feed this input (not a tensor, unsupported type); null when servable.</summary>
     public string? Problem { get; }
 
     /// <summary>The manifest's feature names when rows may be objects keyed by them; null otherwise.</summary>
@@ -55,6 +55,11 @@ internal sealed class ServedInput
     {
         get
         {
+            if (Rank == 0)
+            {
+                return "one value";
+            }
+
             if (Rank == 1)
             {
                 return "one value per row";
@@ -81,6 +86,6 @@ internal sealed class ServedInput
             return ProtocolErrors.InputTypeNotSupported(node.Name, TensorElementTypes.Name(node.ElementType));
         }
 
-        return node.Dimensions.Count == 0 ? ProtocolErrors.InputHasNoBatchDimension(node.Name) : null;
+        return null;
     }
 }

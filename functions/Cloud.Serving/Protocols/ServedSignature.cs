@@ -15,11 +15,8 @@ internal sealed class ServedSignature
             Problem ??= Inputs[i].Problem;
         }
 
-        if (inputs.Count == 0)
-        {
-            Problem = ProtocolErrors.ModelHasNoInputs;
-        }
-
+        // Merging requests along dimension 0 is only sound when every input and output has a free dimension 0.
+        Batchable = inputs.Count > 0 && inputs.Concat(outputs).All(n => n.Dimensions.Count > 0 && n.Dimensions[0] < 0);
         InputIndex = new NameIndex(inputs.Select(i => i.Name).ToArray());
         OutputIndex = new NameIndex(outputs.Select(o => o.Name).ToArray());
     }
@@ -29,6 +26,35 @@ internal sealed class ServedSignature
     public NameIndex InputIndex { get; }
 
     public NameIndex OutputIndex { get; }
+
+    /// <summary>
+    /// Whether requests can be batches of rows: every input and output has a free (dynamic) dimension 0. Where not,
+    /// every request runs as one call with the shapes it brings; where so, a request is rows only when its inputs
+    /// agree on dimension 0 (see <see cref="RowsOf"/>).
+    /// </summary>
+    public bool Batchable { get; }
+
+    /// <summary>
+    /// The rows of a request whose inputs have these dimension-0 sizes, in input order: their common size when the
+    /// model can batch and they agree on one of at least 1; otherwise null, and the request runs as one call.
+    /// </summary>
+    public int? RowsOf(ReadOnlySpan<long> firstDimensions)
+    {
+        if (!Batchable || firstDimensions.IsEmpty || firstDimensions[0] < 1)
+        {
+            return null;
+        }
+
+        foreach (var rows in firstDimensions[1..])
+        {
+            if (rows != firstDimensions[0])
+            {
+                return null;
+            }
+        }
+
+        return checked((int)firstDimensions[0]);
+    }
 
     /// <summary>Why no request can be served by this model (the first input that cannot be fed); null when it can.</summary>
     public string? Problem { get; }

@@ -92,6 +92,16 @@ public sealed class ServingHost : IAsyncDisposable
         return await response.Content.ReadAsStringAsync();
     }
 
+    /// <summary>Uploads a model file built in the test with a minimal manifest (model.json last) and returns what registration said.</summary>
+    public async Task<string> PushModelAsync(string name, string version, byte[] onnx)
+    {
+        var put = await Client.PutAsync($"/api/models/{name}/versions/{version}/files/model.onnx", new ByteArrayContent(onnx));
+        put.EnsureSuccessStatusCode();
+        var response = await Client.PutAsync($"/api/models/{name}/versions/{version}/files/model.json",
+            new StringContent($$"""{"name": "{{name}}", "version": "{{version}}", "format": "onnx", "modelFile": "model.onnx"}"""));
+        return await response.Content.ReadAsStringAsync();
+    }
+
     public async ValueTask DisposeAsync()
     {
         Client.Dispose();

@@ -3,8 +3,8 @@ using Cloud.Serving.Batching;
 
 namespace Cloud.Serving.Tests.Batching;
 
-/// <summary>A request in these tests: an id to tell callers apart and a row count.</summary>
-internal sealed record Job(int Id, int Rows = 1);
+/// <summary>A request in these tests: an id to tell callers apart, a row count, and whether it cannot be stacked.</summary>
+internal sealed record Job(int Id, int Rows = 1, bool Alone = false);
 
 /// <summary>
 /// An executor whose batches each wait for the test to release (or fail) them, so tests decide exactly when a
@@ -28,6 +28,8 @@ internal sealed class GatedExecutor : IBatchExecutor<Job, string>
     public int MaxRunning => Volatile.Read(ref _maxRunning);
 
     public int RowsOf(Job item) => item.Rows;
+
+    public bool RunsAlone(Job item) => item.Alone;
 
     public async ValueTask<IReadOnlyList<string>> ExecuteAsync(IReadOnlyList<Job> items, int paddedRows, CancellationToken cancellationToken)
     {

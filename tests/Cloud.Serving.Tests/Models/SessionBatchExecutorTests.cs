@@ -26,7 +26,7 @@ public sealed class SessionBatchExecutorTests : IDisposable
         var requests = Enumerable.Range(0, 12).Select(_ => IrisRequest(random, 1 + random.Next(5))).ToArray();
         var executor = new SessionBatchExecutor(_iris);
 
-        var merged = await executor.ExecuteAsync(requests, requests.Sum(r => r.Rows), CancellationToken.None);
+        var merged = await executor.ExecuteAsync(requests, requests.Sum(r => r.Rows!.Value), CancellationToken.None);
 
         for (var i = 0; i < requests.Length; i++)
         {

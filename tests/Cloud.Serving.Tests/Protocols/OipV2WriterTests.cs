@@ -54,7 +54,7 @@ public sealed class OipV2WriterTests
         Assert.Equal(
             """{"name":"iris","versions":["1.0.0","0.9.0"]"""
             + ""","platform":"onnx_onnxv1","inputs":[{"name":"features","datatype":"FP32","shape":[-1,4]}]"""
-            + ""","outputs":[{"name":"probabilities","datatype":"FP32","shape":[-1,3]},{"name":"label","datatype":"INT64","shape":[-1]}]}""",
+            + ""","outputs":[{"name":"probabilities","datatype":"FP32","shape":[-1,3]},{"name":"label","datatype":"INT64","shape":[-1]}],"parameters":{"batchable":true}}""",
             Write(w => OipV2MetadataWriter.WriteModelMetadata(w, TestModels.Iris, ["1.0.0", "0.9.0"])));
         Assert.StartsWith("""{"name":"add","versions":["2.0.0"],""", Write(w => OipV2MetadataWriter.WriteModelMetadata(w, TestModels.AddFloat)), StringComparison.Ordinal);
     }

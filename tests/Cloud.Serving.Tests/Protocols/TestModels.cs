@@ -35,6 +35,13 @@ internal static class TestModels
         return new ServedModel("built", "1.0.0", ModelNode.InputsOf(session), ModelNode.OutputsOf(session), featureNames);
     }
 
+    /// <summary>Any model built in the test (OnnxModelBuilder's Binary, Constant, ...).</summary>
+    public static ServedModel FromBytes(byte[] onnx)
+    {
+        using var session = new InferenceSession(onnx);
+        return new ServedModel("built", "1.0.0", ModelNode.InputsOf(session), ModelNode.OutputsOf(session));
+    }
+
     private static ServedModel FromFile(string name, string version, string path)
     {
         // ModelNode is plain managed data, so it outlives the session it was read from.

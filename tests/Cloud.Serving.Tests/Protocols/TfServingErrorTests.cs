@@ -26,7 +26,6 @@ public sealed class TfServingErrorTests
         { """{"signature_name": 1, "instances": [[1, 2, 3]]}""", "\"signature_name\" must be a string." },
         { """{"instances": {"x": [1, 2, 3]}}""", "\"instances\" must be a list of rows." },
         { """{"instances": []}""", "\"instances\" is empty; send at least one row." },
-        { """{"inputs": []}""", "Input 'x' has no rows; send at least one." },
     };
 
     [Theory]
@@ -122,7 +121,6 @@ public sealed class TfServingErrorTests
         { """{"instances": [[1, 2, 3, 4]]}""", "The model has several inputs (a, b), so each row must be an object keyed by input name; row 0 is a list." },
         { """{"instances": [{"a": [1, 2, 3, 4], "b": [1, 2, 3, 4]}, 7]}""", "The model has several inputs (a, b), so each row must be an object keyed by input name; row 1 is a scalar." },
         { """{"inputs": [[1, 2, 3, 4]]}""", "The model has several inputs (a, b), so \"inputs\" must be an object keyed by input name; got a list." },
-        { """{"inputs": {"a": [[1, 2, 3, 4]], "b": [[1, 2, 3, 4], [5, 6, 7, 8]]}}""", "Inputs 'a' and 'b' have different numbers of rows (1 and 2); every input shares dimension 0." },
         { """{"instances": [{"a": [1, 2, 3, 4], "b": [1, 2, 3]}]}""", "Input 'b' expects float32 [-1,4] (rows of 4 values); row 0 has 3 values." },
     };
 
@@ -210,11 +208,11 @@ public sealed class TfServingErrorTests
             TfError(TestModels.AddFloat, "{\"inputs\": {\"" + new string('k', 10_000) + "\": [[1, 2, 3, 4]]}}"));
 
     [Fact]
-    public void AnInputWithoutABatchDimensionCannotBeServed()
+    public void AScalarInputHasNoRowsForTheRowFormat()
     {
         var model = TestModels.Built(new Input("x", TensorElementType.Float));
 
-        Assert.Equal("Input 'x' is a scalar ([]); Cloud serves inputs whose dimension 0 is the batch.", TfError(model, """{"instances": [1]}"""));
+        Assert.Equal("Input 'x' is a scalar ([]), so it has no rows to send in \"instances\"; send the tensors in \"inputs\" (the columnar format).", TfError(model, """{"instances": [1]}"""));
     }
 
     [Fact]

@@ -32,8 +32,10 @@ internal static class OipV2MetadataWriter
     }
 
     /// <summary>
-    /// <c>{"name", "versions": [...], "platform": "onnx_onnxv1", "inputs": [{"name", "datatype", "shape"}], "outputs": [...]}</c>;
-    /// free dimensions are -1.
+    /// <c>{"name", "versions": [...], "platform": "onnx_onnxv1", "inputs": [{"name", "datatype", "shape"}], "outputs": [...],
+    /// "parameters": {"batchable": bool}}</c>; free dimensions are -1. "batchable" says whether requests of this
+    /// version are batches of rows the server may stack with others (see <see cref="ServedSignature.Batchable"/>);
+    /// where false, every request runs as one call with the shapes it brings (Triton's <c>max_batch_size: 0</c>).
     /// </summary>
     /// <param name="writer">The writer.</param>
     /// <param name="model">The version described (its signature).</param>
@@ -54,6 +56,9 @@ internal static class OipV2MetadataWriter
         writer.WriteString("platform"u8, Platform);
         WriteTensorMetadata(writer, "inputs"u8, model.Inputs);
         WriteTensorMetadata(writer, "outputs"u8, model.Outputs);
+        writer.WriteStartObject("parameters"u8);
+        writer.WriteBoolean("batchable"u8, model.Signature.Batchable);
+        writer.WriteEndObject();
         writer.WriteEndObject();
     }
 

@@ -108,7 +108,13 @@ internal static class OipV2RequestReader
 
         if (columns is null)
         {
-            throw new ProtocolException(ProtocolErrors.V2NoInputs);
+            // A model without inputs (a Constant) is called with "inputs": [] or without the field at all.
+            if (signature.Inputs.Length > 0)
+            {
+                throw new ProtocolException(ProtocolErrors.V2NoInputs);
+            }
+
+            (columns, shapes) = ([], []);
         }
 
         return new OipV2Request(Build(signature, columns, shapes!, outputs), id);
@@ -284,11 +290,6 @@ internal static class OipV2RequestReader
             throw new ProtocolException(ProtocolErrors.V2ShapeMismatch(spec.Name, expectedName, spec.ShapeText, ShapeText(shape)));
         }
 
-        if (shape[0] == 0)
-        {
-            throw new ProtocolException(ProtocolErrors.NoRows(spec.Name));
-        }
-
         // Every element takes at least two bytes of JSON ("0,"), so a shape bigger than the body allows cannot be
         // satisfied: don't let it size the buffer.
         var capacity = (int)Math.Min(ElementCount(shape), bodyLength / 2 + 1);
@@ -378,24 +379,18 @@ internal static class OipV2RequestReader
     private static InferenceRequest Build(ServedSignature signature, InputColumn?[] columns, long[]?[] shapes, string[]? outputs)
     {
         var inputs = new NamedTensor[columns.Length];
-        var first = -1;
+        Span<long> firstDimensions = columns.Length <= 16 ? stackalloc long[columns.Length] : new long[columns.Length];
         for (var i = 0; i < columns.Length; i++)
         {
             var column = columns[i] ?? throw new ProtocolException(ProtocolErrors.MissingInput(signature.Inputs[i].Name));
             var shape = shapes[i]!;
-            if (first < 0)
-            {
-                first = i;
-            }
-            else if (shape[0] != shapes[first]![0])
-            {
-                throw new ProtocolException(ProtocolErrors.RowCountsDiffer(signature.Inputs[first].Name, shapes[first]![0], signature.Inputs[i].Name, shape[0]));
-            }
-
+            firstDimensions[i] = shape.Length > 0 ? shape[0] : -1;
             inputs[i] = new NamedTensor(column.Spec.Name, column.ToTensor(shape));
         }
 
-        return new InferenceRequest((int)shapes[0]![0], inputs, outputs);
+        // Inputs that disagree on dimension 0 (broadcasting), scalars and empty tensors are not rows: such a request
+        // runs as one call with its own shapes, and ONNX Runtime judges whether they fit together.
+        return new InferenceRequest(signature.RowsOf(firstDimensions), inputs, outputs);
     }
 
     private static ServedInput FindInput(ref Utf8JsonReader reader, ServedSignature signature, int position)

@@ -32,7 +32,7 @@ internal abstract class InputColumn
         TypeLabel = typeLabel;
         _dims = (long[])spec.Dimensions.Clone();
         _path = new int[spec.Rank];
-        if (spec.Dimensions.AsSpan(1).Contains(-1))
+        if (spec.Rank > 1 && spec.Dimensions.AsSpan(1).Contains(-1))
         {
             _firstPaths = new int[spec.Rank * spec.Rank];
         }
@@ -88,6 +88,13 @@ internal abstract class InputColumn
     public void ReadTensor(ref Utf8JsonReader reader)
     {
         Started = true;
+        if (Spec.Rank == 0)
+        {
+            // A scalar input's tensor is the bare value, as TF Serving writes a scalar in the columnar format.
+            ReadLeaf(ref reader);
+            return;
+        }
+
         if (reader.TokenType != JsonTokenType.StartArray)
         {
             throw new ProtocolException(ProtocolErrors.GotNonList(Spec.Name, TypeLabel, Spec.ShapeText, DescribeNonList(reader.TokenType)));
@@ -109,10 +116,15 @@ internal abstract class InputColumn
         ReadFlatList(ref reader);
     }
 
-    /// <summary>The tensor read by rows or as a whole: [rows, the row dimensions].</summary>
+    /// <summary>The tensor read by rows or as a whole: [rows, the row dimensions], or [] for a scalar input.</summary>
     public Tensor ToTensor()
     {
         var shape = new long[Spec.Rank];
+        if (shape.Length == 0)
+        {
+            return ToTensor(shape);
+        }
+
         shape[0] = Rows;
         for (var d = 1; d < shape.Length; d++)
         {
@@ -272,6 +284,11 @@ internal abstract class InputColumn
 
     private static string PathText(ReadOnlySpan<int> indices)
     {
+        if (indices.IsEmpty)
+        {
+            return "the value"; // a scalar input's only element
+        }
+
         var text = new StringBuilder("row ").Append(indices[0]);
         foreach (var index in indices[1..])
         {

@@ -87,7 +87,8 @@ internal static class FloatInstancesReader
         }
 
         long[] shape = spec.Rank == 1 ? [rows] : [rows, rowLength];
-        request = new InferenceRequest(rows, [new NamedTensor(spec.Name, new DenseTensor<float>(data.AsMemory(0, count), shape))]);
+        // Rows stack only where the model can batch; elsewhere the request runs as it is.
+        request = new InferenceRequest(signature.Batchable ? rows : null, [new NamedTensor(spec.Name, new DenseTensor<float>(data.AsMemory(0, count), shape))]);
         return true;
     }
 

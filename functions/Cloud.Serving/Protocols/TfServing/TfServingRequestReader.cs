@@ -106,7 +106,7 @@ internal static class TfServingRequestReader
             throw new ProtocolException(ProtocolErrors.NeitherInstancesNorInputs);
         }
 
-        return new TfServingRequest(Build(columns!, rows), format.Value);
+        return new TfServingRequest(Build(columns!, rows, signature), format.Value);
     }
 
     private static void CheckSignatureName(ref Utf8JsonReader reader)
@@ -134,6 +134,20 @@ internal static class TfServingRequestReader
         if (reader.TokenType != JsonTokenType.StartArray)
         {
             throw new ProtocolException(ProtocolErrors.InstancesNotList);
+        }
+
+        // A row fills dimension 0 of every input, so every input must have one; a no-input model has nothing to fill.
+        if (signature.Inputs.Length == 0)
+        {
+            throw new ProtocolException(ProtocolErrors.RowFormatWithoutInputs);
+        }
+
+        foreach (var spec in signature.Inputs)
+        {
+            if (spec.Rank == 0)
+            {
+                throw new ProtocolException(ProtocolErrors.RowFormatScalarInput(spec.Name));
+            }
         }
 
         var columns = CreateColumns(signature);
@@ -247,38 +261,34 @@ internal static class TfServingRequestReader
             throw new ProtocolException(ProtocolErrors.InputsNotObject(signature.InputIndex.Text, Describe(reader.TokenType)));
         }
 
-        rows = columns[0].Rows;
-        foreach (var column in columns)
-        {
-            if (column.Rows != rows)
-            {
-                throw new ProtocolException(ProtocolErrors.RowCountsDiffer(columns[0].Spec.Name, rows, column.Spec.Name, column.Rows));
-            }
-        }
-
-        if (rows == 0)
-        {
-            throw new ProtocolException(ProtocolErrors.NoRows(columns[0].Spec.Name));
-        }
-
+        // Whether the tensors are rows is the signature's and Build's call: inputs may disagree on dimension 0
+        // (broadcasting), be scalars or be empty, and then the request runs as one call with its own shapes.
+        rows = -1;
         return columns;
     }
 
-    private static InferenceRequest Build(InputColumn[] columns, int rows)
+    /// <summary>
+    /// The request; <paramref name="rows"/> is the row count of the row format, or -1 for columnar tensors, which
+    /// are rows only where the model can batch and they agree on dimension 0.
+    /// </summary>
+    private static InferenceRequest Build(InputColumn[] columns, int rows, ServedSignature signature)
     {
         var inputs = new NamedTensor[columns.Length];
+        Span<long> firstDimensions = columns.Length <= 16 ? stackalloc long[columns.Length] : new long[columns.Length];
         for (var i = 0; i < columns.Length; i++)
         {
             var spec = columns[i].Spec;
-            if (spec.Dimensions[0] >= 0 && spec.Dimensions[0] != rows)
+            var given = spec.Rank == 0 ? -1 : columns[i].Rows;
+            if (spec.Rank > 0 && spec.Dimensions[0] >= 0 && spec.Dimensions[0] != given)
             {
-                throw new ProtocolException(ProtocolErrors.WrongRowCount(spec.Name, columns[i].TypeLabel, spec.ShapeText, rows));
+                throw new ProtocolException(ProtocolErrors.WrongRowCount(spec.Name, columns[i].TypeLabel, spec.ShapeText, given));
             }
 
+            firstDimensions[i] = given;
             inputs[i] = new NamedTensor(spec.Name, columns[i].ToTensor());
         }
 
-        return new InferenceRequest(rows, inputs);
+        return new InferenceRequest(rows >= 0 ? (signature.Batchable ? rows : null) : signature.RowsOf(firstDimensions), inputs);
     }
 
     private static InputColumn[] CreateColumns(ServedSignature signature)
