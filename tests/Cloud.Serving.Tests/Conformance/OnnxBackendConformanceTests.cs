@@ -5,6 +5,8 @@ using Cloud.Serving.Models;
 using Cloud.Serving.Tensors;
 using Microsoft.ML.OnnxRuntime;
 
+using Cloud.TestSupport.Conformance;
+
 namespace Cloud.Serving.Tests.Conformance;
 
 /// <summary>

@@ -2,6 +2,8 @@ using Cloud.Serving.Models;
 using Cloud.Serving.Tensors;
 using Microsoft.ML.OnnxRuntime;
 
+using Cloud.TestSupport.Conformance;
+
 namespace Cloud.Serving.Tests.Conformance;
 
 /// <summary>The comparer's rules, with values on either side of onnx's rtol=1e-3, atol=1e-7.</summary>

@@ -7,7 +7,7 @@ using Cloud.Serving.Models;
 using Cloud.Serving.Tensors;
 using Microsoft.ML.OnnxRuntime;
 
-namespace Cloud.Serving.Tests.Conformance;
+namespace Cloud.TestSupport.Conformance;
 
 /// <summary>
 /// Reads a serialized <c>onnx.TensorProto</c> (onnx.proto, onnx 1.12) into a serving tensor (Cloud.Serving.Tensors). Only the fields

@@ -2,7 +2,7 @@ using Cloud.Serving.Models;
 using Cloud.Serving.Tensors;
 using Microsoft.ML.OnnxRuntime;
 
-namespace Cloud.Serving.Tests.Conformance;
+namespace Cloud.TestSupport.Conformance;
 
 /// <summary>Where the ONNX backend test cases are: Debian's libonnx-testdata, or CLOUD_ONNX_TESTDATA.</summary>
 internal static class BackendTestData

@@ -6,7 +6,7 @@ using Cloud.Serving.Models;
 using Cloud.Serving.Tensors;
 using Microsoft.ML.OnnxRuntime;
 
-namespace Cloud.Serving.Tests.Conformance;
+namespace Cloud.TestSupport.Conformance;
 
 /// <summary>
 /// Compares an output with the expected one the way onnx's backend runner does: same element type and shape;

@@ -5,7 +5,7 @@ using Cloud.Serving.Models;
 using Cloud.Serving.Tensors;
 using Microsoft.ML.OnnxRuntime;
 
-namespace Cloud.Serving.Tests.Conformance;
+namespace Cloud.TestSupport.Conformance;
 
 /// <summary>Runs one backend test case through the serving code's <see cref="SessionRunner"/> and ORT, and classifies it.</summary>
 internal static class ConformanceRunner

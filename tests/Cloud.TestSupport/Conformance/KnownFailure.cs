@@ -2,7 +2,7 @@ using Cloud.Serving.Models;
 using Cloud.Serving.Tensors;
 using Microsoft.ML.OnnxRuntime;
 
-namespace Cloud.Serving.Tests.Conformance;
+namespace Cloud.TestSupport.Conformance;
 
 /// <summary>One entry of <see cref="KnownFailures"/>.</summary>
 /// <param name="Reason">Why the case fails, as found when it was investigated.</param>

@@ -2,7 +2,7 @@ using Cloud.Serving.Models;
 using Cloud.Serving.Tensors;
 using Microsoft.ML.OnnxRuntime;
 
-namespace Cloud.Serving.Tests.Conformance;
+namespace Cloud.TestSupport.Conformance;
 
 /// <summary>
 /// Cases that run and fail, each with the reason found when it was investigated (data: libonnx-testdata 1.12.0;

@@ -4,7 +4,7 @@ using Cloud.Serving.Models;
 using Cloud.Serving.Tensors;
 using Microsoft.ML.OnnxRuntime;
 
-namespace Cloud.Serving.Tests.Conformance;
+namespace Cloud.TestSupport.Conformance;
 
 /// <summary>
 /// One ONNX backend test case: a folder with model.onnx and test_data_set_N/ folders of input_K.pb and

@@ -2,7 +2,7 @@ using Cloud.Serving.Models;
 using Cloud.Serving.Tensors;
 using Microsoft.ML.OnnxRuntime;
 
-namespace Cloud.Serving.Tests.Conformance;
+namespace Cloud.TestSupport.Conformance;
 
 /// <summary>One test_data_set_N of a case, loaded: what to feed and what must come out.</summary>
 /// <param name="Name">test_data_set_N.</param>

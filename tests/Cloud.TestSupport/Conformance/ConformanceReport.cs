@@ -5,7 +5,7 @@ using Cloud.Serving.Models;
 using Cloud.Serving.Tensors;
 using Microsoft.ML.OnnxRuntime;
 
-namespace Cloud.Serving.Tests.Conformance;
+namespace Cloud.TestSupport.Conformance;
 
 /// <summary>The suite's results as text: counts per folder, then one line per case that did not pass.</summary>
 internal sealed class ConformanceReport(IReadOnlyList<CaseResult> results, TimeSpan elapsed, int parallelism)

@@ -2,7 +2,7 @@ using Cloud.Serving.Models;
 using Cloud.Serving.Tensors;
 using Microsoft.ML.OnnxRuntime;
 
-namespace Cloud.Serving.Tests.Conformance;
+namespace Cloud.TestSupport.Conformance;
 
 /// <summary>
 /// How far a floating-point output may be from the expected one: |actual - expected| &lt;= Absolute + Relative * |expected|,

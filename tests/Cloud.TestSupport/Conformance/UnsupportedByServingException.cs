@@ -2,7 +2,7 @@ using Cloud.Serving.Models;
 using Cloud.Serving.Tensors;
 using Microsoft.ML.OnnxRuntime;
 
-namespace Cloud.Serving.Tests.Conformance;
+namespace Cloud.TestSupport.Conformance;
 
 /// <summary>
 /// A case holds a value our tensors cannot represent (a sequence, bfloat16, complex, external data, bytes that
