@@ -112,7 +112,7 @@ internal sealed partial class ModelCache(IBlobStore models, ModelRegistry regist
                 var runner = new SessionRunner(session);
                 var served = new ServedModel(model, version, runner.Inputs, runner.Outputs,
                     manifest.Inputs.ToDictionary(i => i.Key, i => i.Value.FeatureNames, StringComparer.Ordinal));
-                var warmUpProblem = TryWarmUp(runner, model, version);
+                var warmUpProblem = served.Signature.Problem ?? TryWarmUp(runner, model, version);
                 var batching = BatchingFor(served.Signature, manifest.Batching);
                 var batcher = new MicroBatcher<InferenceRequest, InferenceResponse>(new SessionBatchExecutor(runner), batching, time,
                     loggers.CreateLogger("Cloud.Batching"), $"{model} {version}");
@@ -191,7 +191,9 @@ internal sealed partial class ModelCache(IBlobStore models, ModelRegistry regist
     /// <summary>
     /// One run with zeros (free dimensions as 1), so the first real request does not pay ORT's first-run costs. A
     /// model may refuse zeros (integer modulo, a zero-sized Reshape or Range) and still serve real inputs, so a failed
-    /// warm-up is logged and shown in the cache status, never a load failure. Null when it ran.
+    /// warm-up is logged and shown in the cache status, never a load failure. Null when it ran. A model no request can
+    /// feed (a sequence input) is not warmed up at all: it loads, and each request is refused with that reason (400),
+    /// instead of the version failing to load and answering 503 for ever.
     /// </summary>
     private string? TryWarmUp(SessionRunner runner, string model, string version)
     {

@@ -30,6 +30,12 @@ internal static class ProtocolErrors
     public static string InputTypeNotSupported(string input, string elementType) =>
         $"Input '{input}' has element type {elementType}, which Cloud cannot serve.";
 
+    public static string OutputNotTensor(string output, string valueType) =>
+        $"Output '{output}' is a {valueType}, not a tensor; only tensor outputs can be served.";
+
+    public static string OutputTypeNotSupported(string output, string elementType) =>
+        $"Output '{output}' has element type {elementType}, which Cloud cannot serve.";
+
     // --- Inputs and outputs by name ---------------------------------------------------------------------
 
     public static string UnknownInput(string input, string inputs) => $"Unknown input '{input}'; the model's inputs are: {inputs}.";

@@ -1,4 +1,5 @@
 using Cloud.Registry.Onnx;
+using Cloud.Serving.Protocols.Tensors;
 using Cloud.Serving.Tensors;
 
 namespace Cloud.Serving.Protocols;
@@ -13,6 +14,14 @@ internal sealed class ServedSignature
         {
             Inputs[i] = new ServedInput(i, inputs[i], featureNames.GetValueOrDefault(inputs[i].Name));
             Problem ??= Inputs[i].Problem;
+        }
+
+        // An output the protocols cannot write would fail every run after the work is done: refuse before it.
+        foreach (var output in outputs)
+        {
+            Problem ??= !output.IsTensor ? ProtocolErrors.OutputNotTensor(output.Name, output.ValueTypeText)
+                : !ElementKinds.IsSupported(output.ElementType) ? ProtocolErrors.OutputTypeNotSupported(output.Name, TensorElementTypes.Name(output.ElementType))
+                : null;
         }
 
         // Merging requests along dimension 0 is only sound when every input and output has a free dimension 0.
