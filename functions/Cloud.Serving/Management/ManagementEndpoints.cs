@@ -1,13 +1,13 @@
-using Cloud.Registry.Registration;
+using System.Text.Json;
 using Cloud.Registry;
-using Cloud.Serving.Models;
-using Cloud.Serving.Routing;
+using Cloud.Registry.Registration;
 using Cloud.Sdk.Manifests;
 using Cloud.Sdk.Registry;
+using Cloud.Serving.Models;
+using Cloud.Serving.Protocols;
+using Cloud.Serving.Routing;
 using Cloud.Storage.Blobs;
-using System.Text.Json;
 using Microsoft.AspNetCore.Http.Json;
-using Microsoft.Extensions.Options;
 
 namespace Cloud.Serving.Management;
 
@@ -71,7 +71,9 @@ internal static partial class ManagementEndpoints
 
         // The record as stored, plus what serving will do with its requests (derived, so never stored).
         var view = JsonSerializer.SerializeToNode(info, json.Value.SerializerOptions)!.AsObject();
-        view["batchable"] = info.Signature is { } signature ? SignatureBatching.IsBatchable(signature) : null;
+        view["batchable"] = info.Signature is { } signature
+            ? ServedSignature.IsBatchable(signature.Inputs.Select(t => t.Shape), signature.Outputs.Select(t => t.Shape))
+            : null;
         return TypedResults.Ok(view);
     }
 

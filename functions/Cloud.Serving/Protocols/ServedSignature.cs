@@ -25,7 +25,7 @@ internal sealed class ServedSignature
         }
 
         // Merging requests along dimension 0 is only sound when every input and output has a free dimension 0.
-        Batchable = inputs.Count > 0 && inputs.Concat(outputs).All(n => n.Dimensions.Count > 0 && n.Dimensions[0] < 0);
+        Batchable = IsBatchable(inputs.Select(i => i.Dimensions), outputs.Select(o => o.Dimensions));
         InputIndex = new NameIndex(inputs.Select(i => i.Name).ToArray());
         OutputIndex = new NameIndex(outputs.Select(o => o.Name).ToArray());
     }
@@ -42,6 +42,16 @@ internal sealed class ServedSignature
     /// agree on dimension 0 (see <see cref="RowsOf"/>).
     /// </summary>
     public bool Batchable { get; }
+
+    /// <summary>
+    /// The rule behind <see cref="Batchable"/>, on any shapes where -1 is a free dimension: a loaded version's, or the
+    /// signature a version's record holds (the management API shows it without loading the model).
+    /// </summary>
+    public static bool IsBatchable(IEnumerable<IReadOnlyList<long>> inputShapes, IEnumerable<IReadOnlyList<long>> outputShapes)
+    {
+        var inputs = inputShapes.ToList();
+        return inputs.Count > 0 && inputs.Concat(outputShapes).All(shape => shape.Count > 0 && shape[0] < 0);
+    }
 
     /// <summary>
     /// The rows of a request whose inputs have these dimension-0 sizes, in input order: their common size when the
