@@ -30,4 +30,14 @@ internal static class OrtErrors
         var end = message.IndexOf(']', StringComparison.Ordinal);
         return message.StartsWith(Prefix, StringComparison.Ordinal) && end > 0 ? message[(end + 1)..].TrimStart() : message;
     }
+
+    /// <summary>
+    /// ORT's message with the file it opened (a work or cache copy, named by us) replaced by the name the user knows
+    /// (their model file): ORT's load errors start "Load model from PATH failed".
+    /// </summary>
+    public static string NamingUserFile(string message, string openedFile, string userFile)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        return message.Replace(openedFile, userFile, StringComparison.Ordinal);
+    }
 }

@@ -198,9 +198,7 @@ internal sealed partial class ModelRegistration(IBlobStore models, ModelRegistry
         var inspection = await _inspector.InspectAsync(workFile, cancellationToken).ConfigureAwait(false);
         if (inspection.Problem is not null)
         {
-            // ORT names the file it was given, which is our work file: the user knows only their own file's name.
-            var problem = inspection.Problem.Replace(workFile, manifest.ModelFile, StringComparison.Ordinal)
-                .Replace(Path.GetFileName(workFile), manifest.ModelFile, StringComparison.Ordinal);
+            var problem = OrtErrors.NamingUserFile(inspection.Problem, workFile, manifest.ModelFile);
             return (null, $"ONNX Runtime {OrtEnv.Instance().GetVersionString()} cannot load model file '{manifest.ModelFile}': {problem}");
         }
 

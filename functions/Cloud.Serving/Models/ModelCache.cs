@@ -132,8 +132,7 @@ internal sealed partial class ModelCache(IBlobStore models, ModelRegistry regist
         catch (Exception error) when (error is not ModelLoadException)
         {
             LogLoadFailed(model, version, error.Message);
-            // ORT names the file it opened, our cache's copy: say the user's file instead.
-            var message = file is null ? error.Message : error.Message.Replace(file, $"{model}/{version}/{modelFile}", StringComparison.Ordinal);
+            var message = file is null ? error.Message : OrtErrors.NamingUserFile(error.Message, file, $"{model}/{version}/{modelFile}");
             throw new ModelLoadException($"{model} {version} could not be loaded: {message}", error);
         }
         catch (ModelLoadException error)
