@@ -84,7 +84,7 @@ internal static class RegistryRows
     /// <summary>What the row was made from, kept so a repeated event for the same blobs is recognised cheaply.</summary>
     public static SourceBlobs? SourceOf(TableEntity row) =>
         new(row.Get<string>("ManifestETag"), row.Get<string>("ManifestSha256"), row.Get<string>("ModelETag"),
-            row.Properties.TryGetValue("ValidationRequested", out var requested) && requested is true);
+            row.Get<bool>("ValidationRequested"));
 
     private static void SetIfPresent(TableEntity row, string name, object? value)
     {
