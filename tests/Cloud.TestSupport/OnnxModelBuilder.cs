@@ -48,14 +48,7 @@ internal static class OnnxModelBuilder
             Msg(graph, 12, ValueInfo(input.Name + "_out", input));
         }
 
-        var opset = new List<byte>();
-        Str(opset, 1, "");
-        Varint(opset, 2, 17);
-        var model = new List<byte>();
-        Varint(model, 1, 8);
-        Msg(model, 8, opset);
-        Msg(model, 7, graph);
-        return [.. model];
+        return ModelOf(graph);
     }
 
     /// <summary>One node z = opType(a, b) with z typed like <paramref name="a"/> (Add, Mod, ...): a model that needs two inputs.</summary>
@@ -72,14 +65,7 @@ internal static class OnnxModelBuilder
         Msg(graph, 11, ValueInfo(a.Name, a));
         Msg(graph, 11, ValueInfo(b.Name, b));
         Msg(graph, 12, ValueInfo("z", a));
-        var opset = new List<byte>();
-        Str(opset, 1, "");
-        Varint(opset, 2, 17);
-        var model = new List<byte>();
-        Varint(model, 1, 8);
-        Msg(model, 8, opset);
-        Msg(model, 7, graph);
-        return [.. model];
+        return ModelOf(graph);
     }
 
     /// <summary>
@@ -109,14 +95,7 @@ internal static class OnnxModelBuilder
         Msg(graph, 1, node);
         Str(graph, 2, "g");
         Msg(graph, 12, ValueInfo("z", new Input("z", TensorElementType.Float, [.. dims.Cast<object>()])));
-        var opset = new List<byte>();
-        Str(opset, 1, "");
-        Varint(opset, 2, 17);
-        var model = new List<byte>();
-        Varint(model, 1, 8);
-        Msg(model, 8, opset);
-        Msg(model, 7, graph);
-        return [.. model];
+        return ModelOf(graph);
     }
 
     /// <summary>
@@ -175,6 +154,19 @@ internal static class OnnxModelBuilder
 
             file.Write(chunk, 0, (int)Math.Min(chunk.Length, weightBytes - written));
         }
+    }
+
+    /// <summary>ModelProto around a graph: ir_version 8 (1), opset_import (8) of ai.onnx 17, graph (7).</summary>
+    private static byte[] ModelOf(List<byte> graph)
+    {
+        var opset = new List<byte>();
+        Str(opset, 1, "");
+        Varint(opset, 2, 17);
+        var model = new List<byte>();
+        Varint(model, 1, 8);
+        Msg(model, 8, opset);
+        Msg(model, 7, graph);
+        return [.. model];
     }
 
     private static List<byte> ValueInfo(string name, Input input)

@@ -61,19 +61,19 @@ internal sealed class ServingConformanceReport(IReadOnlyList<ServingCaseResult> 
 
         AppendCounts(text, "all", results);
 
-        AppendSection(text, "5xx answers not in KnownServerErrors", UnexpectedServerErrors);
-        AppendSection(text, "Known 5xx that no longer happen; remove them from KnownServerErrors",
+        ConformanceReport.AppendSection(text, "5xx answers not in KnownServerErrors", UnexpectedServerErrors);
+        ConformanceReport.AppendSection(text, "Known 5xx that no longer happen; remove them from KnownServerErrors",
             KnownServerErrors.Entries.Keys.Where(id => !results.Any(r => r.Case.Id == id && r.ServerErrors.Count > 0)).Order(StringComparer.Ordinal));
-        AppendSection(text, "Expected to pass, did not (regressions)", Regressions);
-        AppendSection(text, "Failure categories (cases)", results.Where(r => r.Outcome == ServingOutcome.Failed)
+        ConformanceReport.AppendSection(text, "Expected to pass, did not (regressions)", Regressions);
+        ConformanceReport.AppendSection(text, "Failure categories (cases)", results.Where(r => r.Outcome == ServingOutcome.Failed)
             .GroupBy(r => FailureCategory.Of(r.Reason)).OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal)
             .Select(g => string.Create(culture, $"{g.Count(),4}  {g.Key}  (e.g. {g.First().Case.Id})")));
-        AppendSection(text, "Failed end to end, passing at the binding level", Lines(r => r.Outcome == ServingOutcome.Failed && r.Binding.Outcome == CaseOutcome.Passed));
-        AppendSection(text, "Failed end to end and at the binding level (KnownFailures)", Lines(r => r.Outcome == ServingOutcome.Failed && r.Binding.Outcome != CaseOutcome.Passed));
-        AppendSection(text, "Not representable in the JSON protocols", Lines(r => r.Outcome == ServingOutcome.NotRepresentable));
-        AppendSection(text, "Unsupported by ORT", Lines(r => r.Outcome == ServingOutcome.UnsupportedByOrt));
-        AppendSection(text, "Passing, not yet in serving-passing.txt (add them)", NewPasses);
-        AppendSection(text, "Slowest cases", results.OrderByDescending(r => r.Elapsed).Take(5)
+        ConformanceReport.AppendSection(text, "Failed end to end, passing at the binding level", Lines(r => r.Outcome == ServingOutcome.Failed && r.Binding.Outcome == CaseOutcome.Passed));
+        ConformanceReport.AppendSection(text, "Failed end to end and at the binding level (KnownFailures)", Lines(r => r.Outcome == ServingOutcome.Failed && r.Binding.Outcome != CaseOutcome.Passed));
+        ConformanceReport.AppendSection(text, "Not representable in the JSON protocols", Lines(r => r.Outcome == ServingOutcome.NotRepresentable));
+        ConformanceReport.AppendSection(text, "Unsupported by ORT", Lines(r => r.Outcome == ServingOutcome.UnsupportedByOrt));
+        ConformanceReport.AppendSection(text, "Passing, not yet in serving-passing.txt (add them)", NewPasses);
+        ConformanceReport.AppendSection(text, "Slowest cases", results.OrderByDescending(r => r.Elapsed).Take(5)
             .Select(r => string.Create(culture, $"{r.Case.Id}: {r.Elapsed.TotalMilliseconds:F0} ms")));
         return text.ToString();
     }
@@ -86,21 +86,5 @@ internal sealed class ServingConformanceReport(IReadOnlyList<ServingCaseResult> 
         int Count(ServingOutcome outcome) => rows.Count(r => r.Outcome == outcome);
         text.AppendLine(string.Format(CultureInfo.InvariantCulture, Row, folder, rows.Count, Count(ServingOutcome.Passed), Count(ServingOutcome.Failed),
             Count(ServingOutcome.NotRepresentable), Count(ServingOutcome.UnsupportedByOrt), rows.Count(r => r.Binding.Outcome == CaseOutcome.Passed)));
-    }
-
-    private static void AppendSection(StringBuilder text, string title, IEnumerable<string> lines)
-    {
-        var list = lines.ToList();
-        if (list.Count == 0)
-        {
-            return;
-        }
-
-        text.AppendLine();
-        text.AppendLine(CultureInfo.InvariantCulture, $"{title} ({list.Count}):");
-        foreach (var line in list)
-        {
-            text.AppendLine(CultureInfo.InvariantCulture, $"  {line}");
-        }
     }
 }

@@ -81,7 +81,8 @@ internal sealed class ConformanceReport(IReadOnlyList<CaseResult> results, TimeS
             Count(CaseOutcome.Failed), Count(CaseOutcome.UnsupportedByOrt), Count(CaseOutcome.UnsupportedByServing)));
     }
 
-    private static void AppendSection(StringBuilder text, string title, IEnumerable<string> lines)
+    /// <summary>A titled, counted list of lines; nothing when empty. Both conformance reports write their sections with it.</summary>
+    internal static void AppendSection(StringBuilder text, string title, IEnumerable<string> lines)
     {
         var list = lines.ToList();
         if (list.Count == 0)
