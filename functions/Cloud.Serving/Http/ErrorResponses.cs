@@ -40,6 +40,10 @@ internal static class ErrorResponses
         BatchQueueFullException full => (StatusCodes.Status429TooManyRequests, full.Message, full.RetryAfter),
         BatcherStoppedException stopped => (StatusCodes.Status503ServiceUnavailable, stopped.Message, TimeSpan.FromSeconds(1)),
         BatchItemTooLargeException large => (StatusCodes.Status413PayloadTooLarge, large.Message, null),
+        // A run whose shapes ask for more memory than runs may have: the client's error when it can never fit.
+        OnnxRuntimeException ort when RunMemory.Describe(ort) is { } memory => memory.Permanent
+            ? (StatusCodes.Status400BadRequest, memory.Message, null)
+            : (StatusCodes.Status503ServiceUnavailable, memory.Message, TimeSpan.FromSeconds(1)),
         // ORT refusing the inputs (a shape or value the model's graph rejects) is the client's error; anything else is ours.
         OnnxRuntimeException ort when OrtErrors.CodeOf(ort) == OrtErrors.InvalidArgument => (StatusCodes.Status400BadRequest, OrtErrors.MessageOf(ort), null),
         OnnxRuntimeException ort => (StatusCodes.Status500InternalServerError, $"ONNX Runtime failed: {OrtErrors.MessageOf(ort)}", null),

@@ -14,6 +14,13 @@ internal sealed record ModelCacheOptions : ISettings
     /// </summary>
     public long MemoryBudgetBytes { get; init; } = 4L * 1024 * 1024 * 1024;
 
+    /// <summary>
+    /// What session runs may allocate together (intermediate and output tensors; not weights), so that a request
+    /// whose shapes ask for more is refused with the numbers instead of taking the host's memory. One limit per
+    /// process (see <see cref="RunMemory"/>); at most 4 GiB − 1; 0 leaves runs unbounded.
+    /// </summary>
+    public long RunMemoryLimitBytes { get; init; } = 2L * 1024 * 1024 * 1024;
+
     /// <summary>The most versions loaded at once.</summary>
     public int MaxLoadedVersions { get; init; } = 16;
 
@@ -45,6 +52,11 @@ internal sealed record ModelCacheOptions : ISettings
         if (MemoryBudgetBytes < 1)
         {
             yield return $"{section}:{nameof(MemoryBudgetBytes)} must be positive; got {MemoryBudgetBytes}.";
+        }
+
+        if (RunMemoryLimitBytes is < 0 or > uint.MaxValue)
+        {
+            yield return $"{section}:{nameof(RunMemoryLimitBytes)} must be between 0 (no limit) and {uint.MaxValue} (4 GiB - 1, what ONNX Runtime's arena takes); got {RunMemoryLimitBytes}.";
         }
 
         if (MemoryPerModelByte <= 0)

@@ -56,6 +56,7 @@ internal static partial class ModelSessions
             GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
             ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
         };
+        RunMemory.Apply(sessionOptions, options.RunMemoryLimitBytes);
         return sessionOptions;
     }
 

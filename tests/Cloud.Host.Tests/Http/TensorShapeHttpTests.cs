@@ -22,6 +22,7 @@ public sealed class TensorShapeHttpTests : IAsyncLifetime
             ("scalar", Binary("Add", new Input("x", TensorElementType.Float, "n"), new Input("s", TensorElementType.Float))),
             ("rows", OnnxModelBuilder.Identity(new Input("x", TensorElementType.Float, "batch", 4L))),
             ("constant", Constant([1.5f, -2f, 7f], 3)),
+            ("expand", Binary("Expand", new Input("x", TensorElementType.Float, "a", "b"), new Input("shape", TensorElementType.Int64, 2L))),
         ];
         foreach (var (name, onnx) in models)
         {
@@ -83,12 +84,38 @@ public sealed class TensorShapeHttpTests : IAsyncLifetime
         Assert.Equal("Input 'b' expects FP32 [4]; got shape [5].", JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("error").GetString());
     }
 
+    [Fact]
+    public async Task AnExpandToTheShapeTheRequestGivesRuns()
+    {
+        var output = await InferAsync("expand", Tensor("x", [1, 1], [1.5f]), new { name = "shape", shape = new[] { 2 }, datatype = "INT64", data = new[] { 2, 3 } });
+
+        Assert.Equal([2L, 3L], Shape(output));
+        Assert.Equal(Enumerable.Repeat(1.5, 6), Data(output));
+    }
+
+    [Fact]
+    public async Task AShapeAskingForMoreMemoryThanARunMayUseIs400WithTheNumbersAndTheHostServesOn()
+    {
+        // 100,000 × 100,000 float32 = 40,000,000,000 bytes, from a body of a few dozen bytes.
+        var body = Body(Tensor("x", [1, 1], [1f]), new { name = "shape", shape = new[] { 2 }, datatype = "INT64", data = new[] { 100_000, 100_000 } });
+
+        var response = await _host.Client.PostAsync("/v2/models/expand/infer", new StringContent(body));
+        var error = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("error").GetString();
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("needs a tensor of 40,000,000,000 bytes", error, StringComparison.Ordinal);
+        Assert.Contains($"({2L * 1024 * 1024 * 1024:N0} bytes, Cloud:Cache:RunMemoryLimitBytes)", error, StringComparison.Ordinal);
+        var after = Data(await InferAsync("expand", Tensor("x", [1, 1], [2f]), new { name = "shape", shape = new[] { 2 }, datatype = "INT64", data = new[] { 1, 2 } }));
+        Assert.Equal([2.0, 2.0], after);
+    }
+
     [Theory]
     [InlineData("iris", true)]
     [InlineData("rows", true)]
     [InlineData("bcast", false)]
     [InlineData("scalar", false)]
     [InlineData("constant", false)]
+    [InlineData("expand", false)]
     public async Task TheMetadataAndTheVersionRecordSayWhetherItBatches(string model, bool batchable)
     {
         var metadata = JsonDocument.Parse(await _host.Client.GetStringAsync($"/v2/models/{model}")).RootElement;
