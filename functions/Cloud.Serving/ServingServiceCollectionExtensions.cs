@@ -26,6 +26,7 @@ internal static class ServingServiceCollectionExtensions
         // thread sheds load as soon as a few hundred clients wait, while 1,024 single-row requests still drain in
         // well under a second.
         services.AddSettings<BatchingOptions>("Batching", _ => new BatchingOptions { MaxEnqueuedBatches = 16 });
+        services.AddSingleton<BodyBudget>();
         services.AddSingleton<ModelCache>();
         services.AddSingleton<ModelRouter>();
         services.AddSingleton<IRegistrationFollowUp, RoutingFollowUp>();

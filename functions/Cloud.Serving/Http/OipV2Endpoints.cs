@@ -33,14 +33,14 @@ internal static class OipV2Endpoints
 
     private static async Task InferAsync(HttpContext context, ServingServices s, string model, string? version)
     {
-        var options = s.Options;
         var decision = await RequestRouting.RouteOrWriteErrorAsync(context, s, model, version, null);
         if (decision is null)
         {
             return;
         }
 
-        var request = await RequestBody.ReadAndDecodeAsync<OipV2Request>(context, options, decision.Target.Served, OipV2RequestReader.TryRead);
+        using var body = new BodyLease(s.Bodies);
+        var request = await RequestBody.ReadAndDecodeAsync<OipV2Request>(context, s, body, decision.Target.Served, OipV2RequestReader.TryRead);
         if (request is null)
         {
             return;

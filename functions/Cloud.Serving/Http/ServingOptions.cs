@@ -8,11 +8,22 @@ internal sealed record ServingOptions : ISettings
     /// <summary>Largest accepted prediction body; larger ones get 413.</summary>
     public long MaxRequestBodyBytes { get; init; } = 10 * 1024 * 1024;
 
+    /// <summary>
+    /// Prediction body bytes held at once across requests, from reading until the answer (see <see cref="BodyBudget"/>);
+    /// a body that would pass it gets 429 with Retry-After before it is read.
+    /// </summary>
+    public long MaxRequestBodyBytesInFlight { get; init; } = 256 * 1024 * 1024;
+
     public IEnumerable<string> Validate(string section)
     {
         if (MaxRequestBodyBytes < 1024)
         {
             yield return $"{section}:{nameof(MaxRequestBodyBytes)} must be at least 1024; got {MaxRequestBodyBytes}.";
+        }
+
+        if (MaxRequestBodyBytesInFlight < MaxRequestBodyBytes)
+        {
+            yield return $"{section}:{nameof(MaxRequestBodyBytesInFlight)} must be at least {nameof(MaxRequestBodyBytes)} ({MaxRequestBodyBytes}), or no body of the largest size could ever be read; got {MaxRequestBodyBytesInFlight}.";
         }
     }
 }

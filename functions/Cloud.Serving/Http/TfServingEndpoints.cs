@@ -32,14 +32,14 @@ internal static class TfServingEndpoints
 
     private static async Task PredictAsync(HttpContext context, ServingServices s, string model, string? version, string? label)
     {
-        var options = s.Options;
         var decision = await RequestRouting.RouteOrWriteErrorAsync(context, s, model, version, label);
         if (decision is null)
         {
             return;
         }
 
-        var request = await RequestBody.ReadAndDecodeAsync<TfServingRequest>(context, options, decision.Target.Served, TfServingRequestReader.TryRead);
+        using var body = new BodyLease(s.Bodies);
+        var request = await RequestBody.ReadAndDecodeAsync<TfServingRequest>(context, s, body, decision.Target.Served, TfServingRequestReader.TryRead);
         if (request is null)
         {
             return;
