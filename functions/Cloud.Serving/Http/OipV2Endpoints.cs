@@ -64,7 +64,10 @@ internal static class OipV2Endpoints
             static (writer, s) => OipV2MetadataWriter.WriteModelMetadata(writer, s.Served, s.Versions));
     }
 
-    /// <summary>200 when the version that would serve (or the one named) is loaded; 404/503 otherwise, without loading it.</summary>
+    /// <summary>
+    /// 200 when the version that would serve (or the one named) is loaded; 404/503 otherwise, without loading it. A 503
+    /// says why in the error shape (loading, or the load failure), so a probe's log shows what is wrong with the model.
+    /// </summary>
     private static async Task ReadyAsync(HttpContext context, ServingServices s, string model, string? version)
     {
         var (router, cache) = (s.Router, s.Cache);
@@ -76,8 +79,20 @@ internal static class OipV2Endpoints
         }
 
         var target = version ?? (table.Labels.TryGetValue("stable", out var stable) ? stable : table.Newest);
-        context.Response.StatusCode = target is not null && cache.TryGetAvailable(model, target) is not null
-            ? StatusCodes.Status200OK
-            : StatusCodes.Status503ServiceUnavailable;
+        if (target is not null && cache.TryGetAvailable(model, target) is not null)
+        {
+            context.Response.StatusCode = StatusCodes.Status200OK;
+            return;
+        }
+
+        var load = target is null ? null : cache.GetStatus().FirstOrDefault(l => l.Model == model && l.Version == target);
+        var reason = (target, load?.State) switch
+        {
+            (null, _) => $"Model '{model}' has no version that serves.",
+            (_, ModelLoadState.Failed) => load!.Error!,
+            (_, ModelLoadState.Loading) => $"{model} {target} is loading.",
+            _ => $"{model} {target} is not loaded; it loads on its first request.",
+        };
+        await ErrorResponses.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, reason, TimeSpan.FromSeconds(1));
     }
 }
