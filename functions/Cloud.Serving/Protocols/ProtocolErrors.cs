@@ -38,7 +38,8 @@ internal static class ProtocolErrors
 
     // --- Inputs and outputs by name ---------------------------------------------------------------------
 
-    public static string UnknownInput(string input, string inputs) => $"Unknown input '{input}'; the model's inputs are: {inputs}.";
+    public static string UnknownInput(string input, string inputs) =>
+        inputs.Length == 0 ? $"Unknown input '{input}'; the model has no inputs." : $"Unknown input '{input}'; the model's inputs are: {inputs}.";
 
     public static string MissingInput(string input) => $"Missing input '{input}'.";
 
@@ -63,6 +64,9 @@ internal static class ProtocolErrors
 
     /// <summary>The whole tensor (columnar) is not a list.</summary>
     public static string GotNonList(string input, string type, string shape, string what) => $"Input '{input}' expects {type} {shape}; got {what}.";
+
+    /// <summary>A scalar input's tensor (columnar) is a list: a scalar is the bare value.</summary>
+    public static string ScalarGotList(string input, string type) => $"Input '{input}' expects {type} [] (one value, not in a list); got a list.";
 
     /// <summary>A row, or a part of one, is a value or object where the shape needs a list.</summary>
     public static string NotAList(string input, string type, string shape, string rowText, string path, string what) =>
@@ -119,6 +123,9 @@ internal static class ProtocolErrors
 
     public static string InputsNotObject(string inputs, string what) =>
         $"The model has several inputs ({inputs}), so \"inputs\" must be an object keyed by input name; got {what}.";
+
+    public static string NoInputsNotEmptyObject(string what) =>
+        $"The model has no inputs, so \"inputs\" must be an empty object {{}}; got {what}.";
 
     public static string RowMissingInput(long row, string input) => Invariant($"Row {row} is missing input '{input}'.");
 

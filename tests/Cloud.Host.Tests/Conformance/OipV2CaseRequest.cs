@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 using Cloud.Serving.Tensors;
 using Microsoft.ML.OnnxRuntime;
@@ -8,8 +7,7 @@ namespace Cloud.Host.Tests.Conformance;
 /// <summary>
 /// Writes a case's inputs as an Open Inference Protocol v2 <c>/infer</c> body, the way a client would from the
 /// protocol's text alone: the datatype named after the element type, the shape, and the elements flat in row-major
-/// order; FP16 as numbers, BYTES as strings, BOOL as true/false, and NaN/Infinity/-Infinity as the bare tokens the
-/// host accepts (TF Serving's convention, docs/api.md).
+/// order, each written by <see cref="CaseJsonValues"/>.
 /// </summary>
 internal static class OipV2CaseRequest
 {
@@ -33,7 +31,7 @@ internal static class OipV2CaseRequest
                 writer.WriteEndArray();
                 writer.WriteString("datatype", DataType(input.Value.ElementType));
                 writer.WriteStartArray("data");
-                WriteElements(writer, input.Value);
+                CaseJsonValues.Write(writer, input.Value, 0, checked((int)input.Value.ElementCount));
                 writer.WriteEndArray();
                 writer.WriteEndObject();
             }
@@ -45,57 +43,26 @@ internal static class OipV2CaseRequest
         return buffer.ToArray();
     }
 
-    /// <summary>The protocol's datatype for an element type (the KServe v2 table).</summary>
-    public static string DataType(TensorElementType type) => type switch
+    /// <summary>The protocol's datatype of each element type JSON can carry (the KServe v2 table).</summary>
+    public static IReadOnlyDictionary<TensorElementType, string> DataTypes { get; } = new Dictionary<TensorElementType, string>
     {
-        TensorElementType.Bool => "BOOL",
-        TensorElementType.UInt8 => "UINT8",
-        TensorElementType.UInt16 => "UINT16",
-        TensorElementType.UInt32 => "UINT32",
-        TensorElementType.UInt64 => "UINT64",
-        TensorElementType.Int8 => "INT8",
-        TensorElementType.Int16 => "INT16",
-        TensorElementType.Int32 => "INT32",
-        TensorElementType.Int64 => "INT64",
-        TensorElementType.Float16 => "FP16",
-        TensorElementType.Float => "FP32",
-        TensorElementType.Double => "FP64",
-        TensorElementType.String => "BYTES",
-        _ => throw new ArgumentOutOfRangeException(nameof(type), type, "no Open Inference Protocol datatype carries it in JSON"),
+        [TensorElementType.Bool] = "BOOL",
+        [TensorElementType.UInt8] = "UINT8",
+        [TensorElementType.UInt16] = "UINT16",
+        [TensorElementType.UInt32] = "UINT32",
+        [TensorElementType.UInt64] = "UINT64",
+        [TensorElementType.Int8] = "INT8",
+        [TensorElementType.Int16] = "INT16",
+        [TensorElementType.Int32] = "INT32",
+        [TensorElementType.Int64] = "INT64",
+        [TensorElementType.Float16] = "FP16",
+        [TensorElementType.Float] = "FP32",
+        [TensorElementType.Double] = "FP64",
+        [TensorElementType.String] = "BYTES",
     };
 
-    private static void WriteElements(Utf8JsonWriter writer, Tensor tensor)
-    {
-        switch (tensor)
-        {
-            case DenseTensor<float> t: foreach (var v in t.Span) { WriteReal(writer, v, v.ToString("R", CultureInfo.InvariantCulture)); } break;
-            case DenseTensor<double> t: foreach (var v in t.Span) { WriteReal(writer, v, v.ToString("R", CultureInfo.InvariantCulture)); } break;
-            case DenseTensor<Half> t: foreach (var v in t.Span) { WriteReal(writer, (double)v, v.ToString(CultureInfo.InvariantCulture)); } break;
-            case DenseTensor<sbyte> t: foreach (var v in t.Span) { writer.WriteNumberValue(v); } break;
-            case DenseTensor<byte> t: foreach (var v in t.Span) { writer.WriteNumberValue(v); } break;
-            case DenseTensor<short> t: foreach (var v in t.Span) { writer.WriteNumberValue(v); } break;
-            case DenseTensor<ushort> t: foreach (var v in t.Span) { writer.WriteNumberValue(v); } break;
-            case DenseTensor<int> t: foreach (var v in t.Span) { writer.WriteNumberValue(v); } break;
-            case DenseTensor<uint> t: foreach (var v in t.Span) { writer.WriteNumberValue(v); } break;
-            case DenseTensor<long> t: foreach (var v in t.Span) { writer.WriteNumberValue(v); } break;
-            case DenseTensor<ulong> t: foreach (var v in t.Span) { writer.WriteNumberValue(v); } break;
-            case DenseTensor<bool> t: foreach (var v in t.Span) { writer.WriteBooleanValue(v); } break;
-            case StringTensor t: foreach (var v in t.Values) { writer.WriteStringValue(v); } break;
-            default: throw new ArgumentException($"No JSON encoding for {tensor}.", nameof(tensor));
-        }
-    }
-
-    // The shortest text that reads back as the same value ("R" for float and double, Half's own formatting), so the
-    // model sees exactly the case's input; non-finite values as bare tokens, which plain JSON has no number for.
-    private static void WriteReal(Utf8JsonWriter writer, double value, string text)
-    {
-        if (double.IsFinite(value))
-        {
-            writer.WriteRawValue(text, skipInputValidation: true);
-        }
-        else
-        {
-            writer.WriteRawValue(double.IsNaN(value) ? "NaN" : value > 0 ? "Infinity" : "-Infinity", skipInputValidation: true);
-        }
-    }
+    /// <summary>The protocol's datatype for an element type.</summary>
+    public static string DataType(TensorElementType type) =>
+        DataTypes.TryGetValue(type, out var datatype) ? datatype
+            : throw new ArgumentOutOfRangeException(nameof(type), type, "no Open Inference Protocol datatype carries it in JSON");
 }

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using Cloud.Serving.Models;
+using Cloud.Serving.Tensors;
 using Cloud.TestSupport.Conformance;
 using Microsoft.ML.OnnxRuntime;
 
@@ -9,9 +10,10 @@ namespace Cloud.Host.Tests.Conformance;
 
 /// <summary>
 /// Pushes one backend case through the host as a user would: the model uploaded through the management API
-/// (model.onnx, then model.json), each data set sent to <c>POST /v2/models/{m}/infer</c>, each output compared
-/// with the case's expected output; then the version is retired, so that the host does not hold a thousand
-/// sessions. The binding-level result of the same case is computed beside it.
+/// (model.onnx, then model.json), each data set sent to <c>POST /v2/models/{m}/infer</c> and, where TF Serving's
+/// JSON can carry it, to <c>POST /v1/models/{m}:predict</c> (columnar), each output compared with the case's
+/// expected output; then the version is retired, so that the host does not hold a thousand sessions. The
+/// binding-level result of the same case is computed beside it.
 /// </summary>
 internal sealed class ServingCaseRunner(HttpClient client, SessionOptions options)
 {
@@ -26,11 +28,10 @@ internal sealed class ServingCaseRunner(HttpClient client, SessionOptions option
         var binding = ConformanceRunner.Run(testCase, options);
         var serverErrors = new List<string>();
         var name = CaseModelName.For(testCase);
-        ServingOutcome outcome;
-        string reason;
+        ProtocolOutcome oip, tf;
         try
         {
-            (outcome, reason) = await ClassifyAsync(testCase, binding, name, serverErrors, cancellationToken);
+            (oip, tf) = await ClassifyAsync(testCase, binding, name, serverErrors, cancellationToken);
         }
         finally
         {
@@ -38,10 +39,10 @@ internal sealed class ServingCaseRunner(HttpClient client, SessionOptions option
             await SendAsync(HttpMethod.Post, $"/api/models/{name}/versions/{Version}/retire", null, serverErrors, cancellationToken);
         }
 
-        return new ServingCaseResult(binding, outcome, reason, serverErrors, clock.Elapsed);
+        return new ServingCaseResult(binding, oip, tf, serverErrors, clock.Elapsed);
     }
 
-    private async Task<(ServingOutcome Outcome, string Reason)> ClassifyAsync(
+    private async Task<(ProtocolOutcome Oip, ProtocolOutcome Tf)> ClassifyAsync(
         BackendTestCase testCase, CaseResult binding, string name, List<string> serverErrors, CancellationToken cancellationToken)
     {
         var files = $"/api/models/{name}/versions/{Version}/files";
@@ -55,45 +56,73 @@ internal sealed class ServingCaseRunner(HttpClient client, SessionOptions option
         switch (binding.Outcome)
         {
             case CaseOutcome.UnsupportedByOrt:
-                return (ServingOutcome.UnsupportedByOrt, binding.Reason);
+                return Both(new ProtocolOutcome(ServingOutcome.UnsupportedByOrt, binding.Reason));
             case CaseOutcome.UnsupportedByServing:
-                return (ServingOutcome.NotRepresentable, binding.Reason);
+                return Both(new ProtocolOutcome(ServingOutcome.NotRepresentable, binding.Reason));
         }
 
         if (registration.Status != HttpStatusCode.OK)
         {
-            return (ServingOutcome.Failed, $"registration: {registration.Describe()}");
+            return Both(ProtocolOutcome.Failed($"registration: {registration.Describe()}"));
         }
 
         using var session = new InferenceSession(testCase.ModelPath, options);
         var runner = new SessionRunner(session);
         var tolerance = ToleranceOverrides.For(testCase.Id);
+
+        // Each protocol's first failure stands; both are called on every data set until then, on the same
+        // registered version, so nothing is uploaded twice.
+        ProtocolOutcome? oip = null, tf = null;
         foreach (var dataSetPath in testCase.DataSets())
         {
             var data = BackendTestCase.Load(dataSetPath, runner);
-            var infer = await SendAsync(HttpMethod.Post, $"/v2/models/{name}/infer", new ByteArrayContent(OipV2CaseRequest.Write(data.Inputs)), serverErrors, cancellationToken);
-            if (infer.Status != HttpStatusCode.OK)
+            oip ??= await CallAsync(data, "infer", $"/v2/models/{name}/infer", OipV2CaseRequest.Write(data.Inputs), OipV2CaseResponse.Read, tolerance, serverErrors, cancellationToken);
+            tf ??= TfCaseRequest.WhyNotRepresentable(data) is { } why
+                ? new ProtocolOutcome(ServingOutcome.NotRepresentable, $"{data.Name}: {why}")
+                : await CallAsync(data, "predict", $"/v1/models/{name}:predict", TfCaseRequest.Write(data.Inputs), body => TfCaseResponse.Read(body, data.ExpectedOutputs), tolerance, serverErrors, cancellationToken);
+        }
+
+        return (oip ?? ProtocolOutcome.Passed, tf ?? ProtocolOutcome.Passed);
+    }
+
+    private static (ProtocolOutcome, ProtocolOutcome) Both(ProtocolOutcome outcome) => (outcome, outcome);
+
+    /// <summary>Sends one data set through one protocol; null when every output matches, else the failure.</summary>
+    private async Task<ProtocolOutcome?> CallAsync(
+        BackendDataSet data, string step, string path, byte[] body, Func<string, Dictionary<string, Tensor>> read, Tolerance tolerance,
+        List<string> serverErrors, CancellationToken cancellationToken)
+    {
+        var answer = await SendAsync(HttpMethod.Post, path, new ByteArrayContent(body), serverErrors, cancellationToken);
+        if (answer.Status != HttpStatusCode.OK)
+        {
+            return ProtocolOutcome.Failed($"{data.Name}: {step}: {answer.Describe()}");
+        }
+
+        Dictionary<string, Tensor> actual;
+        try
+        {
+            actual = read(answer.Body);
+        }
+        catch (Exception e) when (e is FormatException or InvalidOperationException or KeyNotFoundException or System.Text.Json.JsonException)
+        {
+            return ProtocolOutcome.Failed($"{data.Name}: {step}: the response cannot be read: {e.Message}");
+        }
+
+        for (var k = 0; k < data.ExpectedOutputs.Count; k++)
+        {
+            var (output, expected) = data.ExpectedOutputs[k];
+            if (!actual.TryGetValue(output, out var value))
             {
-                return (ServingOutcome.Failed, $"{data.Name}: infer: {infer.Describe()}");
+                return ProtocolOutcome.Failed($"{data.Name}: {step}: the response has no output '{output}'");
             }
 
-            var actual = OipV2CaseResponse.Read(infer.Body);
-            for (var k = 0; k < data.ExpectedOutputs.Count; k++)
+            if (OutputComparer.Compare(expected, value, tolerance) is { } difference)
             {
-                var (output, expected) = data.ExpectedOutputs[k];
-                if (!actual.TryGetValue(output, out var value))
-                {
-                    return (ServingOutcome.Failed, $"{data.Name}: the response has no output '{output}'");
-                }
-
-                if (OutputComparer.Compare(expected, value, tolerance) is { } difference)
-                {
-                    return (ServingOutcome.Failed, $"{data.Name} output {k} '{output}': {difference}");
-                }
+                return ProtocolOutcome.Failed($"{data.Name}: {step}: output {k} '{output}': {difference}");
             }
         }
 
-        return (ServingOutcome.Passed, string.Empty);
+        return null;
     }
 
     private async Task<Answer> SendAsync(HttpMethod method, string path, HttpContent? content, List<string> serverErrors, CancellationToken cancellationToken)

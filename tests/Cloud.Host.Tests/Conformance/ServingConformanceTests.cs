@@ -8,11 +8,13 @@ namespace Cloud.Host.Tests.Conformance;
 
 /// <summary>
 /// Every ONNX backend test case of libonnx-testdata pushed through the real local host (in memory) and called
-/// through Open Inference Protocol v2, outputs compared with the case's expected outputs (issue 15, item 5). Two
-/// bars: no 5xx over the whole suite (outside <see cref="KnownServerErrors"/>), and every case of
-/// serving-passing.txt still passing (a ratchet: the report says how many more pass, to extend the list). The
-/// report, with the binding-level count beside the end-to-end count, goes to the test output and to
-/// TestResults/serving-conformance.txt; TestResults/serving-passing.txt is the list as this run would write it.
+/// through Open Inference Protocol v2 and TF Serving REST (columnar, where its JSON can express the case), outputs
+/// compared with the case's expected outputs (issue 15, item 5). Two bars: no 5xx over the whole suite (outside
+/// <see cref="KnownServerErrors"/>), and every case of each protocol's ratchet (serving-passing.txt for OIP v2,
+/// tf-passing.txt for TF Serving REST) still passing; the report says how many more pass, to extend the lists.
+/// The report, with the binding-level count beside the end-to-end counts, goes to the test output and to
+/// TestResults/serving-conformance.txt; TestResults/serving-passing.txt and tf-passing.txt are the lists as this
+/// run would write them.
 /// </summary>
 public sealed class ServingConformanceTests(ITestOutputHelper output)
 {
@@ -23,8 +25,6 @@ public sealed class ServingConformanceTests(ITestOutputHelper output)
     // As the binding-level suite: one ORT thread per session, the cases running beside each other give the parallelism.
     private static readonly Microsoft.ML.OnnxRuntime.SessionOptions Options = new() { IntraOpNumThreads = 1, InterOpNumThreads = 1 };
 
-    private static string ExpectedToPassPath => Repo.File("tests", "Cloud.Host.Tests", "Conformance", "serving-passing.txt");
-
     [BackendTestDataFact]
     public async Task BackendCasesPassEndToEndWithoutServerErrors()
     {
@@ -32,11 +32,6 @@ public sealed class ServingConformanceTests(ITestOutputHelper output)
             .Where(folder => Directory.Exists(Path.Combine(BackendTestData.Root, folder)))
             .SelectMany(folder => BackendTestCase.Discover(BackendTestData.Root, folder))
             .ToList();
-        var expectedToPass = File.ReadLines(ExpectedToPassPath)
-            .Select(line => line.Trim())
-            .Where(line => line.Length > 0 && !line.StartsWith('#'))
-            .ToHashSet(StringComparer.Ordinal);
-
         await using var host = await ServingHost.StartAsync(
             // A case's JSON body reaches 12 MB (pytorch-converted/test_MaxPool2d_stride_padding_dilation: 1M floats);
             // the 10 MB default is a deployment's limit, not the protocol's.
@@ -52,14 +47,20 @@ public sealed class ServingConformanceTests(ITestOutputHelper output)
         await Parallel.ForEachAsync(cases, new ParallelOptions { MaxDegreeOfParallelism = Parallelism },
             async (testCase, cancellationToken) => results.Add(await runner.RunAsync(testCase, cancellationToken)));
         var ordered = results.OrderBy(r => r.Case.Id, StringComparer.Ordinal).ToList();
-        var report = new ServingConformanceReport(ordered, expectedToPass, clock.Elapsed, Parallelism);
+        var protocols = ConformanceProtocol.All.Select(p => new ProtocolReport(p, ordered, ExpectedToPass(p))).ToList();
+        var report = new ServingConformanceReport(ordered, protocols, clock.Elapsed, Parallelism);
 
         var resultsFolder = Path.Combine(AppContext.BaseDirectory, "TestResults");
         Directory.CreateDirectory(resultsFolder);
         var text = report.ToString();
         File.WriteAllText(Path.Combine(resultsFolder, "serving-conformance.txt"), text);
-        File.WriteAllLines(Path.Combine(resultsFolder, "serving-passing.txt"), report.PassingList);
-        output.WriteLine($"Report written to {resultsFolder}/serving-conformance.txt; the passing list as this run would write it: {resultsFolder}/serving-passing.txt");
+        foreach (var protocol in protocols)
+        {
+            File.WriteAllLines(Path.Combine(resultsFolder, protocol.Protocol.PassingFile), protocol.PassingList);
+        }
+
+        output.WriteLine($"Report written to {resultsFolder}/serving-conformance.txt; the passing lists as this run would write them: " +
+            string.Join(", ", protocols.Select(p => $"{resultsFolder}/{p.Protocol.PassingFile}")));
         output.WriteLine(text);
 
         // Every bar is checked before asserting, so one run lists all that is wrong.
@@ -74,11 +75,21 @@ public sealed class ServingConformanceTests(ITestOutputHelper output)
             problems.Add($"{serverErrors.Count} 5xx answers outside KnownServerErrors:\n{string.Join("\n", serverErrors)}");
         }
 
-        if (report.Regressions is { Count: > 0 } regressions)
+        foreach (var protocol in protocols)
         {
-            problems.Add($"{regressions.Count} cases of serving-passing.txt no longer pass end to end:\n{string.Join("\n", regressions)}");
+            if (protocol.Regressions is { Count: > 0 } regressions)
+            {
+                problems.Add($"{regressions.Count} cases of {protocol.Protocol.PassingFile} no longer pass end to end through {protocol.Protocol.Name}:\n{string.Join("\n", regressions)}");
+            }
         }
 
         Assert.True(problems.Count == 0, string.Join("\n\n", problems));
     }
+
+    /// <summary>A protocol's ratchet: the cases listed in its file beside this class, one id a line, # for comments.</summary>
+    private static HashSet<string> ExpectedToPass(ConformanceProtocol protocol) =>
+        File.ReadLines(Repo.File("tests", "Cloud.Host.Tests", "Conformance", protocol.PassingFile))
+            .Select(line => line.Trim())
+            .Where(line => line.Length > 0 && !line.StartsWith('#'))
+            .ToHashSet(StringComparer.Ordinal);
 }

@@ -1,6 +1,6 @@
 namespace Cloud.Host.Tests.Conformance;
 
-/// <summary>How one backend case ended when pushed through the HTTP host and called through OIP v2.</summary>
+/// <summary>How one backend case ended when pushed through the HTTP host and called through one protocol.</summary>
 internal enum ServingOutcome
 {
     /// <summary>Registered, answered 200, and every output matched the case's expected output.</summary>
@@ -11,7 +11,8 @@ internal enum ServingOutcome
 
     /// <summary>
     /// The case needs a value the JSON protocols cannot carry: a sequence, map or optional, bfloat16, complex (the
-    /// binding-level suite's "unsupported by serving", for the same reason).
+    /// binding-level suite's "unsupported by serving", for the same reason); or, for TF Serving REST, a shape its
+    /// nested lists cannot say (<see cref="TfCaseRequest.WhyNotRepresentable"/>).
     /// </summary>
     NotRepresentable,
 

@@ -96,7 +96,7 @@ public sealed class TensorShapeTests
         Assert.False(decoded.Request.Stackable);
         Assert.Empty(Input(decoded.Request, "s").Shape);
         Assert.Equal([3L], Input(decoded.Request, "x").Shape);
-        Assert.Equal("Input 's' expects float32 [] (one value); the value is a list, not a value.", TfError(Scalar, """{"inputs": {"x": [1, 2, 3], "s": [10]}}"""));
+        Assert.Equal("Input 's' expects float32 [] (one value, not in a list); got a list.", TfError(Scalar, """{"inputs": {"x": [1, 2, 3], "s": [10]}}"""));
     }
 
     [Fact]
@@ -136,6 +136,15 @@ public sealed class TensorShapeTests
         Assert.Empty(Tf(NoInputs, """{"inputs": {}}""").Request.Inputs);
         Assert.Equal("The model has no inputs, so it has no rows to send in \"instances\"; send \"inputs\": {} (the columnar format).",
             TfError(NoInputs, """{"instances": [{}]}"""));
+    }
+
+    [Fact]
+    public void AnInputNamedForAModelWithoutInputsIsUnknownInBothProtocols()
+    {
+        const string Message = "Unknown input 'x'; the model has no inputs.";
+
+        Assert.Equal(Message, V2Error(NoInputs, """{"inputs": [{"name": "x", "shape": [1], "datatype": "FP32", "data": [1]}]}"""));
+        Assert.Equal(Message, TfError(NoInputs, """{"inputs": {"x": [1]}}"""));
     }
 
     [Fact]

@@ -48,4 +48,23 @@ public sealed class TfServingColumnarTests
         Assert.Equal([3L], Shape(decoded.Request, "x"));
         Assert.Equal([true, false, true], Values<bool>(decoded.Request, "x"));
     }
+
+    [Fact]
+    public void AScalarStringInputTakesABase64ObjectAsItsValue()
+    {
+        // TF Serving's json_tensor.cc: "inputs" is "a list or base64 object (when there is only one named input)".
+        var model = TestModels.Built(new Input("s", TensorElementType.String));
+
+        var decoded = Tf(model, """{"inputs": {"b64": "aGVsbG8="}}""");
+
+        Assert.Equal(["hello"], Assert.IsType<StringTensor>(Input(decoded.Request, "s")).Values);
+    }
+
+    [Fact]
+    public void AnInputNamedB64IsStillAnInputName()
+    {
+        var model = TestModels.Built(new Input("b64", TensorElementType.Float, "n"));
+
+        Assert.Equal([1f, 2f], Values<float>(Tf(model, """{"inputs": {"b64": [1, 2]}}""").Request, "b64"));
+    }
 }

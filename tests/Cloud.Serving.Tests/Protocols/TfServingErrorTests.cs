@@ -215,6 +215,31 @@ public sealed class TfServingErrorTests
         Assert.Equal("Input 'x' is a scalar ([]), so it has no rows to send in \"instances\"; send the tensors in \"inputs\" (the columnar format).", TfError(model, """{"instances": [1]}"""));
     }
 
+    [Theory]
+    [InlineData("""{"inputs": [1]}""")]
+    [InlineData("""{"inputs": []}""")]
+    [InlineData("""{"inputs": {"x": [[1]]}}""")]
+    public void AScalarInputGivenAListInTheColumnarFormatIsToldToSendTheBareValue(string body) =>
+        Assert.Equal("Input 'x' expects float32 [] (one value, not in a list); got a list.",
+            TfError(TestModels.Built(new Input("x", TensorElementType.Float)), body));
+
+    [Theory]
+    [InlineData("""{"inputs": []}""", "a list")]
+    [InlineData("""{"inputs": [[1, 2]]}""", "a list")]
+    [InlineData("""{"inputs": 1}""", "a scalar")]
+    [InlineData("""{"inputs": null}""", "null")]
+    public void AModelWithoutInputsTakesOnlyAnEmptyInputsObject(string body, string what) =>
+        Assert.Equal($"The model has no inputs, so \"inputs\" must be an empty object {{}}; got {what}.",
+            TfError(TestModels.FromBytes(Constant([1f, 2f], 2)), body));
+
+    [Fact]
+    public void ABase64ObjectAsTheOnlyInputOfAnotherTypeIsRefusedAsAValueNotAsAnInputName()
+    {
+        Assert.Equal("Input 'x' expects float32 values; the value is an object.",
+            TfError(TestModels.Built(new Input("x", TensorElementType.Float)), """{"inputs": {"b64": "AAAA"}}"""));
+        Assert.Equal("Input 'features' expects float32 [-1,4]; got an object.", TfError(TestModels.Iris, """{"inputs": {"b64": "AAAA"}}"""));
+    }
+
     [Fact]
     public void AnInputOfAnUnsupportedElementTypeCannotBeServed()
     {

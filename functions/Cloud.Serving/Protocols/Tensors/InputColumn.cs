@@ -91,6 +91,11 @@ internal abstract class InputColumn
         if (Spec.Rank == 0)
         {
             // A scalar input's tensor is the bare value, as TF Serving writes a scalar in the columnar format.
+            if (reader.TokenType == JsonTokenType.StartArray)
+            {
+                throw new ProtocolException(ProtocolErrors.ScalarGotList(Spec.Name, TypeLabel));
+            }
+
             ReadLeaf(ref reader);
             return;
         }

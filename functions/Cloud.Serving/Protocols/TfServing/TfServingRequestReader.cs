@@ -203,6 +203,22 @@ internal static class TfServingRequestReader
         return peek.TokenType == JsonTokenType.PropertyName && signature.InputIndex.Find(ref peek) >= 0;
     }
 
+    /// <summary>
+    /// Whether a columnar <c>"inputs"</c> object is a single-input model's value written as <c>{"b64": ...}</c>
+    /// rather than an object keyed by input name: TF Serving takes a base64 object as the only input's tensor.
+    /// </summary>
+    private static bool IsBinaryValue(ref Utf8JsonReader reader, ServedSignature signature)
+    {
+        if (signature.Inputs.Length != 1)
+        {
+            return false;
+        }
+
+        var peek = reader;
+        peek.Read();
+        return peek.TokenType == JsonTokenType.PropertyName && peek.ValueTextEquals("b64"u8) && signature.InputIndex.Find(ref peek) < 0;
+    }
+
     private static void ReadInputObjectRow(ref Utf8JsonReader reader, ServedSignature signature, InputColumn[] columns, int row)
     {
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
@@ -230,7 +246,7 @@ internal static class TfServingRequestReader
     private static InputColumn[] ReadColumns(ref Utf8JsonReader reader, ServedSignature signature, out int rows)
     {
         var columns = CreateColumns(signature);
-        if (reader.TokenType == JsonTokenType.StartObject)
+        if (reader.TokenType == JsonTokenType.StartObject && !IsBinaryValue(ref reader, signature))
         {
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
@@ -258,7 +274,9 @@ internal static class TfServingRequestReader
         }
         else
         {
-            throw new ProtocolException(ProtocolErrors.InputsNotObject(signature.InputIndex.Text, Describe(reader.TokenType)));
+            throw new ProtocolException(columns.Length == 0
+                ? ProtocolErrors.NoInputsNotEmptyObject(Describe(reader.TokenType))
+                : ProtocolErrors.InputsNotObject(signature.InputIndex.Text, Describe(reader.TokenType)));
         }
 
         // Whether the tensors are rows is the signature's and Build's call: inputs may disagree on dimension 0
