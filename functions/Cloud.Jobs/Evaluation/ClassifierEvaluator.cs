@@ -1,4 +1,4 @@
-using System.Globalization;
+using Cloud.Registry.Datasets;
 using Microsoft.ML.OnnxRuntime;
 
 namespace Cloud.Jobs.Evaluation;
@@ -17,30 +17,26 @@ internal static class ClassifierEvaluator
         var classes = spec.ClassNames is { Count: > 0 } names ? names.ToArray()
             : throw new EvaluationException($"{folder.Directory}/model.json has no \"classNames\"; accuracy needs them.");
         var datasetPath = Path.Combine(folder.Directory, validation.Dataset);
-        var table = CsvTable.Read(datasetPath);
-
         var input = session.InputNames.Count == 1 ? session.InputNames[0]
             : throw new EvaluationException($"Evaluation supports single-input models; this one has {session.InputNames.Count}.");
         var featureNames = spec.Inputs.GetValueOrDefault(input)?.FeatureNames
             ?? throw new EvaluationException($"model.json names no featureNames for input '{input}'.");
-        var featureColumns = featureNames.Select(f => table.Column(f, datasetPath)).ToArray();
-        var labelColumn = table.Column(validation.LabelColumn, datasetPath);
-
-        var rows = table.Rows.Length;
-        var features = new float[rows * featureColumns.Length];
-        for (var r = 0; r < rows; r++)
+        CsvTable table;
+        float[] features;
+        int labelColumn;
+        try
         {
-            for (var f = 0; f < featureColumns.Length; f++)
-            {
-                var cell = table.Rows[r][featureColumns[f]];
-                if (!float.TryParse(cell, NumberStyles.Float, CultureInfo.InvariantCulture, out features[(r * featureColumns.Length) + f]))
-                {
-                    throw new EvaluationException($"Dataset '{datasetPath}' row {r + 1}, column '{featureNames[f]}': '{cell}' is not a number.");
-                }
-            }
+            table = CsvTable.Read(datasetPath);
+            features = table.Features(featureNames);
+            labelColumn = table.Column(validation.LabelColumn);
+        }
+        catch (DatasetException error)
+        {
+            throw new EvaluationException(error.Message);
         }
 
-        using var inputValue = OrtValue.CreateTensorValueFromMemory(features, [rows, featureColumns.Length]);
+        var rows = table.Rows.Count;
+        using var inputValue = OrtValue.CreateTensorValueFromMemory(features, [rows, featureNames.Count]);
         using var runOptions = new RunOptions();
         using var outputs = session.Run(runOptions, [input], [inputValue], session.OutputNames);
         var predicted = PredictedClasses(outputs, rows, classes.Length);

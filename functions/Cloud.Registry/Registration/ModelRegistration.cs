@@ -137,6 +137,11 @@ internal sealed partial class ModelRegistration(IBlobStore models, ModelRegistry
             return await FailAsync(attempt, $"Model file '{manifest.ModelFile}' is empty (0 bytes).", cancellationToken).ConfigureAwait(false);
         }
 
+        if (await CheckWarmUpAsync(attempt, manifest, cancellationToken).ConfigureAwait(false) is { } notReady)
+        {
+            return notReady;
+        }
+
         var workFile = Path.Combine(options.WorkDirectory ?? Path.GetTempPath(), $"cloud-register-{Guid.NewGuid():N}.onnx");
         try
         {
@@ -179,6 +184,40 @@ internal sealed partial class ModelRegistration(IBlobStore models, ModelRegistry
         {
             File.Delete(workFile);
         }
+    }
+
+    /// <summary>
+    /// The warm-up example is a file of the folder like the model file: until it is there the folder is incomplete
+    /// (pending, then failed once the wait runs out). A file that is not an inference request at all (not JSON, no
+    /// "inputs" list of objects with name, shape, datatype and data) fails the version with a reason naming it: that is
+    /// an upload mistake, cheap to tell without the model, and the upload's answer is where a person sees it. Whether
+    /// the request fits the model is not judged here: the model is fine either way, the version registers, and a
+    /// request that does not fit is the version's warm-up problem when it loads, told by the protocol reader that
+    /// judges every client's request (in Cloud.Serving). Null when there is no example or it has the right shape.
+    /// </summary>
+    private async Task<RegistrationOutcome?> CheckWarmUpAsync(Attempt attempt, ModelManifest manifest, CancellationToken cancellationToken)
+    {
+        if (manifest.WarmUp is not { } warmUp)
+        {
+            return null;
+        }
+
+        var read = await WarmUpExample.ReadAsync(models, attempt.Folder.File(warmUp), cancellationToken).ConfigureAwait(false);
+        var problem = read is null ? null : read.Value.Problem ?? WarmUpExample.ShapeProblem(read.Value.Content);
+        if (read is not null && problem is null)
+        {
+            return null;
+        }
+
+        // The row keeps no ETag of this file, so the outcome is recorded as not settled by the model file alone (as
+        // when the model file is missing): the next event for the folder looks again, and a corrected warm-up file
+        // registers the version without a new model.json.
+        attempt.ModelETag = null;
+        return read is null
+            ? await WaitOrFailAsync(attempt, attempt.Manifest.LastModified, $"Warm-up file '{warmUp}' is not in {attempt.Folder.Prefix}", cancellationToken).ConfigureAwait(false)
+            : await FailAsync(attempt,
+                $"Warm-up file '{warmUp}' is not an inference request: {problem}. It must hold one Open Inference Protocol v2 request body, {{\"inputs\": [{{\"name\": ..., \"shape\": [...], \"datatype\": ..., \"data\": [...]}}]}}, as a client would send it.",
+                cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Reads the ONNX header (cheap, streaming), then has ORT load the model to read its signature.</summary>

@@ -37,8 +37,8 @@ internal sealed class LoadedModel : IAsyncDisposable
 
     public DateTimeOffset LoadedAt { get; }
 
-    /// <summary>Why the warm-up run failed (the version serves anyway: only our synthetic input did not suit it); null when it ran.</summary>
-    public string? WarmUpProblem { get; init; }
+    /// <summary>What the warm-up run was fed, and why it failed (the version serves anyway); null only before it ran.</summary>
+    public WarmUpReport? WarmUp { get; init; }
 
     /// <summary>A monotonic timestamp of the last request: only compared with other versions', for LRU order.</summary>
     public long LastUsedTicks => Interlocked.Read(ref _lastUsedTicks);

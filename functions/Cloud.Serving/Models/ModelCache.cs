@@ -4,8 +4,6 @@ using Cloud.Registry.Onnx;
 using Cloud.Registry;
 using Cloud.Serving.Batching;
 using Cloud.Serving.Protocols;
-using Cloud.Serving.Tensors;
-using Microsoft.ML.OnnxRuntime;
 using Cloud.Sdk.Manifests;
 using Cloud.Sdk.Registry;
 using Cloud.Storage.Blobs;
@@ -14,7 +12,7 @@ namespace Cloud.Serving.Models;
 
 /// <summary>
 /// Loaded model versions. A load downloads the model file to the local file cache (verifying its SHA-256 against
-/// the registry), creates the ORT session, warms it up with one run and starts the version's micro-batcher; only
+/// the registry), creates the ORT session, warms it up with one run (<see cref="ModelWarmUp"/>) and starts the version's micro-batcher; only
 /// then does the version count as available. One load per version at a time, whoever asks. Versions beyond the
 /// memory budget or count limit are unloaded least-recently-used first, never one that routing currently targets.
 /// </summary>
@@ -22,6 +20,7 @@ internal sealed partial class ModelCache(IBlobStore models, ModelRegistry regist
 {
     private readonly ConcurrentDictionary<(string Model, string Version), Entry> _entries = new();
     private readonly ILogger _log = loggers.CreateLogger<ModelCache>();
+    private readonly ModelWarmUp _warmUp = new(models, loggers.CreateLogger<ModelCache>());
     private readonly SemaphoreSlim _evictionGate = new(1, 1);
     private volatile HashSet<(string, string)> _pinned = [];
 
@@ -58,7 +57,7 @@ internal sealed partial class ModelCache(IBlobStore models, ModelRegistry regist
         {
             var task = entry.Task;
             status.Add(task.IsCompletedSuccessfully
-                ? new ModelLoadStatus(model, version, ModelLoadState.Available, null, task.Result.LoadedAt, task.Result.EstimatedBytes, task.Result.Batcher.GetStatistics(), task.Result.WarmUpProblem)
+                ? new ModelLoadStatus(model, version, ModelLoadState.Available, null, task.Result.LoadedAt, task.Result.EstimatedBytes, task.Result.Batcher.GetStatistics(), task.Result.WarmUp)
                 : task.IsFaulted
                     ? new ModelLoadStatus(model, version, ModelLoadState.Failed, task.Exception!.InnerException!.Message, entry.Since, 0, null)
                     : new ModelLoadStatus(model, version, ModelLoadState.Loading, null, entry.Since, 0, null));
@@ -112,13 +111,13 @@ internal sealed partial class ModelCache(IBlobStore models, ModelRegistry regist
                 var runner = new SessionRunner(session);
                 var served = new ServedModel(model, version, runner.Inputs, runner.Outputs,
                     manifest.Inputs.ToDictionary(i => i.Key, i => i.Value.FeatureNames, StringComparer.Ordinal));
-                var warmUpProblem = served.Signature.Problem ?? TryWarmUp(runner, model, version);
+                var warmUp = await _warmUp.RunAsync(runner, served, manifest).ConfigureAwait(false);
                 var batching = BatchingFor(served.Signature, manifest.Batching);
                 var batcher = new MicroBatcher<InferenceRequest, InferenceResponse>(new SessionBatchExecutor(runner), batching, time,
                     loggers.CreateLogger("Cloud.Batching"), $"{model} {version}");
                 var loaded = new LoadedModel(served, info.Sha256, session, batcher, (long)(new FileInfo(file).Length * options.MemoryPerModelByte), time.GetUtcNow())
                 {
-                    WarmUpProblem = warmUpProblem,
+                    WarmUp = warmUp,
                 };
                 LogLoaded(model, version, clock.Elapsed.TotalMilliseconds, batching.Enabled, batching.MaxBatchSize);
                 return loaded;
@@ -187,52 +186,6 @@ internal sealed partial class ModelCache(IBlobStore models, ModelRegistry regist
         return Convert.ToHexStringLower(await SHA256.HashDataAsync(stream).ConfigureAwait(false));
     }
 
-    /// <summary>
-    /// One run with zeros (free dimensions as 1), so the first real request does not pay ORT's first-run costs. A
-    /// model may refuse zeros (integer modulo, a zero-sized Reshape or Range) and still serve real inputs, so a failed
-    /// warm-up is logged and shown in the cache status, never a load failure. Null when it ran. A model no request can
-    /// feed (a sequence input) is not warmed up at all: it loads, and each request is refused with that reason (400),
-    /// instead of the version failing to load and answering 503 for ever.
-    /// </summary>
-    private string? TryWarmUp(SessionRunner runner, string model, string version)
-    {
-        try
-        {
-            var inputs = runner.Inputs.Select(i => new NamedTensor(i.Name, WarmupTensor(i))).ToArray();
-            runner.Run(inputs);
-            return null;
-        }
-        catch (OnnxRuntimeException error)
-        {
-            var problem = OrtErrors.MessageOf(error);
-            LogWarmUpFailed(model, version, problem);
-            return problem;
-        }
-    }
-
-    private static Tensor WarmupTensor(ModelNode input)
-    {
-        var shape = input.Dimensions.Select(d => d < 0 ? 1L : d).ToArray();
-        var count = (int)shape.Aggregate(1L, (a, b) => a * b);
-        return input.ElementType switch
-        {
-            TensorElementType.Float => new DenseTensor<float>(new float[count], shape),
-            TensorElementType.Double => new DenseTensor<double>(new double[count], shape),
-            TensorElementType.Float16 => new DenseTensor<Half>(new Half[count], shape),
-            TensorElementType.Int8 => new DenseTensor<sbyte>(new sbyte[count], shape),
-            TensorElementType.UInt8 => new DenseTensor<byte>(new byte[count], shape),
-            TensorElementType.Int16 => new DenseTensor<short>(new short[count], shape),
-            TensorElementType.UInt16 => new DenseTensor<ushort>(new ushort[count], shape),
-            TensorElementType.Int32 => new DenseTensor<int>(new int[count], shape),
-            TensorElementType.UInt32 => new DenseTensor<uint>(new uint[count], shape),
-            TensorElementType.Int64 => new DenseTensor<long>(new long[count], shape),
-            TensorElementType.UInt64 => new DenseTensor<ulong>(new ulong[count], shape),
-            TensorElementType.Bool => new DenseTensor<bool>(new bool[count], shape),
-            TensorElementType.String => new StringTensor(Enumerable.Repeat(string.Empty, count).ToArray(), shape),
-            _ => throw new ModelLoadException($"Input '{input.Name}' has element type {TensorElementTypes.Name(input.ElementType)}, which Cloud cannot serve."),
-        };
-    }
-
     /// <summary>The host's batching settings with the manifest's overrides; off for models that cannot batch (see <see cref="ServedSignature.Batchable"/>).</summary>
     private BatchingOptions BatchingFor(ServedSignature signature, BatchingOverrides? overrides)
     {
@@ -287,9 +240,6 @@ internal sealed partial class ModelCache(IBlobStore models, ModelRegistry regist
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Could not load {Model} {Version}: {Reason}")]
     private partial void LogLoadFailed(string model, string version, string reason);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Warm-up of {Model} {Version} failed on zero inputs; it serves anyway: {Reason}")]
-    private partial void LogWarmUpFailed(string model, string version, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Unloaded {Model} {Version} (least recently used, over the cache's limits)")]
     private partial void LogEvicted(string model, string version);

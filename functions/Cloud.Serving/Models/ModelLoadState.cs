@@ -20,4 +20,4 @@ internal sealed record ModelLoadStatus(
     DateTimeOffset Since,
     long EstimatedBytes,
     Batching.BatchStatistics? Batching,
-    string? WarmUpProblem = null);
+    WarmUpReport? WarmUp = null);

@@ -12,10 +12,10 @@ public static class ManifestLimits
     /// <summary>The longest version string, in characters.</summary>
     public const int MaxVersionLength = 128;
 
-    /// <summary>The longest file name (<c>modelFile</c>, each segment of <c>validation.dataset</c>), in UTF-8 bytes, as on common file systems.</summary>
+    /// <summary>The longest file name (<c>modelFile</c>, each segment of <c>validation.dataset</c> and <c>warmUp</c>), in UTF-8 bytes, as on common file systems.</summary>
     public const int MaxFileNameBytes = 255;
 
-    /// <summary>The longest dataset path, in UTF-8 bytes.</summary>
+    /// <summary>The longest relative path a manifest names (<c>validation.dataset</c>, <c>warmUp</c>), in UTF-8 bytes.</summary>
     public const int MaxDatasetPathBytes = 1024;
 
     /// <summary>The largest <c>maxBatchSize</c>, allowed batch size and <c>minParallelBatchSize</c>.</summary>

@@ -11,7 +11,7 @@ internal sealed partial class ManifestParser
 
     private ModelManifest? ReadRoot(JsonElement root, string? expectedName, string? expectedVersion)
     {
-        string? nameText = null, versionText = null, modelFile = null, sha256 = null, description = null;
+        string? nameText = null, versionText = null, modelFile = null, sha256 = null, description = null, warmUp = null;
         string? name = null;
         SemVersion? version = null;
         bool formatValid = false, taskPresent = false, taskValid = true;
@@ -74,6 +74,9 @@ internal sealed partial class ManifestParser
                 case "batching":
                     batching = ReadBatching(value, path);
                     break;
+                case "warmUp":
+                    warmUp = CheckWarmUp(ReadString(value, path), path);
+                    break;
                 case "validation":
                     validation = ReadValidation(value, path);
                     break;
@@ -129,6 +132,7 @@ internal sealed partial class ManifestParser
             ClassNames = classNames?.AsReadOnly() ?? (IReadOnlyList<string>)[],
             Inputs = inputs is null ? ReadOnlyDictionary<string, InputSpec>.Empty : inputs.AsReadOnly(),
             Batching = batching,
+            WarmUp = warmUp,
             Validation = validation?.Build(),
             Promotion = promotion,
             Description = description,
@@ -212,6 +216,28 @@ internal sealed partial class ManifestParser
         if (FileNames.FileNameProblem(text) is { } problem)
         {
             Error(path, $"Model file {Q(text)} is not a plain file name: {problem}. Name a file directly inside the model folder, such as \"model.onnx\".");
+            return null;
+        }
+
+        return text;
+    }
+
+    private string? CheckWarmUp(string? text, string path)
+    {
+        if (text is null)
+        {
+            return null;
+        }
+
+        if (FileNames.RelativePathProblem(text) is { } problem)
+        {
+            Error(path, $"Warm-up file {Q(text)} is not a relative path inside the model folder: {problem}. Use a path such as \"warmup.json\" or \"data/warmup.json\".");
+            return null;
+        }
+
+        if (text == ModelManifest.FileName)
+        {
+            Error(path, "Warm-up file 'model.json' is the manifest itself; name a file that holds one inference request, such as \"warmup.json\".");
             return null;
         }
 

@@ -8,8 +8,8 @@ namespace Cloud.Sdk.Manifests;
 /// The field reference is docs/model-folder.md; docs/model.schema.json is its JSON Schema.
 /// </summary>
 /// <remarks>
-/// Optional sections (<see cref="Batching"/>, <see cref="Validation"/>, <see cref="Promotion"/>,
-/// <see cref="Lineage"/>) are null when the manifest leaves them out; optional lists and maps are empty.
+/// Optional sections and values (<see cref="Batching"/>, <see cref="WarmUp"/>, <see cref="Validation"/>,
+/// <see cref="Promotion"/>, <see cref="Lineage"/>) are null when the manifest leaves them out; optional lists and maps are empty.
 /// </remarks>
 public sealed record ModelManifest
 {
@@ -51,6 +51,12 @@ public sealed record ModelManifest
 
     /// <summary>Micro-batching overrides (<c>batching</c>), or null to keep the host's settings.</summary>
     public BatchingOverrides? Batching { get; init; }
+
+    /// <summary>
+    /// The warm-up example (<c>warmUp</c>): a relative path inside the model folder to a file holding one Open Inference
+    /// Protocol v2 inference request body, which a loaded version runs once before it takes traffic; null when not given.
+    /// </summary>
+    public string? WarmUp { get; init; }
 
     /// <summary>How the version is validated (<c>validation</c>), or null when it is not.</summary>
     public ValidationSpec? Validation { get; init; }

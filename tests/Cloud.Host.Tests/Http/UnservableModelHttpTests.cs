@@ -33,5 +33,8 @@ public sealed class UnservableModelHttpTests : IAsyncLifetime
         var status = JsonDocument.Parse(await _host.Client.GetStringAsync("/api/status")).RootElement.GetProperty("loaded")
             .EnumerateArray().Single(v => v.GetProperty("model").GetString() == "bf16");
         Assert.Equal("available", status.GetProperty("state").GetString());
+        // Nothing could feed it, so nothing ran: the warm-up says why, in the words a request gets.
+        Assert.Equal("none", status.GetProperty("warmUp").GetProperty("source").GetString());
+        Assert.Equal(error, status.GetProperty("warmUp").GetProperty("problem").GetString());
     }
 }

@@ -1,10 +1,6 @@
-using Cloud.Registry.Registration;
 using Cloud.Serving;
 using Cloud.Serving.Models;
 using Cloud.Serving.Tensors;
-using Microsoft.ML.OnnxRuntime;
-using Cloud.Serving.Batching;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Cloud.Serving.Tests.Models;
 
@@ -84,35 +80,7 @@ public sealed class ModelCacheTests : IDisposable
         Assert.Equal("iris 1.0.0 is retired and does not serve.", error.Message);
     }
 
-    [Fact]
-    public async Task AModelThatRefusesTheZeroWarmUpStillLoadsAndServesRealInputs()
-    {
-        // Integer Mod by the warm-up's zeros fails in ORT; real inputs are fine. The version must serve them.
-        var input = new OnnxModelBuilder.Input("x", TensorElementType.UInt8, "n");
-        await _h.PutAsync("mod/1.0.0/model.onnx", OnnxModelBuilder.Binary("Mod", input, input with { Name = "y" }));
-        await _h.PutTextAsync("mod/1.0.0/model.json", """{"name": "mod", "version": "1.0.0", "format": "onnx", "modelFile": "model.onnx"}""");
-        Assert.Equal(RegistrationStatus.Registered, (await _h.Registration.RegisterAsync("mod/1.0.0/model.json")).Status);
-        await using var cache = NewCache(maxLoaded: 2);
-
-        var loaded = await cache.GetAsync("mod", "1.0.0");
-        var response = await loaded.PredictAsync(new InferenceRequest(3,
-            [new NamedTensor("x", Tensor.Create(new byte[] { 4, 7, 5 }, 3)), new NamedTensor("y", Tensor.Create(new byte[] { 2, 3, 8 }, 3))]), CancellationToken.None);
-
-        var status = Assert.Single(cache.GetStatus());
-        Assert.Equal(ModelLoadState.Available, status.State);
-        Assert.Contains("modulo by zero", status.WarmUpProblem, StringComparison.OrdinalIgnoreCase);
-        Assert.Equal([(byte)(4 % 2), (byte)(7 % 3), (byte)(5 % 8)], ((DenseTensor<byte>)response.Outputs[0].Value).ToArray());
-    }
-
-    private ModelCache NewCache(int maxLoaded, long memoryBudget = 4L << 30) => new(_h.Blobs, _h.Registry,
-        new ModelCacheOptions
-        {
-            Directory = Path.Combine(Path.GetTempPath(), "cloud-cache-" + Guid.NewGuid().ToString("N")),
-            MaxLoadedVersions = maxLoaded,
-            MemoryBudgetBytes = memoryBudget,
-        },
-        new BatchingOptions(),
-        _h.Time, NullLoggerFactory.Instance);
+    private ModelCache NewCache(int maxLoaded, long memoryBudget = 4L << 30) => TestCaches.For(_h, maxLoaded, memoryBudget);
 
     private static InferenceRequest IrisRequest(LoadedModel model) =>
         new(1, [new NamedTensor(model.Served.Inputs[0].Name, Tensor.Create(new[] { 5.1f, 3.5f, 1.4f, 0.2f }, 1, 4))]);
