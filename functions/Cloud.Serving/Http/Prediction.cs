@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Cloud.Serving.Protocols;
 using Cloud.Serving.Routing;
 
 namespace Cloud.Serving.Http;
@@ -9,6 +10,12 @@ internal static class Prediction
     /// <summary>Runs a decoded request on the routed version and writes the answer with the serving headers.</summary>
     public static async Task RunAsync<TState>(HttpContext context, RouteDecision decision, InferenceRequest request, TState state, Action<Utf8JsonWriter, (InferenceResponse Response, TState State)> write)
     {
+        if (!decision.Target.Served.AllowNonFinite && NonFiniteInputs.Describe(request) is { } nonFinite)
+        {
+            await ErrorResponses.WriteAsync(context, StatusCodes.Status400BadRequest, nonFinite);
+            return;
+        }
+
         InferenceResponse response;
         try
         {

@@ -110,7 +110,10 @@ internal sealed partial class ModelCache(IBlobStore models, ModelRegistry regist
             {
                 var runner = new SessionRunner(session);
                 var served = new ServedModel(model, version, runner.Inputs, runner.Outputs,
-                    manifest.Inputs.ToDictionary(i => i.Key, i => i.Value.FeatureNames, StringComparer.Ordinal));
+                    manifest.Inputs.ToDictionary(i => i.Key, i => i.Value.FeatureNames, StringComparer.Ordinal))
+                {
+                    AllowNonFinite = manifest.AllowNonFinite,
+                };
                 var warmUp = await _warmUp.RunAsync(runner, served, manifest).ConfigureAwait(false);
                 var batching = BatchingFor(served.Signature, manifest.Batching);
                 var batcher = new MicroBatcher<InferenceRequest, InferenceResponse>(new SessionBatchExecutor(runner), batching, time,

@@ -41,6 +41,9 @@ internal sealed class ServedModel
     /// <summary>Per input name, the manifest's feature names for dimension 1 of a [batch, n] input; may be empty.</summary>
     public IReadOnlyDictionary<string, IReadOnlyList<string>> FeatureNames { get; }
 
+    /// <summary>Whether requests may carry NaN/Infinity in floating-point inputs (the manifest's allowNonFinite; see <see cref="NonFiniteInputs"/>).</summary>
+    public bool AllowNonFinite { get; init; }
+
     /// <summary>The decoding view of the signature: name lookups, element readers, message texts.</summary>
     internal ServedSignature Signature { get; }
 }

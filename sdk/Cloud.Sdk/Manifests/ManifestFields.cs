@@ -20,7 +20,7 @@ internal static class ManifestFields
     {
         [Root] = new(
             ["$schema", "name", "version", "format", "modelFile", "modelSha256", "modelSize", "task", "classNames", "inputs",
-             "batching", "warmUp", "validation", "promotion", "description", "tags", "lineage"],
+             "batching", "warmUp", "allowNonFinite", "validation", "promotion", "description", "tags", "lineage"],
             ["name", "version", "format", "modelFile"]),
         [Input] = new(["featureNames"], ["featureNames"]),
         [Batching] = new(["maxBatchSize", "batchTimeoutMs", "numBatchThreads", "maxEnqueuedBatches", "allowedBatchSizes", "minParallelBatchSize"], []),

@@ -14,7 +14,7 @@ internal sealed partial class ManifestParser
         string? nameText = null, versionText = null, modelFile = null, sha256 = null, description = null, warmUp = null;
         string? name = null;
         SemVersion? version = null;
-        bool formatValid = false, taskPresent = false, taskValid = true;
+        bool formatValid = false, taskPresent = false, taskValid = true, allowNonFinite = false;
         long? modelSize = null;
         var task = ModelTask.Other;
         List<string>? classNames = null;
@@ -77,6 +77,17 @@ internal sealed partial class ManifestParser
                 case "warmUp":
                     warmUp = CheckWarmUp(ReadString(value, path), path);
                     break;
+                case "allowNonFinite":
+                    if (value.ValueKind is JsonValueKind.True or JsonValueKind.False)
+                    {
+                        allowNonFinite = value.GetBoolean();
+                    }
+                    else
+                    {
+                        TypeError(value, path, "true or false");
+                    }
+
+                    break;
                 case "validation":
                     validation = ReadValidation(value, path);
                     break;
@@ -133,6 +144,7 @@ internal sealed partial class ManifestParser
             Inputs = inputs is null ? ReadOnlyDictionary<string, InputSpec>.Empty : inputs.AsReadOnly(),
             Batching = batching,
             WarmUp = warmUp,
+            AllowNonFinite = allowNonFinite,
             Validation = validation?.Build(),
             Promotion = promotion,
             Description = description,

@@ -58,6 +58,13 @@ public sealed record ModelManifest
     /// </summary>
     public string? WarmUp { get; init; }
 
+    /// <summary>
+    /// Whether requests may carry NaN, Infinity or -Infinity in floating-point inputs (<c>allowNonFinite</c>, default
+    /// false). Refused by default because most models turn them into confident-looking nonsense (a NaN row still gets
+    /// an argmax class); models that read NaN as "missing" (tree ensembles) set it.
+    /// </summary>
+    public bool AllowNonFinite { get; init; }
+
     /// <summary>How the version is validated (<c>validation</c>), or null when it is not.</summary>
     public ValidationSpec? Validation { get; init; }
 

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using Cloud.Serving.Tensors;
 using Microsoft.ML.OnnxRuntime;
 
@@ -9,10 +8,11 @@ namespace Cloud.Host.Tests.Conformance;
 /// <summary>
 /// Tensor elements as JSON values, the way a client of either protocol writes and reads them from the protocols'
 /// text alone (not the server's codec): numbers, FP16 as numbers, booleans as true/false, strings as strings, and
-/// NaN/Infinity/-Infinity as the bare tokens TF Serving writes and accepts (docs/api.md). Only the layout
+/// NaN/Infinity/-Infinity written as the bare tokens TF Serving accepts and read as the strings the host answers
+/// with (docs/api.md). Only the layout
 /// differs between the protocols (flat data beside a shape, or nested lists), so that is all their codecs add.
 /// </summary>
-internal static partial class CaseJsonValues
+internal static class CaseJsonValues
 {
     /// <summary>Writes elements [<paramref name="start"/>, <paramref name="start"/> + <paramref name="count"/>) of a tensor, row-major, without a list around them.</summary>
     public static void Write(Utf8JsonWriter writer, Tensor tensor, int start, int count)
@@ -36,9 +36,9 @@ internal static partial class CaseJsonValues
         }
     }
 
-    /// <summary>Parses a response body, bare non-finite tokens and all.</summary>
-    /// <exception cref="JsonException">The body is not JSON even with the tokens quoted.</exception>
-    public static JsonDocument Parse(string body) => JsonDocument.Parse(QuoteNonFiniteTokens(body));
+    /// <summary>Parses a response body as strict JSON (non-finite values come as strings), as a browser's JSON.parse would.</summary>
+    /// <exception cref="JsonException">The body is not strict JSON.</exception>
+    public static JsonDocument Parse(string body) => JsonDocument.Parse(body);
 
     /// <summary>
     /// A tensor of <paramref name="type"/> from elements read by <see cref="Parse"/>, so a value of another type
@@ -78,7 +78,7 @@ internal static partial class CaseJsonValues
         }
     }
 
-    // A finite number, or one of the three tokens (quoted by QuoteNonFiniteTokens). Parsing the text as double and
+    // A finite number, or one of the three strings the host writes for non-finite values. Parsing the text as double and
     // narrowing it is exact for FP32 and FP16, since the host sends each value's shortest round-trip text.
     private static double Real(JsonElement element) => element.ValueKind switch
     {
@@ -92,16 +92,4 @@ internal static partial class CaseJsonValues
         },
         _ => throw new FormatException($"{element.ValueKind} is not a number."),
     };
-
-    /// <summary>
-    /// JSON has no non-finite numbers, so the host writes bare NaN, Infinity and -Infinity (as TF Serving does) and
-    /// JsonDocument refuses them. Strings are matched first and kept as they are, so a string holding "NaN" stays one.
-    /// </summary>
-    private static string QuoteNonFiniteTokens(string body) =>
-        BareTokenOrString().Replace(body, m => m.Value[0] == '"' ? m.Value : $"\"{m.Value}\"");
-
-    [GeneratedRegex("""
-        "(?:[^"\\]|\\.)*"|-?Infinity|NaN
-        """, RegexOptions.CultureInvariant)]
-    private static partial Regex BareTokenOrString();
 }

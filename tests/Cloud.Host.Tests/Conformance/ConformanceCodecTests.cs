@@ -28,11 +28,11 @@ public sealed class ConformanceCodecTests
     }
 
     [Fact]
-    public void ResponseReadsBareTokensButLeavesStringsAlone()
+    public void ResponseReadsNonFiniteStringsAsNumbersOnlyInRealOutputs()
     {
         var outputs = OipV2CaseResponse.Read("""
             {"model_name":"m","outputs":[
-              {"name":"y","shape":[3],"datatype":"FP64","data":[NaN,Infinity,-Infinity]},
+              {"name":"y","shape":[3],"datatype":"FP64","data":["NaN","Infinity","-Infinity"]},
               {"name":"s","shape":[2],"datatype":"BYTES","data":["NaN","say \"Infinity\""]}]}
             """);
 
@@ -78,7 +78,7 @@ public sealed class ConformanceCodecTests
         NamedTensor[] one = [new("y", Tensor.Create(new double[4], 2, 2))];
         NamedTensor[] two = [new("y", Tensor.Create(new long[3], 3)), new("s", Tensor.CreateStrings(["", ""], 2, 1))];
 
-        var bare = TfCaseResponse.Read("""{"outputs": [[1.5, NaN], [Infinity, -Infinity]]}""", one);
+        var bare = TfCaseResponse.Read("""{"outputs": [[1.5, "NaN"], ["Infinity", "-Infinity"]]}""", one);
         var named = TfCaseResponse.Read("""{"outputs": {"s": [["NaN"], ["b"]], "y": [1, -2, 9007199254740993]}}""", two);
 
         Assert.Null(OutputComparer.Compare(Tensor.Create(new[] { 1.5, double.NaN, double.PositiveInfinity, double.NegativeInfinity }, 2, 2), bare["y"], Tolerance.Default));

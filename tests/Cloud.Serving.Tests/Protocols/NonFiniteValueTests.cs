@@ -7,7 +7,7 @@ using static Cloud.Serving.Tests.Protocols.Codec;
 
 namespace Cloud.Serving.Tests.Protocols;
 
-/// <summary>TF Serving's bare NaN/Infinity/-Infinity tokens (and their quoted spellings) in and out.</summary>
+/// <summary>NaN/Infinity/-Infinity in (TF Serving's bare tokens and their quoted spellings) and out (as strings strict JSON parsers read).</summary>
 public sealed class NonFiniteValueTests
 {
     [Theory]
@@ -60,7 +60,7 @@ public sealed class NonFiniteValueTests
     }
 
     [Fact]
-    public void TheyAreWrittenAsBareTokens()
+    public void TheyAreWrittenAsStringsThatStrictJsonParsersRead()
     {
         var response = new InferenceResponse([
             Dense("f", [float.NaN, float.PositiveInfinity, float.NegativeInfinity], 1, 3),
@@ -69,11 +69,15 @@ public sealed class NonFiniteValueTests
         ]);
 
         Assert.Equal(
-            """{"predictions":[{"f":[NaN,Infinity,-Infinity],"d":[NaN,Infinity,-Infinity],"h":[NaN,Infinity,-Infinity]}]}""",
+            """{"predictions":[{"f":["NaN","Infinity","-Infinity"],"d":["NaN","Infinity","-Infinity"],"h":["NaN","Infinity","-Infinity"]}]}""",
             Write(w => TfServingResponseWriter.WritePredictResponse(w, response, TfServingFormat.Row)));
         Assert.Equal(
-            """{"model_name":"identity","model_version":"1.0.0","outputs":[{"name":"f","shape":[1,3],"datatype":"FP32","data":[NaN,Infinity,-Infinity]},"""
-            + """{"name":"d","shape":[1,3],"datatype":"FP64","data":[NaN,Infinity,-Infinity]},{"name":"h","shape":[1,3],"datatype":"FP16","data":[NaN,Infinity,-Infinity]}]}""",
+            """{"model_name":"identity","model_version":"1.0.0","outputs":[{"name":"f","shape":[1,3],"datatype":"FP32","data":["NaN","Infinity","-Infinity"]},"""
+            + """{"name":"d","shape":[1,3],"datatype":"FP64","data":["NaN","Infinity","-Infinity"]},{"name":"h","shape":[1,3],"datatype":"FP16","data":["NaN","Infinity","-Infinity"]}]}""",
             Write(w => OipV2ResponseWriter.WriteInferResponse(w, TestModels.Identity("float"), null, response)));
+
+        // What nobody here wrote reads it: System.Text.Json's DOM (strict, like JSON.parse) parses the whole answer.
+        using var document = System.Text.Json.JsonDocument.Parse(Write(w => TfServingResponseWriter.WritePredictResponse(w, response, TfServingFormat.Row)));
+        Assert.Equal("NaN", document.RootElement.GetProperty("predictions")[0].GetProperty("f")[0].GetString());
     }
 }

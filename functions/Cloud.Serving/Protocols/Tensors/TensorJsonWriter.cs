@@ -7,8 +7,9 @@ namespace Cloud.Serving.Protocols.Tensors;
 
 /// <summary>
 /// Writes tensor elements as JSON: nested lists by shape, one row of a tensor, or flat. Floating-point values are
-/// written in their shortest round-trip form and NaN/Infinity/-Infinity as bare tokens, as TF Serving writes them
-/// (strict JSON has no spelling for them; clients of these protocols expect the bare tokens).
+/// written in their shortest round-trip form and NaN/Infinity/-Infinity as the strings "NaN", "Infinity" and
+/// "-Infinity" (protobuf's JSON mapping). TF Serving writes them as bare tokens, which strict parsers (JSON.parse,
+/// System.Text.Json, Go's encoding/json) refuse: one non-finite value would make the whole answer unreadable.
 /// </summary>
 internal static class TensorJsonWriter
 {
@@ -233,5 +234,5 @@ internal static class TensorJsonWriter
     }
 
     private static void WriteNonFinite(Utf8JsonWriter writer, double value) =>
-        writer.WriteRawValue(double.IsNaN(value) ? "NaN"u8 : value > 0 ? "Infinity"u8 : "-Infinity"u8, skipInputValidation: true);
+        writer.WriteStringValue(double.IsNaN(value) ? "NaN"u8 : value > 0 ? "Infinity"u8 : "-Infinity"u8);
 }
