@@ -104,11 +104,21 @@ internal sealed partial class ModelCache(IBlobStore models, ModelRegistry regist
 
             var manifest = await ReadManifestAsync(model, version).ConfigureAwait(false);
             modelFile = info.ModelFile;
+            if (MemoryNeed.FileProblem(model, version, info.Size ?? 0, options) is { } tooBig)
+            {
+                throw new ModelLoadException(tooBig);
+            }
+
             file = await EnsureLocalFileAsync(model, version, info.ModelFile, info.Sha256).ConfigureAwait(false);
             var session = ModelSessions.Open(file, options, _log);
             try
             {
                 var runner = new SessionRunner(session);
+                if (MemoryNeed.InputProblem(model, version, runner.Inputs, RunMemory.Limit) is { } unfit)
+                {
+                    throw new ModelLoadException(unfit);
+                }
+
                 var served = new ServedModel(model, version, runner.Inputs, runner.Outputs,
                     manifest.Inputs.ToDictionary(i => i.Key, i => i.Value.FeatureNames, StringComparer.Ordinal))
                 {
