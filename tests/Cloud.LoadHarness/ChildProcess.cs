@@ -17,6 +17,9 @@ internal sealed class ChildProcess : IAsyncDisposable
 
     public string Url { get; }
 
+    /// <summary>The child's process id.</summary>
+    public int Id => _process.Id;
+
     /// <summary>The child's total CPU time so far (user + system, all threads).</summary>
     public TimeSpan CpuTime
     {

@@ -104,7 +104,7 @@ internal static class LoadGenerator
                     {
                         status = await connection.SendAsync().ConfigureAwait(false);
                     }
-                    catch (Exception error) when (error is IOException or SocketException or HttpRequestException)
+                    catch (Exception error) when (error is IOException or SocketException or HttpRequestException or TaskCanceledException)
                     {
                         // Count it and reconnect: a closed connection is the server's error, not the end of the run.
                         Interlocked.Increment(ref errors);
@@ -159,7 +159,10 @@ internal static class LoadGenerator
         {
             using var content = new ByteArrayContent(body);
             content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
-            using var response = await http.PostAsync(url, content).ConfigureAwait(false);
+            using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = content };
+            // As curl does for bodies over 1 MB: the server may refuse before the body is sent.
+            request.Headers.ExpectContinue = body.Length > 1024 * 1024;
+            using var response = await http.SendAsync(request).ConfigureAwait(false);
             await response.Content.LoadIntoBufferAsync().ConfigureAwait(false);
             if (response.StatusCode != HttpStatusCode.OK)
             {

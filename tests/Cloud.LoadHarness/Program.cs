@@ -12,6 +12,8 @@ return args switch
         rest.SkipWhile(a => a != "--only").Skip(1).Select(c => int.Parse(c, System.Globalization.CultureInfo.InvariantCulture)).ToArray()),
     ["compare", var rounds, var concurrency, .. var configurations] when configurations.Length > 0 => await Compare.RunAsync(
         int.Parse(rounds, System.Globalization.CultureInfo.InvariantCulture), int.Parse(concurrency, System.Globalization.CultureInfo.InvariantCulture), configurations),
+    ["body-memory"] => await BodyMemory.RunAsync(20, 256),
+    ["body-memory", var seconds, var concurrency] => await BodyMemory.RunAsync(int.Parse(seconds, System.Globalization.CultureInfo.InvariantCulture), int.Parse(concurrency, System.Globalization.CultureInfo.InvariantCulture)),
     ["raw-ort", .. var sizes] => ServeLoad.RawOrt(sizes.Length > 0 ? sizes.Select(a => int.Parse(a, System.Globalization.CultureInfo.InvariantCulture)).ToArray() : [1, 2, 4, 8, 16, 32, 64]),
     ["bare-endpoint", "--urls", var url] => await BareEndpoint.RunAsync(url),
     ["load", var url, var body, var concurrency, var seconds] => await LoadOnceAsync(url, body, concurrency, seconds),
@@ -29,6 +31,6 @@ static async Task<int> LoadOnceAsync(string url, string bodyFile, string concurr
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: Cloud.LoadHarness registration-memory [size-mb] | serve-load [rounds [--Cloud:Key value ...] [--only C1 C2 ...]] | compare ROUNDS CONCURRENCY \"HOST-SETTINGS\"|bare ... | raw-ort [BATCH ...] | load URL BODY-FILE CONCURRENCY SECONDS");
+    Console.Error.WriteLine("usage: Cloud.LoadHarness registration-memory [size-mb] | serve-load [rounds [--Cloud:Key value ...] [--only C1 C2 ...]] | compare ROUNDS CONCURRENCY \"HOST-SETTINGS\"|bare ... | body-memory [SECONDS CONCURRENCY] | raw-ort [BATCH ...] | load URL BODY-FILE CONCURRENCY SECONDS");
     return 2;
 }

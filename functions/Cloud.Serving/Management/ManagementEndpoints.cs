@@ -1,3 +1,4 @@
+using Cloud.Serving.Http;
 using System.Text.Json;
 using Cloud.Registry;
 using Cloud.Registry.Registration;
@@ -150,11 +151,26 @@ internal static partial class ManagementEndpoints
         return TypedResults.Json(new UploadResult(path, written.Size, outcome.Status.ToString().ToLowerInvariant(), outcome.Message), statusCode: status);
     }
 
-    private static IResult Status(ModelCache cache, ModelRouter router) => Results.Ok(new
+    private static IResult Status(ModelCache cache, ModelRouter router, BodyBudget bodies) => Results.Ok(new
     {
         loaded = cache.GetStatus(),
         routing = router.Tables.Select(t => new { model = t.Model, labels = t.Labels, traffic = t.Traffic, newest = t.Newest }),
+        memory = ProcessMemory(bodies),
     });
+
+    /// <summary>Where the host's memory is: what the system counts, what the collector holds, what bodies hold.</summary>
+    private static object ProcessMemory(BodyBudget bodies)
+    {
+        var gc = GC.GetGCMemoryInfo();
+        using var process = System.Diagnostics.Process.GetCurrentProcess();
+        return new
+        {
+            workingSetBytes = process.WorkingSet64,
+            gcHeapBytes = gc.HeapSizeBytes,
+            gcCommittedBytes = gc.TotalCommittedBytes,
+            requestBodiesHeldBytes = bodies.Held,
+        };
+    }
 
     private static async Task<IResult> ChangeAsync(string model, ModelRouter router, Func<Task<IResult>> change)
     {

@@ -42,7 +42,7 @@ internal static class BodyDecoding
         {
             if (rented is not null)
             {
-                ArrayPool<byte>.Shared.Return(rented);
+                BodyBuffers.Return(rented);
             }
         }
     }

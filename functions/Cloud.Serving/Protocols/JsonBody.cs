@@ -58,7 +58,7 @@ internal ref struct JsonBody
             return new JsonBody(body, skipped, null, null);
         }
 
-        var rented = ArrayPool<byte>.Shared.Rent(body.Length + extra);
+        var rented = BodyBuffers.Rent(body.Length + extra);
         var insertions = new List<int>();
         var length = NonFiniteTokens.QuoteBareTokens(body, rented, insertions);
         return new JsonBody(rented.AsSpan(0, length), skipped, rented, insertions);
@@ -74,7 +74,7 @@ internal ref struct JsonBody
         }
 
         var length = checked((int)body.Length);
-        rented = ArrayPool<byte>.Shared.Rent(length);
+        rented = BodyBuffers.Rent(length);
         body.CopyTo(rented);
         return rented.AsSpan(0, length);
     }
@@ -112,7 +112,7 @@ internal ref struct JsonBody
     {
         if (_rented is not null)
         {
-            ArrayPool<byte>.Shared.Return(_rented);
+            BodyBuffers.Return(_rented);
             _rented = null;
         }
 

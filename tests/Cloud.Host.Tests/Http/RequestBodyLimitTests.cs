@@ -61,6 +61,21 @@ public sealed class RequestBodyLimitTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, (await _host.Client.PostAsync("/v1/models/iris:predict", new StringContent(PaddedIrisBody(3000)))).StatusCode);
     }
 
+    [Fact]
+    public async Task ALargeBodyIsReadWholeAndAnswered()
+    {
+        // Over 1 MiB, a body is copied out of the request pipe as it arrives (RequestBody.CopyOutAsync), in many reads.
+        await using var host = await ServingHost.StartOverLoopbackAsync();
+        var body = PaddedIrisBody(3_000_000);
+
+        var response = await host.Client.PostAsync("/v1/models/iris:predict", new StringContent(body));
+        var answer = await response.Content.ReadAsStringAsync();
+        var small = await (await host.Client.PostAsync("/v1/models/iris:predict", new StringContent(PaddedIrisBody(100)))).Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(small, answer);
+    }
+
     /// <summary>A valid iris request of exactly <paramref name="size"/> bytes (spaces pad it; JSON ignores them).</summary>
     private static string PaddedIrisBody(int size)
     {
