@@ -12,4 +12,7 @@ internal sealed record RegisteredFiles(string Model, string Version, IReadOnlyDi
 
     /// <summary>The file's path in the models container, for messages: a person knows the file by it.</summary>
     public string DisplayPath(string name) => $"{Model}/{Version}/{name}";
+
+    /// <summary>What to say when the copy of <paramref name="name"/> is not there (something deleted it from the registered container).</summary>
+    public string MissingCopy(string name) => $"The registered copy of {DisplayPath(name)} is no longer in the registered container.";
 }

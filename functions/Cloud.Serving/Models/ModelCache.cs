@@ -149,7 +149,7 @@ internal sealed partial class ModelCache(RegisteredContent content, ModelRegistr
     private async Task<ModelManifest> ReadManifestAsync(RegisteredFiles files)
     {
         var bytes = await content.ReadAllBytesAsync(files, ModelManifest.FileName).ConfigureAwait(false)
-            ?? throw MissingCopy(files, ModelManifest.FileName);
+            ?? throw new ModelLoadException(files.MissingCopy(ModelManifest.FileName));
         var read = ManifestReader.Read(bytes, files.Model, files.Version);
         return read.Manifest ?? throw new ModelLoadException($"{files.DisplayPath(ModelManifest.FileName)} is no longer valid: {read.Describe()}");
     }
@@ -171,7 +171,7 @@ internal sealed partial class ModelCache(RegisteredContent content, ModelRegistr
             // Downloaded in parallel ranges where the store has them, then hashed from the file in one read and checked.
             if (!await content.DownloadAsync(files, modelFile, partial).ConfigureAwait(false))
             {
-                throw MissingCopy(files, modelFile);
+                throw new ModelLoadException(files.MissingCopy(modelFile));
             }
 
             File.Move(partial, path, overwrite: true);
@@ -182,9 +182,6 @@ internal sealed partial class ModelCache(RegisteredContent content, ModelRegistr
             File.Delete(partial);
         }
     }
-
-    private static ModelLoadException MissingCopy(RegisteredFiles files, string name) =>
-        new($"The registered copy of {files.DisplayPath(name)} is no longer in the registered container.");
 
     private static async Task<string> HashFileAsync(string path)
     {

@@ -79,7 +79,7 @@ internal sealed partial class ModelWarmUp(RegisteredContent content, ILogger log
         var bytes = await content.ReadAllBytesAsync(files, example).ConfigureAwait(false);
         if (bytes is null)
         {
-            return Failed(WarmUpSource.Example, $"The registered copy of warm-up file '{example}' is no longer in the registered container.");
+            return Failed(WarmUpSource.Example, files.MissingCopy(example));
         }
 
         // The protocol's own reader, against the served signature: the example is held to what a client's request is.
@@ -95,7 +95,7 @@ internal sealed partial class ModelWarmUp(RegisteredContent content, ILogger log
         var download = await content.OpenReadAsync(files, datasetFile).ConfigureAwait(false);
         if (download is null)
         {
-            return Failed(WarmUpSource.Validation, $"The registered copy of dataset '{dataset}' is no longer in the registered container.");
+            return Failed(WarmUpSource.Validation, files.MissingCopy(datasetFile));
         }
 
         await using (download.ConfigureAwait(false))

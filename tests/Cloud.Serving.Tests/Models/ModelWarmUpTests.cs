@@ -103,7 +103,7 @@ public sealed class ModelWarmUpTests : IDisposable
 
         await cache.GetAsync("mod", "1.0.0");
 
-        Assert.Equal(new WarmUpReport(WarmUpSource.Example, "The registered copy of warm-up file 'warmup.json' is no longer in the registered container."),
+        Assert.Equal(new WarmUpReport(WarmUpSource.Example, "The registered copy of mod/1.0.0/warmup.json is no longer in the registered container."),
             Assert.Single(cache.GetStatus()).WarmUp);
     }
 
