@@ -24,14 +24,7 @@ internal sealed class RegisteredContent(IBlobStore store)
     /// <summary>Copies a local file whose SHA-256 the caller took (registration's work copy of a model file or dataset).</summary>
     public async Task PutFileAsync(string sha256, string file, CancellationToken cancellationToken)
     {
-        var content = new FileStream(file, new FileStreamOptions
-        {
-            Mode = FileMode.Open,
-            Access = FileAccess.Read,
-            Share = FileShare.Read,
-            Options = FileOptions.Asynchronous | FileOptions.SequentialScan,
-            BufferSize = 0,
-        });
+        var content = File.OpenRead(file);
         await using (content.ConfigureAwait(false))
         {
             await PutAsync(sha256, content, cancellationToken).ConfigureAwait(false);
