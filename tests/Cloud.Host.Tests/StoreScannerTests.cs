@@ -27,7 +27,7 @@ public sealed class StoreScannerTests : IAsyncDisposable
     public StoreScannerTests()
     {
         _jobsTable = new SqliteTableStore(Path.Combine(_work.FullName, "jobs.db"), "Jobs", _h.Time);
-        _cache = new ModelCache(_h.Blobs, _h.Registry,
+        _cache = new ModelCache(_h.Content, _h.Registry,
             new ModelCacheOptions { Directory = Path.Combine(_work.FullName, "cache") }, new BatchingOptions(), _h.Time, NullLoggerFactory.Instance);
         _router = new ModelRouter(_h.Registry, _cache, new RoutingOptions { PreloadTargets = false }, NullLogger<ModelRouter>.Instance);
         // The workflow with both rooms' follow-ups, as the host composes it.
@@ -94,6 +94,7 @@ public sealed class StoreScannerTests : IAsyncDisposable
     [Fact]
     public async Task AnIncompleteFolderRegistersOnThePassAfterItsLastFileArrives()
     {
+        await _h.PutIrisDatasetAsync();
         await _h.PutTextAsync("iris/1.0.0/model.json", SampleModels.IrisManifest());
         await _scanner.ScanAsync(CancellationToken.None);
 

@@ -51,6 +51,23 @@ public sealed class EvaluationTests : IDisposable
     }
 
     [Fact]
+    public async Task ARegisteredVersionIsEvaluatedOnTheDatasetItWasRegisteredWithNotOneUploadedSince()
+    {
+        using var h = new RegistryHarness();
+        await h.UploadIrisAsync();
+        await h.Registration.RegisterAsync("iris/1.0.0/model.json");
+        // Every row relabelled in the folder after registration: evaluated on these, accuracy would fall to a third.
+        var relabelled = File.ReadAllLines(Path.Combine(IrisFolder, "validation.csv")).Select((l, i) => i == 0 ? l : l[..l.LastIndexOf(',')] + ",setosa");
+        await h.PutTextAsync("iris/1.0.0/validation.csv", string.Join('\n', relabelled));
+        var files = Cloud.Registry.RegistryRows.FilesOf((await h.Registry.GetVersionRowAsync("iris", "1.0.0", CancellationToken.None))!)!;
+
+        var folder = await RegisteredModelFolder.DownloadAsync(h.Content, files, Path.Combine(_scratch, "registered"), CancellationToken.None);
+        using var session = new InferenceSession(folder.ModelPath);
+
+        Assert.Equal(Evaluate(IrisFolder).Correct, ClassifierEvaluator.Evaluate(folder, session).Correct);
+    }
+
+    [Fact]
     public void AFolderWithoutManifestIsNamed()
     {
         var error = Assert.Throws<EvaluationException>(() => ModelFolder.Load(_scratch));

@@ -84,6 +84,13 @@ internal sealed class ModelRegistry(ITableStore table, TimeProvider time)
         await table.UpdateAsync(replacement, failedRow.ETag, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Records the registered copies of a version registered before registration kept them, if its row is still as read;
+    /// a <see cref="StorageConflictException"/> otherwise (the caller decides against the row as it is now).
+    /// </summary>
+    public Task RecordFilesAsync(TableEntity row, IReadOnlyDictionary<string, string> files, CancellationToken cancellationToken = default) =>
+        table.UpdateAsync(RegistryRows.ToRow(RegistryRows.ToVersion(row), RegistryRows.SourceOf(row)! with { Files = files }), row.ETag, cancellationToken);
+
     /// <summary>Appends a refusal to a version's record (different content uploaded under it), keeping the last few.</summary>
     public Task AddRefusalAsync(string model, string version, string reason, CancellationToken cancellationToken = default) =>
         UpdateVersionAsync(model, version, v => v with { Refusals = [.. v.Refusals.TakeLast(MaxRefusalsKept - 1), $"{time.GetUtcNow():O} {reason}"] }, cancellationToken);

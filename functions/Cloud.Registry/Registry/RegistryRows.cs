@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Cloud.Registry.Registered;
 using Cloud.Sdk.Registry;
 using Cloud.Storage.Tables;
 
@@ -49,6 +50,7 @@ internal static class RegistryRows
         SetIfPresent(row, "ManifestETag", source?.ManifestETag);
         SetIfPresent(row, "ManifestSha256", source?.ManifestSha256);
         SetIfPresent(row, "ModelETag", source?.ModelETag);
+        SetIfPresent(row, "Files", source?.Files is null ? null : JsonSerializer.Serialize(source.Files, Json));
         if (source is { ValidationRequested: true })
         {
             row.Set("ValidationRequested", true);
@@ -84,7 +86,11 @@ internal static class RegistryRows
     /// <summary>What the row was made from, kept so a repeated event for the same blobs is recognised cheaply.</summary>
     public static SourceBlobs? SourceOf(TableEntity row) =>
         new(row.Get<string>("ManifestETag"), row.Get<string>("ManifestSha256"), row.Get<string>("ModelETag"),
-            row.Get<bool>("ValidationRequested"));
+            row.Get<bool>("ValidationRequested"), Deserialize<Dictionary<string, string>>(row.Get<string>("Files")));
+
+    /// <summary>The registered copies the version serves from; null for a row without them (not registered, or registered before copies were kept).</summary>
+    public static RegisteredFiles? FilesOf(TableEntity row) =>
+        SourceOf(row)?.Files is { } files ? new RegisteredFiles(row.PartitionKey, row.RowKey[VersionPrefix.Length..], files) : null;
 
     private static void SetIfPresent(TableEntity row, string name, object? value)
     {
@@ -102,7 +108,12 @@ internal static class RegistryRows
 /// <param name="ManifestSha256">model.json's SHA-256.</param>
 /// <param name="ModelETag">The model file's ETag; <see cref="NotNeeded"/> when the outcome did not depend on it.</param>
 /// <param name="ValidationRequested">Whether model.json asked for validation (so a repeated event can ask again).</param>
-internal sealed record SourceBlobs(string? ManifestETag, string? ManifestSha256, string? ModelETag, bool ValidationRequested = false)
+/// <param name="Files">
+/// File name → SHA-256 of its registered copy (<see cref="RegisteredContent"/>), for every file the version serves from;
+/// null until the version is registered. Kept with the source so every rewrite of the row keeps it.
+/// </param>
+internal sealed record SourceBlobs(string? ManifestETag, string? ManifestSha256, string? ModelETag, bool ValidationRequested = false,
+    IReadOnlyDictionary<string, string>? Files = null)
 {
     public const string NotNeeded = "-";
 }

@@ -5,10 +5,11 @@ using Cloud.Storage.Tables;
 namespace Cloud.Registry.Stores;
 
 /// <summary>
-/// The stores a deployment works on: the models container and the registry and jobs tables. Embedded (a folder and a
-/// SQLite file under the data directory) unless a storage connection string is configured (Azurite or Azure).
+/// The stores a deployment works on: the models container (uploads), the registered container (registration's copies,
+/// which serving reads) and the registry and jobs tables. Embedded (folders and a SQLite file under the data directory)
+/// unless a storage connection string is configured (Azurite or Azure).
 /// </summary>
-internal sealed record CloudStores(IBlobStore Models, ITableStore Registry, ITableStore Jobs)
+internal sealed record CloudStores(IBlobStore Models, IBlobStore Registered, ITableStore Registry, ITableStore Jobs)
 {
     public static CloudStores Open(StorageOptions options, TimeProvider time)
     {
@@ -18,6 +19,7 @@ internal sealed record CloudStores(IBlobStore Models, ITableStore Registry, ITab
             var database = Path.Combine(data, "cloud.db");
             return new CloudStores(
                 new FileSystemBlobStore(Path.Combine(data, options.ModelsContainer), time),
+                new FileSystemBlobStore(Path.Combine(data, options.RegisteredContainer), time),
                 new SqliteTableStore(database, options.RegistryTable, time),
                 new SqliteTableStore(database, options.JobsTable, time));
         }
@@ -26,13 +28,14 @@ internal sealed record CloudStores(IBlobStore Models, ITableStore Registry, ITab
         var account = string.IsNullOrWhiteSpace(options.ConnectionString)
             ? new AzureStorageAccount(options.BlobServiceUri!, options.TableServiceUri!)
             : new AzureStorageAccount(options.ConnectionString);
-        return new CloudStores(account.GetBlobStore(options.ModelsContainer), account.GetTableStore(options.RegistryTable), account.GetTableStore(options.JobsTable));
+        return new CloudStores(account.GetBlobStore(options.ModelsContainer), account.GetBlobStore(options.RegisteredContainer),
+            account.GetTableStore(options.RegistryTable), account.GetTableStore(options.JobsTable));
     }
 
-    /// <summary>Creates the Azure container and tables when missing (the embedded stores create themselves).</summary>
+    /// <summary>Creates the Azure containers and tables when missing (the embedded stores create themselves).</summary>
     public async Task CreateIfMissingAsync(CancellationToken cancellationToken)
     {
-        if (Models is AzureBlobStore blobs)
+        foreach (var blobs in new[] { Models, Registered }.OfType<AzureBlobStore>())
         {
             await blobs.CreateContainerIfNotExistsAsync(cancellationToken).ConfigureAwait(false);
         }

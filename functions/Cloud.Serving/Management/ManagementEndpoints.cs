@@ -103,15 +103,25 @@ internal static partial class ManagementEndpoints
 
     /// <summary>
     /// Writes one file of a model folder. Upload model.json last (as every Cloud tool does): writing it registers
-    /// the folder at once and the answer says what registration concluded.
+    /// the folder at once and the answer says what registration concluded. A registered version's folder takes no
+    /// writes: the answer is 409 before a byte is written (serving reads registration's copies, so a write that slips
+    /// in between this check and a registration finishing changes nothing served, and is recorded as a refusal).
     /// </summary>
     private static async Task<IResult> UploadAsync(string model, string version, string file, HttpRequest request,
-        IBlobStore models, RegistrationWorkflow registration, ManagementOptions options, CancellationToken cancellationToken)
+        IBlobStore models, ModelRegistry registry, RegistrationWorkflow registration, ManagementOptions options, CancellationToken cancellationToken)
     {
         var path = $"{model}/{version}/{file}";
         if (ModelFolderPath.TryParse(path, out var problem) is null)
         {
             return ManagementErrors.Result(StatusCodes.Status400BadRequest, problem!);
+        }
+
+        // A failed version never served: a corrected upload replaces it. Every other status was registered.
+        if (await registry.GetVersionAsync(model, version, cancellationToken) is { Status: not ModelVersionStatus.Failed } recorded)
+        {
+            var now = recorded.Status == ModelVersionStatus.Registered ? "" : $" ({recorded.Status.ToWireName()} now)";
+            return ManagementErrors.Result(StatusCodes.Status409Conflict,
+                $"Model '{model}' version {version} is registered and immutable{now}: its files cannot be changed. Upload the changed files as a new version.");
         }
 
         // Uploads have their own limit: the host-wide one is sized for prediction bodies.
