@@ -16,16 +16,20 @@ internal sealed class ModelRegistry(ITableStore table, TimeProvider time)
 {
     private const int MaxRefusalsKept = 20;
 
+    /// <summary>The ETag condition that holds for any current value (If-Match: *, RFC 9110 section 13.1.1).</summary>
+    public const string AnyETag = "*";
+
     public ITableStore Table => table;
 
     public async Task<ModelVersionInfo?> GetVersionAsync(string model, string version, CancellationToken cancellationToken = default)
     {
-        var row = await GetRowAsync(model, RegistryRows.VersionKey(version), cancellationToken).ConfigureAwait(false);
+        var row = await GetVersionRowAsync(model, version, cancellationToken).ConfigureAwait(false);
         return row is null ? null : RegistryRows.ToVersion(row);
     }
 
-    internal Task<TableEntity?> GetVersionRowAsync(string model, string version, CancellationToken cancellationToken) =>
-        GetRowAsync(model, RegistryRows.VersionKey(version), cancellationToken);
+    /// <summary>The version's row; null when there is none, which is always so for a name or version that breaks the rules.</summary>
+    internal async Task<TableEntity?> GetVersionRowAsync(string model, string version, CancellationToken cancellationToken) =>
+        ModelVersions.Validate(version) is null ? await GetRowAsync(model, RegistryRows.VersionKey(version), cancellationToken).ConfigureAwait(false) : null;
 
     /// <summary>The model's versions, newest (highest semantic version) first.</summary>
     public async Task<IReadOnlyList<ModelVersionInfo>> ListVersionsAsync(string model, CancellationToken cancellationToken = default)
@@ -98,6 +102,7 @@ internal sealed class ModelRegistry(ITableStore table, TimeProvider time)
     /// <summary>Sets a version's status (and reason), re-reading and retrying when another writer got there first.</summary>
     public async Task<ModelVersionInfo> SetStatusAsync(string model, string version, ModelVersionStatus status, string? reason, CancellationToken cancellationToken = default)
     {
+        EnsureValid(ModelName.Validate(model) ?? ModelVersions.Validate(version));
         if (!status.IsServable())
         {
             await EnsureUnusedAsync(model, version, status, cancellationToken).ConfigureAwait(false);
@@ -140,11 +145,7 @@ internal sealed class ModelRegistry(ITableStore table, TimeProvider time)
     /// </summary>
     public async Task<ModelLabel> SetLabelAsync(string model, string label, string version, string? expectedETag = null, bool expectAbsent = false, CancellationToken cancellationToken = default)
     {
-        if (!LabelName.IsValid(label))
-        {
-            throw new RegistryException(RegistryError.Invalid, $"'{label}' is not a valid label: use lower-case letters, digits and '-', starting with a letter.");
-        }
-
+        EnsureValid(ModelName.Validate(model) ?? LabelName.Validate(label) ?? ModelVersions.Validate(version));
         var versionRow = await GetRowAsync(model, RegistryRows.VersionKey(version), cancellationToken).ConfigureAwait(false)
             ?? throw new RegistryException(RegistryError.NotFound, $"Model '{model}' has no version '{version}'.");
         var target = RegistryRows.ToVersion(versionRow);
@@ -152,7 +153,12 @@ internal sealed class ModelRegistry(ITableStore table, TimeProvider time)
         EnsureLabelable(target, label, policy);
 
         var labelRow = await GetRowAsync(model, RegistryRows.LabelKey(label), cancellationToken).ConfigureAwait(false);
-        if ((expectAbsent && labelRow is not null) || (expectedETag is not null && labelRow?.ETag.ToString() != expectedETag))
+        if (expectedETag == AnyETag && labelRow is null)
+        {
+            throw new RegistryException(RegistryError.Stale, $"Label '{label}' of '{model}' does not exist, and the condition '{AnyETag}' asks for a current one; leave the ETag out to create it.");
+        }
+
+        if ((expectAbsent && labelRow is not null) || (expectedETag is not null and not AnyETag && labelRow?.ETag.ToString() != expectedETag))
         {
             throw new RegistryException(RegistryError.Stale, $"Label '{label}' of '{model}' changed since it was read; read it again and retry.");
         }
@@ -183,6 +189,7 @@ internal sealed class ModelRegistry(ITableStore table, TimeProvider time)
     /// <summary>Removes a label. Refused while the traffic split uses it.</summary>
     public async Task<bool> RemoveLabelAsync(string model, string label, string? expectedETag = null, CancellationToken cancellationToken = default)
     {
+        EnsureValid(ModelName.Validate(model) ?? LabelName.Validate(label));
         var policy = await GetPolicyAsync(model, cancellationToken).ConfigureAwait(false);
         if (policy.Traffic.ContainsKey(label))
         {
@@ -192,7 +199,7 @@ internal sealed class ModelRegistry(ITableStore table, TimeProvider time)
         try
         {
             var ifMatch = expectedETag is null ? ETag.All : new ETag(expectedETag);
-            return LabelName.IsValid(label) && await table.DeleteAsync(model, RegistryRows.LabelKey(label), ifMatch, cancellationToken).ConfigureAwait(false);
+            return await table.DeleteAsync(model, RegistryRows.LabelKey(label), ifMatch, cancellationToken).ConfigureAwait(false);
         }
         catch (StorageConflictException)
         {
@@ -209,10 +216,11 @@ internal sealed class ModelRegistry(ITableStore table, TimeProvider time)
     /// <summary>Sets the traffic split and validation requirement. Every label in the split must exist.</summary>
     public async Task<ModelPolicy> SetPolicyAsync(ModelPolicy policy, CancellationToken cancellationToken = default)
     {
-        var problems = TrafficSplit.Check(policy.Traffic);
-        if (problems is not null)
+        EnsureValid(ModelName.Validate(policy.Model) ?? TrafficSplit.Check(policy.Traffic));
+        if ((await ListVersionsAsync(policy.Model, cancellationToken).ConfigureAwait(false)).Count == 0)
         {
-            throw new RegistryException(RegistryError.Invalid, problems);
+            // A policy of its own would make a model that has no version look registered, and no label can exist yet.
+            throw new RegistryException(RegistryError.NotFound, $"Model '{policy.Model}' is not registered.");
         }
 
         var labels = (await GetLabelsAsync(policy.Model, cancellationToken).ConfigureAwait(false)).ToDictionary(l => l.Label, StringComparer.Ordinal);
@@ -243,7 +251,8 @@ internal sealed class ModelRegistry(ITableStore table, TimeProvider time)
             .Set("UpdatedAt", time.GetUtcNow());
         try
         {
-            var written = policy.ETag is null
+            // A model always has a policy (the default until one is set), so '*' holds for any.
+            var written = policy.ETag is null or AnyETag
                 ? await table.UpsertAsync(row, cancellationToken).ConfigureAwait(false)
                 : await table.UpdateAsync(row, new ETag(policy.ETag), cancellationToken).ConfigureAwait(false);
             return RegistryRows.ToPolicy(written);
@@ -251,6 +260,15 @@ internal sealed class ModelRegistry(ITableStore table, TimeProvider time)
         catch (StorageConflictException)
         {
             throw new RegistryException(RegistryError.Stale, $"The policy of '{policy.Model}' changed since it was read; read it again and retry.");
+        }
+    }
+
+    /// <summary>Names from outside (URLs, bodies) are checked here too, so no caller can reach the table with a key it refuses.</summary>
+    private static void EnsureValid(string? problem)
+    {
+        if (problem is not null)
+        {
+            throw new RegistryException(RegistryError.Invalid, problem);
         }
     }
 
