@@ -343,6 +343,20 @@ internal sealed partial class ModelRegistration(
 
     private async Task<RegistrationOutcome?> RecordAsync(Attempt attempt, ModelVersionInfo info, CancellationToken cancellationToken)
     {
+        try
+        {
+            return await RecordOrCompareAsync(attempt, info, cancellationToken).ConfigureAwait(false);
+        }
+        catch (RegistryException tooLarge) when (tooLarge.Error == RegistryError.Invalid && info.Status != ModelVersionStatus.Failed)
+        {
+            // The record breaks a bound (a signature or lineage too large to keep): no retry can change that, so the
+            // version fails with the reason rather than being tried again on every event (a failed row is small).
+            return await FailAsync(attempt, tooLarge.Message, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<RegistrationOutcome?> RecordOrCompareAsync(Attempt attempt, ModelVersionInfo info, CancellationToken cancellationToken)
+    {
         if (attempt.Existing is { } failed)
         {
             try
@@ -409,6 +423,8 @@ internal sealed partial class ModelRegistration(
 
     private async Task<RegistrationOutcome> FailAsync(Attempt attempt, string reason, CancellationToken cancellationToken)
     {
+        // A manifest can have a problem on every one of its 64 KiB; the row keeps the first and says how many more.
+        reason = RecordLimits.Shorten(reason, RecordLimits.MaxRecordedReasonLength);
         if (attempt.Existing is { } existing && RegistryRows.ToVersion(existing).Status != ModelVersionStatus.Failed)
         {
             // A registered version is never turned into a failed one by a later bad upload: refuse and record it.

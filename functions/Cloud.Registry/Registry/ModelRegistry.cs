@@ -14,8 +14,6 @@ namespace Cloud.Registry;
 /// </summary>
 internal sealed class ModelRegistry(ITableStore table, TimeProvider time)
 {
-    private const int MaxRefusalsKept = 20;
-
     /// <summary>The ETag condition that holds for any current value (If-Match: *, RFC 9110 section 13.1.1).</summary>
     public const string AnyETag = "*";
 
@@ -97,7 +95,10 @@ internal sealed class ModelRegistry(ITableStore table, TimeProvider time)
 
     /// <summary>Appends a refusal to a version's record (different content uploaded under it), keeping the last few.</summary>
     public Task AddRefusalAsync(string model, string version, string reason, CancellationToken cancellationToken = default) =>
-        UpdateVersionAsync(model, version, v => v with { Refusals = [.. v.Refusals.TakeLast(MaxRefusalsKept - 1), $"{time.GetUtcNow():O} {reason}"] }, cancellationToken);
+        UpdateVersionAsync(model, version, v => v with
+        {
+            Refusals = [.. v.Refusals.TakeLast(RecordLimits.MaxRefusalsKept - 1), $"{time.GetUtcNow():O} {reason}"],
+        }, cancellationToken);
 
     /// <summary>Sets a version's status (and reason), re-reading and retrying when another writer got there first.</summary>
     public async Task<ModelVersionInfo> SetStatusAsync(string model, string version, ModelVersionStatus status, string? reason, CancellationToken cancellationToken = default)
@@ -108,12 +109,17 @@ internal sealed class ModelRegistry(ITableStore table, TimeProvider time)
             await EnsureUnusedAsync(model, version, status, cancellationToken).ConfigureAwait(false);
         }
 
-        return await UpdateVersionAsync(model, version, v => v with { Status = status, FailureReason = reason ?? v.FailureReason }, cancellationToken).ConfigureAwait(false);
+        // Reasons from the registry's own callers (jobs) are shortened to fit; a person's reason is checked by RetireAsync.
+        var recorded = reason is null ? null : RecordLimits.Shorten(reason, RecordLimits.MaxRecordedReasonLength);
+        return await UpdateVersionAsync(model, version, v => v with { Status = status, FailureReason = recorded ?? v.FailureReason }, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Takes a version out of service for good. Refused while a label or the traffic split uses it.</summary>
-    public Task<ModelVersionInfo> RetireAsync(string model, string version, string reason, CancellationToken cancellationToken = default) =>
-        SetStatusAsync(model, version, ModelVersionStatus.Retired, reason, cancellationToken);
+    /// <summary>Takes a version out of service for good. Refused while a label or the traffic split uses it, or when the reason is too long to record.</summary>
+    public Task<ModelVersionInfo> RetireAsync(string model, string version, string reason, CancellationToken cancellationToken = default)
+    {
+        EnsureValid(ModelName.Validate(model) ?? ModelVersions.Validate(version) ?? RecordLimits.ReasonProblem(reason));
+        return SetStatusAsync(model, version, ModelVersionStatus.Retired, reason, cancellationToken);
+    }
 
     public async Task<IReadOnlyList<ModelLabel>> GetLabelsAsync(string model, CancellationToken cancellationToken = default)
     {

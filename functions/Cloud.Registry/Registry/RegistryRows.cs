@@ -15,7 +15,6 @@ internal static class RegistryRows
     public const string PolicyRow = "policy";
     private const string VersionPrefix = "v|";
     private const string LabelPrefix = "label|";
-    private const int MaxRefusalsKept = 20;
 
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
@@ -31,21 +30,37 @@ internal static class RegistryRows
 
     public static string LabelPrefixKey => LabelPrefix;
 
+    /// <summary>
+    /// The version's row. Throws <see cref="RegistryException"/> (<see cref="RegistryError.Invalid"/>) when the record
+    /// breaks a <see cref="RecordLimits"/> bound or would not fit a table row: one check for every writer and store.
+    /// </summary>
     public static TableEntity ToRow(ModelVersionInfo info, SourceBlobs? source)
     {
+        var metrics = JsonSerializer.Serialize(info.Metrics, Json);
+        var signature = info.Signature is null ? null : JsonSerializer.Serialize(info.Signature, Json);
+        var subject = $"{info.Model} {info.Version}";
+        var tooLong = RecordLimits.LengthProblem($"The signature of {subject} ({info.Signature?.Inputs.Count} inputs, {info.Signature?.Outputs.Count} outputs)", signature, RecordLimits.MaxSignatureLength)
+            ?? RecordLimits.LengthProblem($"The lineage of {subject}", info.Lineage, RecordLimits.MaxLineageLength)
+            ?? RecordLimits.LengthProblem($"The metrics of {subject}", metrics, RecordLimits.MaxMetricsLength)
+            ?? RecordLimits.LengthProblem($"The reason recorded on {subject}", info.FailureReason, RecordLimits.MaxRecordedReasonLength);
+        if (tooLong is not null)
+        {
+            throw new RegistryException(RegistryError.Invalid, tooLong);
+        }
+
         var row = new TableEntity(info.Model, VersionKey(info.Version))
             .Set("Status", info.Status.ToWireName())
-            .Set("Metrics", JsonSerializer.Serialize(info.Metrics, Json))
-            .Set("Refusals", JsonSerializer.Serialize(info.Refusals.TakeLast(MaxRefusalsKept), Json))
+            .Set("Refusals", JsonSerializer.Serialize(info.Refusals.TakeLast(RecordLimits.MaxRefusalsKept).Select(r => RecordLimits.Shorten(r, RecordLimits.MaxRefusalLength)), Json))
             .Set("CreatedAt", info.CreatedAt)
             .Set("UpdatedAt", info.UpdatedAt);
 
         // Azure tables cannot hold nulls (absent properties read back as absent), so absent stays absent everywhere.
+        RowText.Set(row, "Metrics", metrics);
         SetIfPresent(row, "Sha256", info.Sha256);
         SetIfPresent(row, "Size", info.Size);
         SetIfPresent(row, "ModelFile", info.ModelFile);
-        SetIfPresent(row, "Signature", info.Signature is null ? null : JsonSerializer.Serialize(info.Signature, Json));
-        SetIfPresent(row, "Lineage", info.Lineage);
+        RowText.Set(row, "Signature", signature);
+        RowText.Set(row, "Lineage", info.Lineage);
         SetIfPresent(row, "FailureReason", info.FailureReason);
         SetIfPresent(row, "ManifestETag", source?.ManifestETag);
         SetIfPresent(row, "ManifestSha256", source?.ManifestSha256);
@@ -56,7 +71,10 @@ internal static class RegistryRows
             row.Set("ValidationRequested", true);
         }
 
-        return row;
+        // The bounds above keep a row well inside the limits; this is the guard should they ever not.
+        return TableLimits.Problem(row) is { } problem
+            ? throw new RegistryException(RegistryError.Invalid, $"The record of {subject} does not fit a table row: {problem}")
+            : row;
     }
 
     public static ModelVersionInfo ToVersion(TableEntity row) => new(
@@ -66,9 +84,9 @@ internal static class RegistryRows
         row.Get<string>("Sha256"),
         row.Properties.TryGetValue("Size", out var size) && size is not null ? row.Get<long>("Size") : null,
         row.Get<string>("ModelFile"),
-        Deserialize<ModelSignature>(row.Get<string>("Signature")),
-        Deserialize<List<MetricsRecord>>(row.Get<string>("Metrics")) ?? [],
-        row.Get<string>("Lineage"),
+        Deserialize<ModelSignature>(RowText.Get(row, "Signature")),
+        Deserialize<List<MetricsRecord>>(RowText.Get(row, "Metrics")) ?? [],
+        RowText.Get(row, "Lineage"),
         row.Get<string>("FailureReason"),
         Deserialize<List<string>>(row.Get<string>("Refusals")) ?? [],
         row.Get<DateTimeOffset>("CreatedAt"),
