@@ -48,6 +48,7 @@ public sealed class NameRuleTests
     [InlineData("iris", null)]
     [InlineData("a#b", "Model name 'a#b' is not valid: it contains '#'. Use 1 to 63 lowercase letters, digits or '-', starting with a letter.")]
     [InlineData("iris\0", "Model name 'iris\\u0000' is not valid: it contains '\\u0000'. Use 1 to 63 lowercase letters, digits or '-', starting with a letter.")]
+    [InlineData("\u202Eiris", "Model name '\\u202eiris' is not valid: it starts with '\\u202e'. Use 1 to 63 lowercase letters, digits or '-', starting with a letter.")] // a bidi override, shown escaped
     [InlineData("", "Model name '' is not valid: it is empty. Use 1 to 63 lowercase letters, digits or '-', starting with a letter.")]
     public void AModelNameIsRefusedWithASentenceThatQuotesItAndStatesTheRule(string name, string? expected) =>
         Assert.Equal(expected, ModelName.Validate(name));
