@@ -92,6 +92,20 @@ public sealed class StoreScannerTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task AFolderUnderAVersionWithBuildMetadataIsIgnoredRatherThanWaitedFor()
+    {
+        // Issue 16: such a folder was "pending" on every pass. Its path names no model version, so it is ignored at once.
+        await _h.PutAsync("iris/1.0.0+build/model.onnx", File.ReadAllBytes(Path.Combine(Repo.IrisFolder, "model.onnx")));
+        await _h.PutTextAsync("iris/1.0.0+build/model.json", SampleModels.IrisManifest("1.0.0+build"));
+        await _scanner.ScanAsync(CancellationToken.None);
+        _h.Time.Advance(TimeSpan.FromMinutes(11));
+        await _scanner.ScanAsync(CancellationToken.None);
+
+        Assert.Empty(await _h.Registry.ListModelsAsync());
+        Assert.Null(await _h.Table.GetAsync("iris", "v|1.0.0+build"));
+    }
+
+    [Fact]
     public async Task AnIncompleteFolderRegistersOnThePassAfterItsLastFileArrives()
     {
         await _h.PutIrisDatasetAsync();

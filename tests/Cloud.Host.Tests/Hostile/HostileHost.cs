@@ -1,5 +1,4 @@
 using Cloud.Host.Tests.Http;
-using Microsoft.AspNetCore.TestHost;
 
 namespace Cloud.Host.Tests.Hostile;
 
@@ -17,7 +16,7 @@ public sealed class HostileHost : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Host = await ServingHost.StartAsync();
-        Client = new HttpClient(new NoServerErrors(Host.App.GetTestServer().CreateHandler())) { BaseAddress = Host.Client.BaseAddress };
+        Client = NoServerErrors.ClientOf(Host);
     }
 
     public async Task DisposeAsync()

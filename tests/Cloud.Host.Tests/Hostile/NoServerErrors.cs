@@ -1,3 +1,5 @@
+using Cloud.Host.Tests.Http;
+using Microsoft.AspNetCore.TestHost;
 using Xunit.Sdk;
 
 namespace Cloud.Host.Tests.Hostile;
@@ -8,6 +10,10 @@ namespace Cloud.Host.Tests.Hostile;
 /// </summary>
 internal sealed class NoServerErrors(HttpMessageHandler inner) : DelegatingHandler(inner)
 {
+    /// <summary>A client of <paramref name="host"/>'s test server whose answers pass through the check.</summary>
+    public static HttpClient ClientOf(ServingHost host) =>
+        new(new NoServerErrors(host.App.GetTestServer().CreateHandler())) { BaseAddress = host.Client.BaseAddress };
+
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         var response = await base.SendAsync(request, cancellationToken);
