@@ -423,7 +423,8 @@ internal sealed partial class ModelRegistration(
 
     private async Task<RegistrationOutcome> FailAsync(Attempt attempt, string reason, CancellationToken cancellationToken)
     {
-        // A manifest can have a problem on every one of its 64 KiB; the row keeps the first and says how many more.
+        // A manifest can have a problem on every one of its 64 KiB; the row keeps the first and says how many more,
+        // and the outcome says what the row says.
         reason = RecordLimits.Shorten(reason, RecordLimits.MaxRecordedReasonLength);
         if (attempt.Existing is { } existing && RegistryRows.ToVersion(existing).Status != ModelVersionStatus.Failed)
         {

@@ -109,9 +109,8 @@ internal sealed class ModelRegistry(ITableStore table, TimeProvider time)
             await EnsureUnusedAsync(model, version, status, cancellationToken).ConfigureAwait(false);
         }
 
-        // Reasons from the registry's own callers (jobs) are shortened to fit; a person's reason is checked by RetireAsync.
-        var recorded = reason is null ? null : RecordLimits.Shorten(reason, RecordLimits.MaxRecordedReasonLength);
-        return await UpdateVersionAsync(model, version, v => v with { Status = status, FailureReason = recorded ?? v.FailureReason }, cancellationToken).ConfigureAwait(false);
+        // A person's reason is checked by RetireAsync; the registry's own callers' (jobs) are shortened by the row.
+        return await UpdateVersionAsync(model, version, v => v with { Status = status, FailureReason = reason ?? v.FailureReason }, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Takes a version out of service for good. Refused while a label or the traffic split uses it, or when the reason is too long to record.</summary>
@@ -326,7 +325,7 @@ internal sealed class ModelRegistry(ITableStore table, TimeProvider time)
             try
             {
                 await table.UpdateAsync(updated, row.ETag, cancellationToken).ConfigureAwait(false);
-                return changed;
+                return RegistryRows.ToVersion(updated); // as recorded (reasons shortened)
             }
             catch (StorageConflictException) when (attempt < 10)
             {

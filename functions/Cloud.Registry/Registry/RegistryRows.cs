@@ -31,8 +31,9 @@ internal static class RegistryRows
     public static string LabelPrefixKey => LabelPrefix;
 
     /// <summary>
-    /// The version's row. Throws <see cref="RegistryException"/> (<see cref="RegistryError.Invalid"/>) when the record
-    /// breaks a <see cref="RecordLimits"/> bound or would not fit a table row: one check for every writer and store.
+    /// The version's row, its reasons shortened to their bounds. Throws <see cref="RegistryException"/>
+    /// (<see cref="RegistryError.Invalid"/>) when content that cannot be shortened (signature, lineage, metrics) breaks
+    /// a <see cref="RecordLimits"/> bound or the row would not fit a table row: one check for every writer and store.
     /// </summary>
     public static TableEntity ToRow(ModelVersionInfo info, SourceBlobs? source)
     {
@@ -41,8 +42,7 @@ internal static class RegistryRows
         var subject = $"{info.Model} {info.Version}";
         var tooLong = RecordLimits.LengthProblem($"The signature of {subject} ({info.Signature?.Inputs.Count} inputs, {info.Signature?.Outputs.Count} outputs)", signature, RecordLimits.MaxSignatureLength)
             ?? RecordLimits.LengthProblem($"The lineage of {subject}", info.Lineage, RecordLimits.MaxLineageLength)
-            ?? RecordLimits.LengthProblem($"The metrics of {subject}", metrics, RecordLimits.MaxMetricsLength)
-            ?? RecordLimits.LengthProblem($"The reason recorded on {subject}", info.FailureReason, RecordLimits.MaxRecordedReasonLength);
+            ?? RecordLimits.LengthProblem($"The metrics of {subject}", metrics, RecordLimits.MaxMetricsLength);
         if (tooLong is not null)
         {
             throw new RegistryException(RegistryError.Invalid, tooLong);
@@ -61,7 +61,8 @@ internal static class RegistryRows
         SetIfPresent(row, "ModelFile", info.ModelFile);
         RowText.Set(row, "Signature", signature);
         RowText.Set(row, "Lineage", info.Lineage);
-        SetIfPresent(row, "FailureReason", info.FailureReason);
+        // Reasons are text for people: a long one is shortened (saying so) rather than refused, whoever wrote it.
+        SetIfPresent(row, "FailureReason", info.FailureReason is null ? null : RecordLimits.Shorten(info.FailureReason, RecordLimits.MaxRecordedReasonLength));
         SetIfPresent(row, "ManifestETag", source?.ManifestETag);
         SetIfPresent(row, "ManifestSha256", source?.ManifestSha256);
         SetIfPresent(row, "ModelETag", source?.ModelETag);

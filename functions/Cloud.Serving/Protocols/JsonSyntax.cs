@@ -13,12 +13,16 @@ namespace Cloud.Serving.Protocols;
 /// </summary>
 internal static partial class JsonSyntax
 {
+    /// <summary>The reader quotes the bad token, which a hostile body can make long; a message stays readable.</summary>
+    private const int MaxDetailLength = 240;
+
     /// <summary>What is wrong with the body's JSON, without position or trailing '.', shortened when the reader quotes a lot.</summary>
     public static string Detail(JsonException error)
     {
         ArgumentNullException.ThrowIfNull(error);
         var detail = error.Message;
-        var suffix = detail.IndexOf(" Path: ", StringComparison.Ordinal) is >= 0 and var path ? path : detail.IndexOf(" LineNumber:", StringComparison.Ordinal);
+        var suffix = detail.IndexOf(" Path: ", StringComparison.Ordinal);
+        suffix = suffix >= 0 ? suffix : detail.IndexOf(" LineNumber:", StringComparison.Ordinal);
         if (suffix >= 0)
         {
             detail = detail[..suffix];
@@ -49,9 +53,6 @@ internal static partial class JsonSyntax
 
         return detail.Length <= MaxDetailLength ? detail : detail[..MaxDetailLength] + "…";
     }
-
-    /// <summary>The reader quotes the bad token, which a hostile body can make long; a message stays readable.</summary>
-    private const int MaxDetailLength = 240;
 
     [GeneratedRegex(@"^The maximum configured depth of (\d+) has been exceeded")]
     private static partial Regex Depth();

@@ -93,6 +93,18 @@ public sealed class RecordLimitTests : IDisposable
     }
 
     [Fact]
+    public async Task AReasonFromTheRegistrysOwnCallersIsShortenedToItsBoundSayingSo()
+    {
+        await _h.UploadIrisAsync();
+        await _h.Registration.RegisterAsync("iris/1.0.0/model.json");
+
+        var rejected = await _h.Registry.SetStatusAsync("iris", "1.0.0", ModelVersionStatus.Rejected, new string('e', 20_000));
+
+        Assert.Equal(RecordLimits.MaxRecordedReasonLength - 80 + "… (11,888 more characters not recorded)".Length, rejected.FailureReason?.Length);
+        Assert.EndsWith("eee… (11,888 more characters not recorded)", (await _h.Registry.GetVersionAsync("iris", "1.0.0"))?.FailureReason, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task AFolderUnderAVersionWithBuildMetadataIsIgnoredWithTheRule()
     {
         await _h.PutAsync("iris/1.0.0+build/model.onnx", [1, 2, 3]);
