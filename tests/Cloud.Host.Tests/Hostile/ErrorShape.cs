@@ -19,6 +19,11 @@ internal static class ErrorShape
         Assert.Equal(JsonValueKind.Object, root.ValueKind);
         Assert.Equal(otherFields.Append("error").Order(StringComparer.Ordinal), root.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
         var error = root.GetProperty("error").GetString();
+
+        // Messages speak about the request, never about the server's code or disk (issue 16: "(Parameter 'path')").
+        Assert.DoesNotContain("(Parameter '", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("Exception", error, StringComparison.Ordinal);
+        Assert.DoesNotContain(Path.GetTempPath(), error, StringComparison.Ordinal);
         if (message.StartsWith('^'))
         {
             Assert.Matches(new Regex(message.EndsWith('$') ? message : message + "$", RegexOptions.Singleline), error);
