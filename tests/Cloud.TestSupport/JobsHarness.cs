@@ -1,6 +1,7 @@
 using Cloud.Jobs;
 using Cloud.Jobs.Handlers;
 using Cloud.Jobs.Ledger;
+using Cloud.Jobs.Queue;
 using Cloud.Jobs.Queue.Sqlite;
 using Cloud.Jobs.Runner;
 using Cloud.Jobs.Validation;
@@ -65,7 +66,7 @@ internal sealed class JobsHarness : IAsyncDisposable
         new(Database, options ?? Options, TimeProvider.System, NullLogger<SqliteJobQueue>.Instance);
 
     /// <summary>A runner over this queue (or another one) with the given handlers, not started.</summary>
-    internal JobRunner Runner(IEnumerable<IJobHandler> handlers, JobsOptions? options = null, SqliteJobQueue? queue = null, bool untilEmpty = false, IHostApplicationLifetime? lifetime = null) =>
+    internal JobRunner Runner(IEnumerable<IJobHandler> handlers, JobsOptions? options = null, IJobQueue? queue = null, bool untilEmpty = false, IHostApplicationLifetime? lifetime = null) =>
         new(queue ?? Queue, Ledger, new JobFiles(Files), handlers, options ?? Options, new JobRunnerMode(Worker: true, UntilEmpty: untilEmpty),
             new JobWorkspace(WorkDirectory), lifetime ?? new StoppedLifetime(), TimeProvider.System, NullLogger<JobRunner>.Instance);
 
@@ -79,6 +80,16 @@ internal sealed class JobsHarness : IAsyncDisposable
         JobInfo? job = null;
         await Eventually.TrueAsync(async () => (job = await JobAsync(id)) is { } found && condition(found), what);
         return job!;
+    }
+
+    /// <summary>Messages still on the queue, locked or not (settled and dead-lettered ones are not).</summary>
+    public async Task<long> PendingMessagesAsync()
+    {
+        await using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Database}");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT COUNT(*) FROM job_queue WHERE state = 'ready'";
+        return (long)(await command.ExecuteScalarAsync())!;
     }
 
     public async ValueTask DisposeAsync()
