@@ -185,7 +185,7 @@ internal sealed partial class JobRunner(
             {
                 RunState.CancelRequested => RunOutcome.Cancelled(),
                 RunState.Superseded => RunOutcome.Superseded(),
-                _ when stoppingToken.IsCancellationRequested => RunOutcome.Retry("The runner stopped mid-job (the host is shutting down)."),
+                _ when stoppingToken.IsCancellationRequested => RunOutcome.Interrupted(),
                 _ when timeout.IsCancellationRequested => RunOutcome.Failed($"Timed out after {options.JobTimeout} (Cloud:Jobs:JobTimeout)."),
                 _ => RunOutcome.Retry("The job was cancelled unexpectedly."),
             };
@@ -216,11 +216,12 @@ internal sealed partial class JobRunner(
             return;
         }
 
-        var retry = outcome.Status == RunOutcomeStatus.Retry;
-        var deadLetter = retry && run >= options.MaxDeliveryCount;
+        var retry = outcome.Status is RunOutcomeStatus.Retry or RunOutcomeStatus.Interrupted;
+        var deadLetter = outcome.Status == RunOutcomeStatus.Retry && run >= options.MaxDeliveryCount;
         var status = deadLetter ? JobStatus.DeadLettered : outcome.JobStatus;
         var error = deadLetter ? $"Failed {run} times (Cloud:Jobs:MaxDeliveryCount is {options.MaxDeliveryCount}); the last error: {outcome.Error}" : outcome.Error;
-        var backoff = options.BackoffBefore(run);
+        // A stopping host hands the job back at once, for another runner (or itself, restarted) to take.
+        var backoff = outcome.Status == RunOutcomeStatus.Interrupted ? TimeSpan.Zero : options.BackoffBefore(run);
         if (retry && !deadLetter)
         {
             LogRetrying(log, message.Id, backoff.TotalSeconds);

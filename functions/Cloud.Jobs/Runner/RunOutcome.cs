@@ -10,6 +10,8 @@ internal enum RunOutcomeStatus
     Failed,
     /// <summary>A retry may fix it: the next attempt, or dead-lettered when the job has run out of attempts.</summary>
     Retry,
+    /// <summary>The runner is stopping (the host shuts down): the job goes back on the queue at once, whatever its attempts.</summary>
+    Interrupted,
     Cancelled,
     /// <summary>Another runner took the job over (this run's lock ran out): nothing of it is recorded.</summary>
     Superseded,
@@ -24,11 +26,13 @@ internal sealed record RunOutcome(RunOutcomeStatus Status, string? Summary, stri
 
     public static RunOutcome Retry(string error) => new(RunOutcomeStatus.Retry, null, error);
 
+    public static RunOutcome Interrupted() => new(RunOutcomeStatus.Interrupted, null, "The runner stopped mid-job (its host shut down).");
+
     public static RunOutcome Cancelled() => new(RunOutcomeStatus.Cancelled, null, "Cancelled through the management API.");
 
     public static RunOutcome Superseded() => new(RunOutcomeStatus.Superseded, null, null);
 
-    /// <summary>The job status a log line names (a retry is "queued" until it runs out of attempts).</summary>
+    /// <summary>The job status the run leaves (a retry is "queued" until it runs out of attempts).</summary>
     public JobStatus JobStatus => Status switch
     {
         RunOutcomeStatus.Succeeded => JobStatus.Succeeded,

@@ -66,6 +66,34 @@ public sealed partial class JobRunnerTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task ARunnerThatStopsMidJobHandsItBackAtOnceAndTheNextRunnerFinishesIt()
+    {
+        var handler = new TestHandler("once", async (context, token) =>
+        {
+            if (context.Run == 1)
+            {
+                await Task.Delay(Timeout.Infinite, token);
+            }
+
+            return new JobResult("done");
+        });
+        await SubmitAsync("job-1", "once");
+        using (var stopping = _jobs.Runner([handler]))
+        {
+            await stopping.StartAsync(CancellationToken.None);
+            await handler.Started.Task.WaitAsync(TestTimeout.Value);
+            await stopping.StopAsync(CancellationToken.None);
+        }
+
+        var handedBack = await _jobs.JobAsync("job-1");
+        await StartAsync(handler);
+        var job = await _jobs.WaitForAsync("job-1", j => j.Status == JobStatus.Succeeded, "the next runner to finish the job");
+
+        Assert.Equal((JobStatus.Queued, "The runner stopped mid-job (its host shut down)."), (handedBack!.Status, handedBack.Error));
+        Assert.Equal((2, 2), (job.Attempts, handler.Runs));
+    }
+
+    [Fact]
     public async Task AJobThatAlwaysFailsIsDeadLetteredAfterMaxDeliveryCountRunsWithItsError()
     {
         var handler = TestHandler.Throwing("flaky", () => new InvalidOperationException("the store is down"));
