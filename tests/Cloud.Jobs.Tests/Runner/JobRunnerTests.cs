@@ -62,7 +62,8 @@ public sealed partial class JobRunnerTests : IAsyncDisposable
         var job = await _jobs.WaitForAsync("job-1", j => j.Status == JobStatus.Succeeded, "the job to succeed on the second runner");
 
         Assert.Equal((2, 1, JobRunner.Worker), (job.Attempts, handler.Runs, job.Worker));
-        Assert.True(await QueueIsDrainedAsync());
+        // The row is written before the message is settled: the settlement follows.
+        await Eventually.TrueAsync(QueueIsDrainedAsync, "the message to be settled");
     }
 
     [Fact]
@@ -121,7 +122,8 @@ public sealed partial class JobRunnerTests : IAsyncDisposable
         Assert.Equal((1, "Dataset 'validation.csv' has no column 'species'."), (job.Attempts, job.Error));
         Assert.NotNull(job.FinishedAt);
         Assert.Empty(await _jobs.Queue.PeekDeadLettersAsync(10, CancellationToken.None));
-        Assert.True(await QueueIsDrainedAsync());
+        // The row is written before the message is settled: the settlement follows.
+        await Eventually.TrueAsync(QueueIsDrainedAsync, "the message to be settled");
     }
 
     [Fact]
@@ -137,7 +139,8 @@ public sealed partial class JobRunnerTests : IAsyncDisposable
 
         Assert.Equal((JobStatus.Running, true), (asked!.Status, asked.CancelRequested));
         Assert.Equal("Cancelled through the management API.", job.Error);
-        Assert.True(await QueueIsDrainedAsync());
+        // The row is written before the message is settled: the settlement follows.
+        await Eventually.TrueAsync(QueueIsDrainedAsync, "the message to be settled");
     }
 
     [Fact]
