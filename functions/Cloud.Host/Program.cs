@@ -8,8 +8,9 @@ using Cloud.Serving.Tensors;
 using Microsoft.ML.OnnxRuntime;
 
 // The local host. No arguments: the local host (http://localhost:7071, stores under .cloud/). Verbs:
-//   evaluate [FOLDER]    predict a model folder's validation rows and print accuracy (default: the iris sample)
-//   inspect-model FILE   the child process registration starts to load big or untrusted models away from the host
+//   evaluate [FOLDER]        predict a model folder's validation rows and print accuracy (default: the iris sample)
+//   inspect-model FILE       the child process registration starts to load big or untrusted models away from the host
+//   worker [--until-empty]   the job runner alone, on the queue Cloud:Jobs names; --until-empty exits once it is drained
 if (args is [ModelInspector.Verb, var modelFile])
 {
     return ModelInspector.RunChild(modelFile);
@@ -22,6 +23,13 @@ if (args is ["evaluate", ..])
 
 try
 {
+    if (args is [JobWorker.Verb, .. var workerArgs])
+    {
+        using var worker = JobWorker.Build(workerArgs);
+        await worker.RunAsync();
+        return 0;
+    }
+
     var app = CloudHost.Build(args, builder =>
     {
         // Run from a checkout, the local host serves the samples by default.

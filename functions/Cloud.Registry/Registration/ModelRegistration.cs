@@ -477,7 +477,7 @@ internal sealed partial class ModelRegistration(
     }
 
     private static JobMessage ValidateJob(ModelFolderPath folder, string sha256) =>
-        new($"validate-{folder.Model}-{folder.Version}-{sha256[..12]}", "validate", folder.Model, folder.Version, null, 1);
+        new(JobIds.Create(sha256[..12], JobKinds.Validate, folder.Model, folder.Version), JobKinds.Validate, folder.Model, folder.Version, null, 1);
 
     private static RegistrationOutcome Outcome(ModelFolderPath folder, RegistrationStatus status, string message, JobMessage? job = null) =>
         new(status, message, folder.Model, folder.Version, job);

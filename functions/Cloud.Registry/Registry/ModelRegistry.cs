@@ -113,6 +113,24 @@ internal sealed class ModelRegistry(ITableStore table, TimeProvider time)
         return await UpdateVersionAsync(model, version, v => v with { Status = status, FailureReason = reason ?? v.FailureReason }, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Records a validation verdict: validated, or rejected with the reason. A version that failed or was retired while
+    /// it was being validated stays as it is — a late verdict never brings a version back into service — and null is
+    /// returned. Rejecting a version a label points at is refused, as every change that takes a version out of service.
+    /// </summary>
+    public async Task<ModelVersionInfo?> RecordVerdictAsync(string model, string version, bool passed, string reason, CancellationToken cancellationToken = default)
+    {
+        var recorded = true;
+        var info = await UpdateVersionAsync(model, version, v =>
+        {
+            recorded = v.Status.IsServable() || v.Status == ModelVersionStatus.Rejected;
+            return !recorded ? v
+                : passed ? v with { Status = ModelVersionStatus.Validated, FailureReason = null }
+                : v with { Status = ModelVersionStatus.Rejected, FailureReason = reason };
+        }, cancellationToken).ConfigureAwait(false);
+        return recorded ? info : null;
+    }
+
     /// <summary>Takes a version out of service for good. Refused while a label or the traffic split uses it, or when the reason is too long to record.</summary>
     public Task<ModelVersionInfo> RetireAsync(string model, string version, string reason, CancellationToken cancellationToken = default)
     {

@@ -3,7 +3,7 @@ using Cloud.Registry.Settings;
 namespace Cloud.Registry.Stores;
 
 /// <summary>
-/// Where the models container and the registry and jobs tables live (section "Cloud:Storage"): embedded (a folder and
+/// Where the models and jobs containers and the registry and jobs tables live (section "Cloud:Storage"): embedded (a folder and
 /// a SQLite file under <see cref="DataDirectory"/>) unless a connection string is given (Azurite or Azure).
 /// </summary>
 internal sealed record StorageOptions : ISettings
@@ -48,6 +48,12 @@ internal sealed record StorageOptions : ISettings
 
     public string JobsTable { get; init; } = "Jobs";
 
+    /// <summary>Where jobs keep what does not fit a table row: full logs (later metric histories and training curves), under {job id}/.</summary>
+    public string JobsContainer { get; init; } = "jobs";
+
+    /// <summary>The embedded SQLite file (tables, and the embedded job queue) under <see cref="DataDirectory"/>.</summary>
+    public string EmbeddedDatabase => Path.Combine(FullDataDirectory, "cloud.db");
+
     public IEnumerable<string> Validate(string section)
     {
         if (string.IsNullOrWhiteSpace(DataDirectory))
@@ -73,7 +79,7 @@ internal sealed record StorageOptions : ISettings
             }
         }
 
-        foreach (var (key, value) in new[] { ("ModelsContainer", ModelsContainer), ("RegisteredContainer", RegisteredContainer), ("RegistryTable", RegistryTable), ("JobsTable", JobsTable) })
+        foreach (var (key, value) in new[] { ("ModelsContainer", ModelsContainer), ("RegisteredContainer", RegisteredContainer), ("RegistryTable", RegistryTable), ("JobsTable", JobsTable), ("JobsContainer", JobsContainer) })
         {
             if (string.IsNullOrWhiteSpace(value))
             {

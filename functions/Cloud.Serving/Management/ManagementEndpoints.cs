@@ -13,7 +13,8 @@ using Microsoft.AspNetCore.Http.Json;
 namespace Cloud.Serving.Management;
 
 /// <summary>
-/// The management API (docs/api.md): models, versions, labels, policy, retirement, folder upload and status.
+/// The management API (docs/api.md): models, versions, labels, policy, retirement, folder upload and status; jobs
+/// are <see cref="JobEndpoints"/>.
 /// Changes go to the registry first and routing is rebuilt at once; a new label target takes traffic when loaded.
 /// </summary>
 internal static partial class ManagementEndpoints
@@ -31,6 +32,7 @@ internal static partial class ManagementEndpoints
         api.MapPut("/models/{model}/policy", SetPolicyAsync);
         api.MapPut("/models/{model}/versions/{version}/files/{file}", UploadAsync);
         api.MapGet("/status", Status);
+        api.MapJobs();
         return app;
     }
 

@@ -22,6 +22,23 @@ public sealed class ModelRegistryTests : IDisposable
         Assert.Equal(["2.0.0", "2.0.0-rc.1", "1.10.0", "1.2.0", "1.0.0"], versions.Select(v => v.Version));
     }
 
+    [Theory]
+    [InlineData(ModelVersionStatus.Registered, true, ModelVersionStatus.Validated, null)]
+    [InlineData(ModelVersionStatus.Registered, false, ModelVersionStatus.Rejected, "accuracy 0.5 is below the threshold 0.9")]
+    [InlineData(ModelVersionStatus.Rejected, true, ModelVersionStatus.Validated, null)]
+    [InlineData(ModelVersionStatus.Retired, true, ModelVersionStatus.Retired, "because")]
+    [InlineData(ModelVersionStatus.Failed, false, ModelVersionStatus.Failed, "because")]
+    public async Task AVerdictIsRecordedUnlessTheVersionFailedOrWasRetiredMeanwhile(ModelVersionStatus before, bool passed, ModelVersionStatus after, string? reason)
+    {
+        await RecordAsync("1.0.0", before, reason: before == ModelVersionStatus.Registered ? null : "because");
+
+        var recorded = await _h.Registry.RecordVerdictAsync("iris", "1.0.0", passed, "accuracy 0.5 is below the threshold 0.9");
+
+        var version = await _h.Registry.GetVersionAsync("iris", "1.0.0");
+        Assert.Equal((after, reason), (version!.Status, version.FailureReason));
+        Assert.Equal(before is ModelVersionStatus.Retired or ModelVersionStatus.Failed, recorded is null);
+    }
+
     [Fact]
     public async Task ALabelPointsAtAServableVersionAndRemembersWhereItWas()
     {
