@@ -28,7 +28,8 @@ internal static class JobsServiceCollectionExtensions
         services.TryAddSingleton(new JobRunnerMode(Worker: false, UntilEmpty: false));
         services.AddSingleton(sp => new JobLedger(sp.GetRequiredService<CloudStores>().Jobs, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => new JobFiles(sp.GetRequiredService<CloudStores>().JobFiles));
-        services.AddSingleton(sp => new JobWorkspace(Path.Combine(sp.GetRequiredService<RegistrationOptions>().WorkDirectory ?? Path.GetTempPath(), "jobs")));
+        // Inside this process's locked work folder: a run killed with its host leaves files that the next start deletes.
+        services.AddSingleton(sp => new JobWorkspace(Path.Combine(sp.GetRequiredService<WorkFolder>().Folder, "jobs")));
         services.AddSingleton(CreateQueue);
         services.AddSingleton<JobSubmitter>();
         services.AddSingleton<IJobManagement, JobManagement>();

@@ -17,7 +17,8 @@ namespace Cloud.Host.Tests.Hostile;
 public abstract class ImmutabilityTests : IAsyncLifetime
 {
     private const string IrisBody = """{"instances": [[5.1, 3.5, 1.4, 0.2], [6.3, 3.3, 6.0, 2.5]]}""";
-    private const string Refused = "Model 'iris' version 1.0.0 is registered and immutable: its files cannot be changed. Upload the changed files as a new version.";
+    // The seeded iris has been validated by its validate job before a test starts (ServingHost waits for the host's jobs).
+    private const string Refused = "Model 'iris' version 1.0.0 is registered and immutable (validated now): its files cannot be changed. Upload the changed files as a new version.";
 
     // Another model iris's requests fit ([batch, 4] floats in), with another answer: served by mistake, it would show.
     private static readonly byte[] OtherModel = OnnxModelBuilder.Identity(new OnnxModelBuilder.Input("features", TensorElementType.Float, "batch", 4L));
@@ -139,7 +140,7 @@ public abstract class ImmutabilityTests : IAsyncLifetime
         Assert.Equal(before, await PredictAsync(restarted));
         Assert.Equal(before, await PredictAsync(Host));
         var version = JsonDocument.Parse(await restarted.Client.GetStringAsync("/api/models/iris/versions/1.0.0")).RootElement;
-        Assert.Equal(("registered", registeredSha), (version.GetProperty("status").GetString(), version.GetProperty("sha256").GetString()));
+        Assert.Equal(("validated", registeredSha), (version.GetProperty("status").GetString(), version.GetProperty("sha256").GetString()));
     }
 
     private async Task<ServingHost> StartAsync((string Key, string Value)[] settings)
