@@ -67,7 +67,7 @@ internal sealed partial class ModelWarmUp(IBlobStore models, ILogger log)
         }
 
         if (manifest.Validation is { } validation && ValidationInput(runner.Inputs, manifest) is ({ } input, { } featureNames)
-            && await FromValidationAsync(folder + validation.Dataset, input, featureNames).ConfigureAwait(false) is { } fromValidation)
+            && await FromValidationAsync(folder + validation.Dataset, input, featureNames, manifest.AllowNonFinite).ConfigureAwait(false) is { } fromValidation)
         {
             return fromValidation;
         }
@@ -95,7 +95,7 @@ internal sealed partial class ModelWarmUp(IBlobStore models, ILogger log)
     }
 
     /// <summary>The first row as the model's one input; null when the dataset has no rows (then zeros warm it up).</summary>
-    private async Task<Prepared?> FromValidationAsync(string dataset, ModelNode input, IReadOnlyList<string> featureNames)
+    private async Task<Prepared?> FromValidationAsync(string dataset, ModelNode input, IReadOnlyList<string> featureNames, bool allowNonFinite)
     {
         var download = await models.OpenReadAsync(dataset).ConfigureAwait(false);
         if (download is null)
@@ -103,18 +103,25 @@ internal sealed partial class ModelWarmUp(IBlobStore models, ILogger log)
             return Failed(WarmUpSource.Validation, $"Dataset '{dataset}' does not exist.");
         }
 
-        await using (download.ConfigureAwait(false))
+        try
         {
-            try
+            // The reader validation uses, so the warm-up feeds the model exactly what validation would.
+            var columns = new DatasetColumns(featureNames, allowNonFinite: allowNonFinite);
+            var reader = await DatasetReaders.OpenAsync(download.Content, dataset, columns).ConfigureAwait(false);
+            await using (reader.ConfigureAwait(false))
             {
-                var table = await CsvTable.ReadAsync(download.Content, dataset, maxRows: 1).ConfigureAwait(false);
-                return table.Rows.Count == 0 ? null
-                    : new Prepared(WarmUpSource.Validation, [new NamedTensor(input.Name, Tensor.Create(table.Features(featureNames), 1, featureNames.Count))]);
+                var row = new DatasetBatch(1, columns);
+                return await reader.ReadAsync(row).ConfigureAwait(false) == 0 ? null
+                    : new Prepared(WarmUpSource.Validation, [new NamedTensor(input.Name, Tensor.Create(row.Features, 1, featureNames.Count))]);
             }
-            catch (DatasetException error)
-            {
-                return Failed(WarmUpSource.Validation, error.Message);
-            }
+        }
+        catch (DatasetException error)
+        {
+            return Failed(WarmUpSource.Validation, error.Message);
+        }
+        finally
+        {
+            await download.DisposeAsync().ConfigureAwait(false);
         }
     }
 
