@@ -59,11 +59,7 @@ internal sealed class ModelUnderTest : IDisposable
     /// <exception cref="OnnxRuntimeException">ORT cannot load the file.</exception>
     public static ModelUnderTest Load(string modelFile, ModelManifest manifest, string name, ValidationOptions options)
     {
-        using var sessionOptions = new Microsoft.ML.OnnxRuntime.SessionOptions();
-        if (options.IntraOpThreads is { } threads)
-        {
-            sessionOptions.IntraOpNumThreads = threads;
-        }
+        using var sessionOptions = new Microsoft.ML.OnnxRuntime.SessionOptions { IntraOpNumThreads = options.SessionThreads };
 
         var session = new InferenceSession(modelFile, sessionOptions);
         try

@@ -12,8 +12,14 @@ internal sealed record ValidationOptions
     /// </summary>
     public int BatchesInFlight { get; init; } = 3;
 
-    /// <summary>ORT's intra-op threads per session; null leaves ORT's default (one per core).</summary>
+    /// <summary>
+    /// ORT's intra-op threads per session. Null: one fewer than the cores (at least 1), since the reader keeps a core
+    /// busy parsing the next batch while the model runs (docs/performance.md, validation throughput).
+    /// </summary>
     public int? IntraOpThreads { get; init; }
+
+    /// <summary>The intra-op threads a session gets.</summary>
+    public int SessionThreads => IntraOpThreads ?? Math.Max(1, Environment.ProcessorCount - 1);
 
     /// <summary>Where model files are downloaded to while a validation runs (deleted once the session has loaded them).</summary>
     public string WorkDirectory { get; init; } = Path.Combine(Path.GetTempPath(), "cloud-validate");
