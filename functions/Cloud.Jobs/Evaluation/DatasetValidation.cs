@@ -31,6 +31,15 @@ internal static class DatasetValidation
         CancellationToken cancellationToken = default)
     {
         var task = candidate.Manifest.Task;
+        foreach (var name in spec.Metrics)
+        {
+            // The manifest reader holds metrics to the task; a spec a job gives has had no such check.
+            if (MetricDefinition.Find(name) is not { } metric || metric.Task != task)
+            {
+                throw new EvaluationException($"{candidate.Name} is a {Task(task)} model, and '{name}' is not one of its metrics ({string.Join(", ", MetricDefinition.For(task).Select(m => m.Name))}).");
+            }
+        }
+
         var classes = task == ModelTask.Classification ? candidate.Manifest.ClassNames : null;
         List<ModelUnderTest> models = baseline is null ? [candidate] : [candidate, baseline];
         var columns = new DatasetColumns(

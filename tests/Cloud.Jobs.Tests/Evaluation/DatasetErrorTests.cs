@@ -92,6 +92,17 @@ public sealed class DatasetErrorTests : IDisposable
     }
 
     [Fact]
+    public async Task AMetricOfAnotherTaskIsNamed()
+    {
+        // A spec a job gives has not been through the manifest reader, which would have refused it.
+        var spec = ValidationScratch.Spec("classification", "\"metrics\": [\"accuracy\"]") with { Metrics = ["accuracy", "rmse"] };
+
+        var error = await Assert.ThrowsAsync<EvaluationException>(() => _scratch.RunAsync("p_a,p_b,p_c,label\n", spec, _scratch.Classifier(["a", "b", "c"], ["p_a", "p_b", "p_c"])));
+
+        Assert.Equal("m 1.0.0 is a classification model, and 'rmse' is not one of its metrics (accuracy, f1, precision, recall, logloss, auc).", error.Message);
+    }
+
+    [Fact]
     public void AnInputThatNoColumnsCanFeedIsNamed()
     {
         var error = Assert.Throws<EvaluationException>(() => _scratch.Load(
