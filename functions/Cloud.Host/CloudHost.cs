@@ -48,6 +48,7 @@ internal static class CloudHost
         });
 
         var app = builder.Build();
+        app.UseCloudServing();
         app.MapCloudServing();
         return app;
     }

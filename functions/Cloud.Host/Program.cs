@@ -10,9 +10,10 @@ using Microsoft.ML.OnnxRuntime;
 
 // The local host. No arguments: the local host (http://localhost:7071, stores under .cloud/). Verbs:
 //   evaluate [FOLDER] [--baseline FOLDER]
-//                        validate a model folder on its validation dataset, as a validate job does, and print every
-//                        metric (default: the iris sample); exit code 0 validated, 1 rejected, 2 cannot validate
-//   inspect-model FILE   the child process registration starts to load big or untrusted models away from the host
+//                            validate a model folder on its validation dataset, as a validate job does, and print
+//                            every metric (default: the iris sample); exit code 0 validated, 1 rejected, 2 cannot validate
+//   inspect-model FILE       the child process registration starts to load big or untrusted models away from the host
+//   worker [--until-empty]   the job runner alone, on the queue Cloud:Jobs names; --until-empty exits once it is drained
 if (args is [ModelInspector.Verb, var modelFile])
 {
     return ModelInspector.RunChild(modelFile);
@@ -25,6 +26,13 @@ if (args is ["evaluate", ..])
 
 try
 {
+    if (args is [JobWorker.Verb, .. var workerArgs])
+    {
+        using var worker = JobWorker.Build(workerArgs);
+        await worker.RunAsync();
+        return 0;
+    }
+
     var app = CloudHost.Build(args, builder =>
     {
         // Run from a checkout, the local host serves the samples by default.

@@ -1,15 +1,59 @@
+using Azure.Identity;
+using Azure.Messaging.ServiceBus;
+using Cloud.Jobs.Handlers;
+using Cloud.Jobs.Ledger;
+using Cloud.Jobs.Queue;
+using Cloud.Jobs.Queue.ServiceBus;
+using Cloud.Jobs.Queue.Sqlite;
+using Cloud.Jobs.Runner;
+using Cloud.Jobs.Validation;
+using Cloud.Registry.Jobs;
 using Cloud.Registry.Registration;
+using Cloud.Registry.Settings;
 using Cloud.Registry.Stores;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Cloud.Jobs;
 
 /// <summary>The jobs room as every host composes it (after <c>AddCloudRegistry</c>).</summary>
 internal static class JobsServiceCollectionExtensions
 {
+    /// <summary>
+    /// The queue, the job rows and files, submission (the management API's and registration's), the handlers, and the
+    /// runner as a hosted service (idle where <see cref="JobsOptions.RunJobs"/> is false).
+    /// </summary>
     public static IServiceCollection AddCloudJobs(this IServiceCollection services)
     {
-        services.AddSingleton(sp => new JobQueue(sp.GetRequiredService<CloudStores>().Jobs, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<JobQueue>>()));
+        services.AddSettings<JobsOptions>("Jobs");
+        services.TryAddSingleton(new JobRunnerMode(Worker: false, UntilEmpty: false));
+        services.AddSingleton(sp => new JobLedger(sp.GetRequiredService<CloudStores>().Jobs, sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => new JobFiles(sp.GetRequiredService<CloudStores>().JobFiles));
+        // Inside this process's locked work folder: a run killed with its host leaves files that the next start deletes.
+        services.AddSingleton(sp => new JobWorkspace(Path.Combine(sp.GetRequiredService<WorkFolder>().Folder, "jobs")));
+        services.AddSingleton(CreateQueue);
+        services.AddSingleton<JobSubmitter>();
+        services.AddSingleton<IJobManagement, JobManagement>();
         services.AddSingleton<IRegistrationFollowUp, ValidationScheduling>();
+        services.AddSingleton<IVersionValidator>(sp => new ClassifierVersionValidator(sp.GetRequiredService<CloudStores>().Models));
+        services.AddSingleton<IJobHandler, ValidateJobHandler>();
+        services.AddSingleton<IJobHandler, ProbeJobHandler>();
+        services.AddHostedService<JobRunner>();
         return services;
+    }
+
+    private static IJobQueue CreateQueue(IServiceProvider services)
+    {
+        var options = services.GetRequiredService<JobsOptions>();
+        var time = services.GetRequiredService<TimeProvider>();
+        if (!options.IsServiceBus)
+        {
+            return new SqliteJobQueue(services.GetRequiredService<StorageOptions>().EmbeddedDatabase, options, time, services.GetRequiredService<ILogger<SqliteJobQueue>>());
+        }
+
+        // One client for the host's lifetime (it owns the AMQP connection); the queue disposes its sender and processor.
+        var client = string.IsNullOrWhiteSpace(options.ConnectionString)
+            ? new ServiceBusClient(options.FullyQualifiedNamespace, new DefaultAzureCredential())
+            : new ServiceBusClient(options.ConnectionString);
+        return new ServiceBusJobQueue(client, options, time, services.GetRequiredService<ILogger<ServiceBusJobQueue>>(), ownsClient: true);
     }
 }

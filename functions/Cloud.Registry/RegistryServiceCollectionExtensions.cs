@@ -1,3 +1,4 @@
+using Cloud.Registry.Registered;
 using Cloud.Registry.Registration;
 using Cloud.Registry.Settings;
 using Cloud.Registry.Stores;
@@ -16,7 +17,10 @@ internal static class RegistryServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(sp => CloudStores.Open(sp.GetRequiredService<StorageOptions>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => sp.GetRequiredService<CloudStores>().Models);
+        services.AddSingleton(sp => new RegisteredContent(sp.GetRequiredService<CloudStores>().Registered));
+        services.AddSingleton(sp => new WorkFolder(sp.GetRequiredService<RegistrationOptions>().WorkDirectory ?? Path.Combine(Path.GetTempPath(), "cloud-work")));
         services.AddHostedService<StoreInitializer>();
+        services.AddHostedService<LeftoverCleanup>();
         services.AddSingleton(sp => new ModelRegistry(sp.GetRequiredService<CloudStores>().Registry, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<ModelRegistration>();
         services.AddSingleton<RegistrationWorkflow>();

@@ -39,16 +39,29 @@ internal static class ServingServiceCollectionExtensions
             // Statuses and states read as words ("registered", "available"), as docs/api.md shows them.
             json.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
             json.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase));
+
+            // Management bodies are read as strictly as prediction bodies: a field given twice or a misspelt field
+            // ("versoin") is refused with its name rather than read as "last one wins" or silently dropped.
+            json.SerializerOptions.AllowDuplicateProperties = false;
+            json.SerializerOptions.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
         });
+
+        // Binding failures throw, so the exception handler (ErrorPages) answers them in the error shape instead of
+        // minimal APIs' empty 400 and 415.
+        services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
         return services;
     }
+
+    /// <summary>The middleware every host puts before its endpoints: the one error shape for what ASP.NET Core answers itself.</summary>
+    public static IApplicationBuilder UseCloudServing(this IApplicationBuilder app) => app.UseCloudErrors();
 
     /// <summary>Health, TF Serving REST, Open Inference Protocol v2 and the management API.</summary>
     public static IEndpointRouteBuilder MapCloudServing(this IEndpointRouteBuilder app)
     {
         app.MapHealth();
-        app.MapTfServing();
-        app.MapOipV2();
+        var models = app.MapGroup("").AddEndpointFilter<RouteNamesFilter>();
+        models.MapTfServing();
+        models.MapOipV2();
         app.MapManagement();
         return app;
     }

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using Cloud.Host;
 using Cloud.Jobs;
+using Cloud.Jobs.Ledger;
 using Cloud.Registry.Registration;
 using Cloud.Serving.Batching;
 using Cloud.Serving.Models;
@@ -19,20 +20,20 @@ public sealed class StoreScannerTests : IAsyncDisposable
 {
     private readonly RegistryHarness _h = new();
     private readonly DirectoryInfo _work = Directory.CreateTempSubdirectory("cloud-scanner-");
-    private readonly SqliteTableStore _jobsTable;
+    private readonly JobsHarness _jobs;
     private readonly ModelCache _cache;
     private readonly ModelRouter _router;
     private readonly StoreScanner _scanner;
 
     public StoreScannerTests()
     {
-        _jobsTable = new SqliteTableStore(Path.Combine(_work.FullName, "jobs.db"), "Jobs", _h.Time);
-        _cache = new ModelCache(_h.Blobs, _h.Registry,
+        _jobs = new JobsHarness(_h);
+        _cache = new ModelCache(_h.Content, _h.Registry,
             new ModelCacheOptions { Directory = Path.Combine(_work.FullName, "cache") }, new BatchingOptions(), _h.Time, NullLoggerFactory.Instance);
         _router = new ModelRouter(_h.Registry, _cache, new RoutingOptions { PreloadTargets = false }, NullLogger<ModelRouter>.Instance);
         // The workflow with both rooms' follow-ups, as the host composes it.
         var workflow = new RegistrationWorkflow(_h.Registration,
-            [new ValidationScheduling(new JobQueue(_jobsTable, _h.Time, NullLogger<JobQueue>.Instance)), new RoutingFollowUp(_router)]);
+            [new ValidationScheduling(_jobs.Submitter), new RoutingFollowUp(_router)]);
         _scanner = new StoreScanner(_h.Blobs, workflow, new LocalHostOptions { ScanInterval = TimeSpan.FromMilliseconds(50) }, TimeProvider.System, NullLogger<StoreScanner>.Instance);
     }
 
@@ -92,8 +93,23 @@ public sealed class StoreScannerTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task AFolderUnderAVersionWithBuildMetadataIsIgnoredRatherThanWaitedFor()
+    {
+        // Issue 16: such a folder was "pending" on every pass. Its path names no model version, so it is ignored at once.
+        await _h.PutAsync("iris/1.0.0+build/model.onnx", File.ReadAllBytes(Path.Combine(Repo.IrisFolder, "model.onnx")));
+        await _h.PutTextAsync("iris/1.0.0+build/model.json", SampleModels.IrisManifest("1.0.0+build"));
+        await _scanner.ScanAsync(CancellationToken.None);
+        _h.Time.Advance(TimeSpan.FromMinutes(11));
+        await _scanner.ScanAsync(CancellationToken.None);
+
+        Assert.Empty(await _h.Registry.ListModelsAsync());
+        Assert.Null(await _h.Table.GetAsync("iris", "v|1.0.0+build"));
+    }
+
+    [Fact]
     public async Task AnIncompleteFolderRegistersOnThePassAfterItsLastFileArrives()
     {
+        await _h.PutIrisDatasetAsync();
         await _h.PutTextAsync("iris/1.0.0/model.json", SampleModels.IrisManifest());
         await _scanner.ScanAsync(CancellationToken.None);
 
@@ -129,11 +145,12 @@ public sealed class StoreScannerTests : IAsyncDisposable
     {
         _scanner.Dispose();
         await _cache.DisposeAsync();
+        await _jobs.DisposeAsync();
         _h.Dispose();
         _work.Delete(recursive: true);
     }
 
-    private async Task<List<TableEntity>> QueuedJobsAsync() => await _jobsTable.QueryPartitionAsync(JobQueue.QueuePartition).ToListAsync();
+    private async Task<List<TableEntity>> QueuedJobsAsync() => await _jobs.Table.QueryPartitionAsync(JobRows.Partition).ToListAsync();
 
     private static string Sha256Of(string file) => Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(file)));
 }

@@ -1,7 +1,8 @@
+using Cloud.Jobs.Ledger;
 using Cloud.Registry.Registration;
+using Cloud.Sdk.Jobs;
 using Cloud.Sdk.Registry;
 using Cloud.Storage.Tables;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Cloud.Jobs.Tests;
 
@@ -9,24 +10,26 @@ namespace Cloud.Jobs.Tests;
 /// Registration's follow-up in the jobs room, through the workflow every trigger calls: the validation a manifest asks
 /// for is queued once, however often the event comes, and also when the first attempt's follow-ups failed.
 /// </summary>
-public sealed class ValidationSchedulingTests : IDisposable
+public sealed class ValidationSchedulingTests : IAsyncDisposable
 {
     private readonly RegistryHarness _h = new();
-    private readonly SqliteTableStore _jobsTable;
-    private readonly JobQueue _jobs;
+    private readonly JobsHarness _jobs;
 
     public ValidationSchedulingTests()
     {
-        _jobsTable = new SqliteTableStore(Path.Combine(Path.GetTempPath(), $"cloud-jobs-{Guid.NewGuid():N}.db"), "Jobs", _h.Time);
-        _jobs = new JobQueue(_jobsTable, _h.Time, NullLogger<JobQueue>.Instance);
+        _jobs = new JobsHarness(_h);
     }
 
-    public void Dispose() => _h.Dispose();
+    public async ValueTask DisposeAsync()
+    {
+        await _jobs.DisposeAsync();
+        _h.Dispose();
+    }
 
     [Fact]
     public async Task RepeatedEventsQueueTheValidateJobOnce()
     {
-        var workflow = new RegistrationWorkflow(_h.Registration, [new ValidationScheduling(_jobs)]);
+        var workflow = new RegistrationWorkflow(_h.Registration, [new ValidationScheduling(_jobs.Submitter)]);
         await _h.UploadIrisAsync();
 
         var first = await workflow.HandleBlobAsync("iris/1.0.0/model.json", CancellationToken.None);
@@ -36,13 +39,18 @@ public sealed class ValidationSchedulingTests : IDisposable
         var job = Assert.Single(await QueuedAsync());
         var sha = (await _h.Registry.GetVersionAsync("iris", "1.0.0"))!.Sha256!;
         Assert.Equal($"validate-iris-1.0.0-{sha[..12]}", job.RowKey);
+        Assert.Equal("queued", job.Get<string>("Status"));
+        // One message on the queue, whatever the number of events: the second copy was dropped as a duplicate.
+        var lease = await _jobs.Queue.ReceiveAsync(TimeSpan.Zero, CancellationToken.None);
+        Assert.Equal(new JobMessage(job.RowKey, JobKinds.Validate, "iris", "1.0.0", null, 1), lease!.Message);
+        Assert.Null(await _jobs.Queue.ReceiveAsync(TimeSpan.Zero, CancellationToken.None));
     }
 
     [Fact]
     public async Task WhenTheFirstAttemptsFollowUpsFailTheRetryStillQueuesTheJob()
     {
         var failing = new FailingOnce();
-        var workflow = new RegistrationWorkflow(_h.Registration, [failing, new ValidationScheduling(_jobs)]);
+        var workflow = new RegistrationWorkflow(_h.Registration, [failing, new ValidationScheduling(_jobs.Submitter)]);
         await _h.UploadIrisAsync();
 
         await Assert.ThrowsAsync<InvalidOperationException>(() => workflow.HandleBlobAsync("iris/1.0.0/model.json", CancellationToken.None));
@@ -59,7 +67,7 @@ public sealed class ValidationSchedulingTests : IDisposable
     [Fact]
     public async Task AVersionWhoseManifestAsksForNoValidationQueuesNothing()
     {
-        var workflow = new RegistrationWorkflow(_h.Registration, [new ValidationScheduling(_jobs)]);
+        var workflow = new RegistrationWorkflow(_h.Registration, [new ValidationScheduling(_jobs.Submitter)]);
         await _h.PutAsync("iris/1.0.0/model.onnx", File.ReadAllBytes(SampleModels.Iris("model.onnx")));
         var manifest = System.Text.Json.Nodes.JsonNode.Parse(SampleModels.IrisManifest())!.AsObject();
         manifest.Remove("validation");
@@ -72,7 +80,7 @@ public sealed class ValidationSchedulingTests : IDisposable
         Assert.Empty(await QueuedAsync());
     }
 
-    private async Task<List<TableEntity>> QueuedAsync() => await _jobsTable.QueryPartitionAsync(JobQueue.QueuePartition).ToListAsync();
+    private async Task<List<TableEntity>> QueuedAsync() => await _jobs.Table.QueryPartitionAsync(JobRows.Partition).ToListAsync();
 
     /// <summary>A follow-up of another room that fails once (its store was down), then works.</summary>
     private sealed class FailingOnce : IRegistrationFollowUp

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using Cloud.Registry.Registered;
 using Cloud.Registry.Registration;
 using Cloud.Registry;
 using Cloud.Storage.Blobs;
@@ -49,8 +50,9 @@ internal static class RegistrationMemory
         await blobs.PutAsync("big/1.0.0/model.json", new MemoryStream(
             """{"name": "big", "version": "1.0.0", "format": "onnx", "modelFile": "model.onnx", "task": "other"}"""u8.ToArray()));
         var registry = new ModelRegistry(new SqliteTableStore(Path.Combine(run, "cloud.db"), "ModelRegistry"), TimeProvider.System);
-        var registration = new ModelRegistration(blobs, registry,
-            new RegistrationOptions { InProcessInspectionLimit = inProcessLimit, WorkDirectory = Path.Combine(run, "work"), InspectorProgram = ServeLoad.HostAppHost() },
+        using var work = new WorkFolder(Path.Combine(run, "work"));
+        var registration = new ModelRegistration(blobs, new RegisteredContent(new FileSystemBlobStore(Path.Combine(run, "models-registered"))), registry, work,
+            new RegistrationOptions { InProcessInspectionLimit = inProcessLimit, InspectorProgram = ServeLoad.HostAppHost() },
             TimeProvider.System, NullLogger<ModelRegistration>.Instance);
 
         GC.Collect();

@@ -51,6 +51,28 @@ public sealed class FileSystemBlobStoreTests : BlobStoreContract, IDisposable
         Assert.Empty(Directory.GetFiles(Path.Combine(root, ".uploads")));
     }
 
+    [Fact]
+    public async Task AbandonedUploadsOlderThanTheAgeAreDeletedAndYoungerOnesAndBlobsKept()
+    {
+        // What a killed host leaves: the temporary file of an upload it was receiving, last written an hour ago; and
+        // the file of an upload another process is receiving now.
+        var root = Path.Combine(_root.FullName, "store");
+        var store = new FileSystemBlobStore(root);
+        await store.PutAsync("iris/1.0.0/model.onnx", Text("kept"));
+        var abandoned = Path.Combine(root, ".uploads", Guid.NewGuid().ToString("N"));
+        var live = Path.Combine(root, ".uploads", Guid.NewGuid().ToString("N"));
+        File.WriteAllText(abandoned, "partial");
+        File.WriteAllText(live, "arriving");
+        var now = DateTimeOffset.UtcNow;
+        File.SetLastWriteTimeUtc(abandoned, now.AddHours(-1).UtcDateTime);
+
+        var deleted = store.DeleteAbandonedUploads(now.AddMinutes(-30));
+
+        Assert.Equal(1, deleted);
+        Assert.Equal([live], Directory.GetFiles(Path.Combine(root, ".uploads")));
+        Assert.Equal(4, (await store.GetPropertiesAsync("iris/1.0.0/model.onnx"))!.Size);
+    }
+
     private sealed class FailingStream : Stream
     {
         private int _reads;

@@ -263,4 +263,44 @@ public abstract class TableStoreContract
         var error = Assert.Throws<ArgumentException>(() => new TableEntity("p", "r").Set("Price", 1.5m));
         Assert.StartsWith("Property 'Price' is a Decimal;", error.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task AStringOfSixtyFourKibibytesIsKeptAndOneCharacterMoreIsRefusedByEveryWrite()
+    {
+        var table = await CreateStoreAsync();
+        var largest = new string('x', TableLimits.MaxStringLength);
+        var tooLarge = new TableEntity("p", "big").Set("Reason", largest + "x");
+
+        await table.InsertAsync(new TableEntity("p", "fits").Set("Reason", largest));
+        var insert = await Assert.ThrowsAsync<TableLimitException>(() => table.InsertAsync(tooLarge));
+        await Assert.ThrowsAsync<TableLimitException>(() => table.UpsertAsync(tooLarge));
+        await Assert.ThrowsAsync<TableLimitException>(() => table.SubmitTransactionAsync([new(TableTransactionActionType.Insert, tooLarge)]));
+
+        Assert.Equal(largest, (await table.GetAsync("p", "fits"))?.Get<string>("Reason"));
+        Assert.Equal("Property 'Reason' is 32,769 characters long; a table property holds at most 32,768 (64 KiB).", insert.Message);
+        Assert.Equal("p/big", insert.Item);
+        Assert.Null(await table.GetAsync("p", "big"));
+    }
+
+    [Fact]
+    public async Task AnEntityUnderOneMebibyteIsKeptAndOneOverIsRefused()
+    {
+        var table = await CreateStoreAsync();
+        var fits = new TableEntity("p", "fits");
+        var tooLarge = new TableEntity("p", "big");
+        for (var i = 0; i < 16; i++)
+        {
+            // 4 + 2 × 4 for the keys, then 16 × (8 + 2 × 3 + 4 + 2 × 32,000) = 1,024,300 bytes: under 1 MiB; one more property is over.
+            fits.Set($"P{i:00}", new string('x', 32_000));
+            tooLarge.Set($"P{i:00}", new string('x', 32_000));
+        }
+
+        tooLarge.Set("P16", new string('x', 32_000));
+
+        await table.InsertAsync(fits);
+        var error = await Assert.ThrowsAsync<TableLimitException>(() => table.InsertAsync(tooLarge));
+
+        Assert.Equal(16, (await table.GetAsync("p", "fits"))?.Properties.Count);
+        Assert.Equal("The entity is 1,088,318 bytes as Azure counts them; a table entity holds at most 1,048,576 (1 MiB).", error.Message);
+    }
 }

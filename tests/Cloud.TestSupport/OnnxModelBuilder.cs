@@ -156,6 +156,53 @@ internal static class OnnxModelBuilder
         }
     }
 
+    /// <summary>
+    /// y = x + W^(k+1), W an n×n float32 initializer: the k MatMuls of W by itself have only constant inputs, so ONNX
+    /// Runtime folds them while it loads the model (constant folding is a basic optimization), one n³ product after the
+    /// other on the session's one thread. A small file (4 n² bytes) that takes seconds to load: a stand-in for the big
+    /// model whose inspection a test needs to catch while it runs. (GraphProto.initializer (5); TensorProto.name (8).)
+    /// </summary>
+    public static byte[] SlowToLoad(int n, int products)
+    {
+        var weights = new float[n * n];
+        var random = new Random(11);
+        for (var i = 0; i < weights.Length; i++)
+        {
+            weights[i] = (float)(random.NextDouble() - 0.5) / n;
+        }
+
+        var tensor = new List<byte>();
+        Varint(tensor, 1, (ulong)n);
+        Varint(tensor, 1, (ulong)n);
+        Varint(tensor, 2, (ulong)TensorElementType.Float);
+        Str(tensor, 8, "w");
+        Msg(tensor, 9, [.. System.Runtime.InteropServices.MemoryMarshal.AsBytes(weights.AsSpan()).ToArray()]);
+        var graph = new List<byte>();
+        var previous = "w";
+        for (var k = 1; k <= products; k++)
+        {
+            var node = new List<byte>();
+            Str(node, 1, previous);
+            Str(node, 1, "w");
+            Str(node, 2, previous = $"p{k}");
+            Str(node, 4, "MatMul");
+            Msg(graph, 1, node);
+        }
+
+        var add = new List<byte>();
+        Str(add, 1, "x");
+        Str(add, 1, previous);
+        Str(add, 2, "y");
+        Str(add, 4, "Add");
+        Msg(graph, 1, add);
+        Str(graph, 2, "slow");
+        Msg(graph, 5, tensor);
+        var square = new Input("x", TensorElementType.Float, (long)n, (long)n);
+        Msg(graph, 11, ValueInfo("x", square));
+        Msg(graph, 12, ValueInfo("y", square));
+        return ModelOf(graph);
+    }
+
     /// <summary>ModelProto around a graph: ir_version 8 (1), opset_import (8) of ai.onnx 17, graph (7).</summary>
     private static byte[] ModelOf(List<byte> graph)
     {

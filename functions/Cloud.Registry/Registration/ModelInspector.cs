@@ -11,12 +11,22 @@ namespace Cloud.Registry.Registration;
 /// Loads a model file with ONNX Runtime to prove it loads and to read its inputs and outputs. Small files load
 /// in this process. Bigger ones load in a child process (this same app, `inspect-model FILE`): ORT needs about
 /// twice a model's size while loading it, which a host registering a 100 MB model should not pay, and a native
-/// crash on a hostile file then takes down only the child.
+/// crash on a hostile file then takes down only the child. The child dies with its parent: it holds the read end of a
+/// pipe whose write end only the parent has (its standard input), and ends itself when the pipe closes.
 /// </summary>
+/// <remarks>
+/// Why the pipe rather than polling the parent's process id: the operating system closes a dead process's handles at
+/// once on Linux and Windows alike (kill -9 included), so the child learns at once and with nothing to poll, and a
+/// process id can be reused by the time it is looked at. The child watches only when <see cref="ParentPipeVariable"/>
+/// says the pipe is there, so `inspect-model FILE` run by hand (stdin a terminal or /dev/null) works as before.
+/// </remarks>
 internal sealed class ModelInspector(RegistrationOptions options)
 {
     /// <summary>The command-line verb of the child process.</summary>
     public const string Verb = "inspect-model";
+
+    /// <summary>Set to 1 in the child's environment: its standard input is the parent's pipe, closed when the parent ends.</summary>
+    public const string ParentPipeVariable = "CLOUD_INSPECT_PARENT_PIPE";
 
     public async Task<ModelInspection> InspectAsync(string file, CancellationToken cancellationToken)
     {
@@ -44,8 +54,35 @@ internal sealed class ModelInspector(RegistrationOptions options)
     /// <summary>The child process's entry point: inspect, print JSON, exit 0 (even when ORT refused the file).</summary>
     public static int RunChild(string file)
     {
+        if (Environment.GetEnvironmentVariable(ParentPipeVariable) == "1")
+        {
+            EndWithParent();
+        }
+
         Console.Out.Write(JsonSerializer.Serialize(InspectHere(file), RegistryRows.Json));
         return 0;
+    }
+
+    /// <summary>Ends this process when standard input reaches its end: the parent closed it, or died.</summary>
+    private static void EndWithParent()
+    {
+        var watcher = new Thread(() =>
+        {
+            using var stdin = Console.OpenStandardInput();
+            var buffer = new byte[64];
+            while (stdin.Read(buffer) > 0)
+            {
+            }
+
+            // Killed, not exited: nobody waits for an answer any more, and no shutdown code (ORT's included) should run
+            // beside a load still in progress on the main thread.
+            Process.GetCurrentProcess().Kill();
+        })
+        {
+            IsBackground = true,
+            Name = "parent pipe",
+        };
+        watcher.Start();
     }
 
     private async Task<ModelInspection> InspectInChildAsync(string file, CancellationToken cancellationToken)
@@ -96,6 +133,9 @@ internal sealed class ModelInspector(RegistrationOptions options)
         start.ArgumentList.Add(file);
         start.RedirectStandardOutput = true;
         start.RedirectStandardError = true;
+        // The pipe the child ends with: this process holds its write end, open until the child is disposed.
+        start.RedirectStandardInput = true;
+        start.Environment[ParentPipeVariable] = "1";
         start.UseShellExecute = false;
         return start;
     }

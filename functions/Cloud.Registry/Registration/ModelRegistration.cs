@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using Cloud.Registry.Onnx;
 using Cloud.Registry;
+using Cloud.Registry.Registered;
 using Cloud.Registry.Registration;
 using Microsoft.ML.OnnxRuntime;
 using Cloud.Sdk.Jobs;
@@ -18,9 +19,11 @@ namespace Cloud.Registry.Registration;
 /// event (any file of a folder): it is idempotent, keyed by the folder and the content's hashes, so redelivered
 /// or repeated events change nothing. Incomplete folders are "not yet" until a bounded wait has passed; bad
 /// folders become a failed version with a reason a person can act on; different content under an existing
-/// version is refused and recorded, never written over.
+/// version is refused and recorded, never written over. A registered version serves from copies of its files that
+/// registration writes (<see cref="RegisteredContent"/>), so nothing uploaded into its folder later reaches serving.
 /// </summary>
-internal sealed partial class ModelRegistration(IBlobStore models, ModelRegistry registry, RegistrationOptions options, TimeProvider time, ILogger<ModelRegistration> logger)
+internal sealed partial class ModelRegistration(
+    IBlobStore models, RegisteredContent content, ModelRegistry registry, WorkFolder work, RegistrationOptions options, TimeProvider time, ILogger<ModelRegistration> logger)
 {
     private readonly ModelInspector _inspector = new(options);
 
@@ -48,7 +51,7 @@ internal sealed partial class ModelRegistration(IBlobStore models, ModelRegistry
             return await WithoutManifestAsync(folder, existing, cancellationToken).ConfigureAwait(false);
         }
 
-        if (existing is not null && await IsSameBlobsAsync(folder, existing, manifestBlob, cancellationToken).ConfigureAwait(false))
+        if (existing is not null && !LacksCopies(existing) && await IsSameBlobsAsync(folder, existing, manifestBlob, cancellationToken).ConfigureAwait(false))
         {
             return Unchanged(folder, existing, $"{folder.Model} {folder.Version} is already recorded for these files.");
         }
@@ -71,6 +74,7 @@ internal sealed partial class ModelRegistration(IBlobStore models, ModelRegistry
             return Outcome(folder, RegistrationStatus.Pending, $"{ModelManifest.FileName} disappeared while being read; it will be checked again.");
         }
 
+        attempt.ManifestBytes = manifestBytes;
         attempt.ManifestSha256 = Convert.ToHexStringLower(SHA256.HashData(manifestBytes));
         var read = ManifestReader.Read(manifestBytes, folder.Model, folder.Version);
         if (!read.Succeeded)
@@ -142,7 +146,7 @@ internal sealed partial class ModelRegistration(IBlobStore models, ModelRegistry
             return notReady;
         }
 
-        var workFile = Path.Combine(options.WorkDirectory ?? Path.GetTempPath(), $"cloud-register-{Guid.NewGuid():N}.onnx");
+        var workFile = work.NewFile(".onnx");
         try
         {
             if (await models.DownloadAndHashAsync(modelPath, workFile, cancellationToken).ConfigureAwait(false) is not var (sha256, size))
@@ -158,13 +162,22 @@ internal sealed partial class ModelRegistration(IBlobStore models, ModelRegistry
 
             if (attempt.Existing is { } existing && RegistryRows.ToVersion(existing).Status != ModelVersionStatus.Failed)
             {
-                return await SameOrRefuseAsync(attempt, existing, cancellationToken).ConfigureAwait(false);
+                // A version registered before registration kept copies gets them now, from the content it was registered with.
+                return LacksCopies(existing) && IsSameContent(attempt, existing)
+                    ? await CopyAsync(attempt, manifest, workFile, cancellationToken).ConfigureAwait(false)
+                        ?? await RecordCopiesAsync(attempt, existing, cancellationToken).ConfigureAwait(false)
+                    : await SameOrRefuseAsync(attempt, existing, cancellationToken).ConfigureAwait(false);
             }
 
             var (signature, problem) = await ReadSignatureAsync(workFile, manifest, cancellationToken).ConfigureAwait(false);
             if (signature is null)
             {
                 return await FailAsync(attempt, problem!, cancellationToken).ConfigureAwait(false);
+            }
+
+            if (await CopyAsync(attempt, manifest, workFile, cancellationToken).ConfigureAwait(false) is { } notCopied)
+            {
+                return notCopied;
             }
 
             var now = time.GetUtcNow();
@@ -206,6 +219,7 @@ internal sealed partial class ModelRegistration(IBlobStore models, ModelRegistry
         var problem = read is null ? null : read.Value.Problem ?? WarmUpExample.ShapeProblem(read.Value.Content);
         if (read is not null && problem is null)
         {
+            attempt.WarmUpBytes = read.Value.Content;
             return null;
         }
 
@@ -218,6 +232,67 @@ internal sealed partial class ModelRegistration(IBlobStore models, ModelRegistry
             : await FailAsync(attempt,
                 $"Warm-up file '{warmUp}' is not an inference request: {problem}. It must hold one Open Inference Protocol v2 request body, {{\"inputs\": [{{\"name\": ..., \"shape\": [...], \"datatype\": ..., \"data\": [...]}}]}}, as a client would send it.",
                 cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Copies the files the version serves from into the registered container: the bytes this attempt hashed and checked,
+    /// from the work file and from memory, so the copies are exactly what the row records (<see cref="Attempt.Files"/>).
+    /// The validation dataset is a file of the folder like the model file (evaluation and the warm-up read it): until it is
+    /// there the folder is incomplete. Null when everything is copied, else the outcome.
+    /// </summary>
+    private async Task<RegistrationOutcome?> CopyAsync(Attempt attempt, ModelManifest manifest, string modelWorkFile, CancellationToken cancellationToken)
+    {
+        var files = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (manifest.Validation?.Dataset is { } dataset)
+        {
+            var datasetWorkFile = work.NewFile(".data");
+            try
+            {
+                if (await models.DownloadAndHashAsync(attempt.Folder.File(dataset), datasetWorkFile, cancellationToken).ConfigureAwait(false) is not var (datasetSha, _))
+                {
+                    // Not settled by the model file alone (as for a missing warm-up example): the next event looks again.
+                    attempt.ModelETag = null;
+                    return await WaitOrFailAsync(attempt, attempt.Manifest.LastModified, $"Validation dataset '{dataset}' is not in {attempt.Folder.Prefix}", cancellationToken).ConfigureAwait(false);
+                }
+
+                await content.PutFileAsync(datasetSha, datasetWorkFile, cancellationToken).ConfigureAwait(false);
+                files[dataset] = datasetSha;
+            }
+            finally
+            {
+                File.Delete(datasetWorkFile);
+            }
+        }
+
+        // From the work copy registration already holds: the bytes hashed and inspected, not the blob as it is now.
+        await content.PutFileAsync(attempt.Sha256!, modelWorkFile, cancellationToken).ConfigureAwait(false);
+        files[manifest.ModelFile] = attempt.Sha256!;
+        await content.PutBytesAsync(attempt.ManifestSha256!, attempt.ManifestBytes!, cancellationToken).ConfigureAwait(false);
+        files[ModelManifest.FileName] = attempt.ManifestSha256!;
+        if (manifest.WarmUp is { } warmUp)
+        {
+            var warmUpSha = Convert.ToHexStringLower(SHA256.HashData(attempt.WarmUpBytes!));
+            await content.PutBytesAsync(warmUpSha, attempt.WarmUpBytes!, cancellationToken).ConfigureAwait(false);
+            files[warmUp] = warmUpSha;
+        }
+
+        attempt.Files = files;
+        return null;
+    }
+
+    private async Task<RegistrationOutcome> RecordCopiesAsync(Attempt attempt, TableEntity existing, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await registry.RecordFilesAsync(existing, attempt.Files!, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Cloud.Storage.StorageConflictException)
+        {
+            // The row changed meanwhile (a label move, another event copying too): decide against it as it is now.
+            return await AgainstCurrentAsync(attempt, cancellationToken).ConfigureAwait(false);
+        }
+
+        return Unchanged(attempt.Folder, existing, $"{attempt.Folder.Model} {attempt.Folder.Version} is already registered with this content; its files were copied for serving.");
     }
 
     /// <summary>Reads the ONNX header (cheap, streaming), then has ORT load the model to read its signature.</summary>
@@ -268,6 +343,20 @@ internal sealed partial class ModelRegistration(IBlobStore models, ModelRegistry
 
     private async Task<RegistrationOutcome?> RecordAsync(Attempt attempt, ModelVersionInfo info, CancellationToken cancellationToken)
     {
+        try
+        {
+            return await RecordOrCompareAsync(attempt, info, cancellationToken).ConfigureAwait(false);
+        }
+        catch (RegistryException tooLarge) when (tooLarge.Error == RegistryError.Invalid && info.Status != ModelVersionStatus.Failed)
+        {
+            // The record breaks a bound (a signature or lineage too large to keep): no retry can change that, so the
+            // version fails with the reason rather than being tried again on every event (a failed row is small).
+            return await FailAsync(attempt, tooLarge.Message, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<RegistrationOutcome?> RecordOrCompareAsync(Attempt attempt, ModelVersionInfo info, CancellationToken cancellationToken)
+    {
         if (attempt.Existing is { } failed)
         {
             try
@@ -296,17 +385,23 @@ internal sealed partial class ModelRegistration(IBlobStore models, ModelRegistry
 
     private async Task<RegistrationOutcome> SameOrRefuseAsync(Attempt attempt, TableEntity existing, CancellationToken cancellationToken)
     {
-        var recordedSha = existing.Get<string>("Sha256");
-        var recordedManifestSha = existing.Get<string>("ManifestSha256");
-        if (recordedSha == attempt.Sha256 && (recordedManifestSha is null || recordedManifestSha == attempt.ManifestSha256))
+        if (IsSameContent(attempt, existing))
         {
             return Unchanged(attempt.Folder, existing, $"{attempt.Folder.Model} {attempt.Folder.Version} is already registered with this content.");
         }
 
-        return await RefuseAsync(attempt, recordedSha != attempt.Sha256 && attempt.Sha256 is not null
+        return await RefuseAsync(attempt, existing.Get<string>("Sha256") != attempt.Sha256 && attempt.Sha256 is not null
             ? $"a different model file (sha256 {attempt.Sha256}) was uploaded"
             : $"a changed {ModelManifest.FileName} was uploaded", cancellationToken).ConfigureAwait(false);
     }
+
+    private static bool IsSameContent(Attempt attempt, TableEntity existing) =>
+        existing.Get<string>("Sha256") == attempt.Sha256
+        && (existing.Get<string>("ManifestSha256") is not { } recordedManifestSha || recordedManifestSha == attempt.ManifestSha256);
+
+    /// <summary>A version that serves (or served) but has no registered copies: registered before registration kept them.</summary>
+    private static bool LacksCopies(TableEntity row) =>
+        RegistryRows.ToVersion(row).Status != ModelVersionStatus.Failed && RegistryRows.FilesOf(row) is null;
 
     private async Task<RegistrationOutcome> RefuseAsync(Attempt attempt, string what, CancellationToken cancellationToken)
     {
@@ -328,6 +423,9 @@ internal sealed partial class ModelRegistration(IBlobStore models, ModelRegistry
 
     private async Task<RegistrationOutcome> FailAsync(Attempt attempt, string reason, CancellationToken cancellationToken)
     {
+        // A manifest can have a problem on every one of its 64 KiB; the row keeps the first and says how many more,
+        // and the outcome says what the row says.
+        reason = RecordLimits.Shorten(reason, RecordLimits.MaxRecordedReasonLength);
         if (attempt.Existing is { } existing && RegistryRows.ToVersion(existing).Status != ModelVersionStatus.Failed)
         {
             // A registered version is never turned into a failed one by a later bad upload: refuse and record it.
@@ -379,7 +477,7 @@ internal sealed partial class ModelRegistration(IBlobStore models, ModelRegistry
     }
 
     private static JobMessage ValidateJob(ModelFolderPath folder, string sha256) =>
-        new($"validate-{folder.Model}-{folder.Version}-{sha256[..12]}", "validate", folder.Model, folder.Version, null, 1);
+        new(JobIds.Create(sha256[..12], JobKinds.Validate, folder.Model, folder.Version), JobKinds.Validate, folder.Model, folder.Version, null, 1);
 
     private static RegistrationOutcome Outcome(ModelFolderPath folder, RegistrationStatus status, string message, JobMessage? job = null) =>
         new(status, message, folder.Model, folder.Version, job);
@@ -411,6 +509,15 @@ internal sealed partial class ModelRegistration(IBlobStore models, ModelRegistry
 
         public bool ValidationRequested { get; set; }
 
-        public SourceBlobs Source => new(manifest?.ETag.ToString(), ManifestSha256, ModelETag, ValidationRequested);
+        /// <summary>model.json as read and hashed: what its registered copy holds.</summary>
+        public byte[]? ManifestBytes { get; set; }
+
+        /// <summary>The warm-up example as read and checked, when the manifest names one.</summary>
+        public byte[]? WarmUpBytes { get; set; }
+
+        /// <summary>The registered copies, once made (<see cref="CopyAsync"/>).</summary>
+        public IReadOnlyDictionary<string, string>? Files { get; set; }
+
+        public SourceBlobs Source => new(manifest?.ETag.ToString(), ManifestSha256, ModelETag, ValidationRequested, Files);
     }
 }

@@ -20,7 +20,10 @@ internal sealed record RegistrationOptions : ISettings
     /// <summary>How long the child process may take to load a model before it is stopped and the version failed.</summary>
     public TimeSpan InspectionTimeout { get; init; } = TimeSpan.FromMinutes(5);
 
-    /// <summary>Where model files are downloaded to be hashed and loaded; the system temp folder when null.</summary>
+    /// <summary>
+    /// Where model files and datasets are downloaded to be hashed, loaded and copied (each process in a folder of its own,
+    /// see <see cref="WorkFolder"/>); data/work by default, a cloud-work folder in the system temp folder when null.
+    /// </summary>
     public string? WorkDirectory { get; init; }
 
     /// <summary>

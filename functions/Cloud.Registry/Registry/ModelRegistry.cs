@@ -14,18 +14,20 @@ namespace Cloud.Registry;
 /// </summary>
 internal sealed class ModelRegistry(ITableStore table, TimeProvider time)
 {
-    private const int MaxRefusalsKept = 20;
+    /// <summary>The ETag condition that holds for any current value (If-Match: *, RFC 9110 section 13.1.1).</summary>
+    public const string AnyETag = "*";
 
     public ITableStore Table => table;
 
     public async Task<ModelVersionInfo?> GetVersionAsync(string model, string version, CancellationToken cancellationToken = default)
     {
-        var row = await GetRowAsync(model, RegistryRows.VersionKey(version), cancellationToken).ConfigureAwait(false);
+        var row = await GetVersionRowAsync(model, version, cancellationToken).ConfigureAwait(false);
         return row is null ? null : RegistryRows.ToVersion(row);
     }
 
-    internal Task<TableEntity?> GetVersionRowAsync(string model, string version, CancellationToken cancellationToken) =>
-        GetRowAsync(model, RegistryRows.VersionKey(version), cancellationToken);
+    /// <summary>The version's row; null when there is none, which is always so for a name or version that breaks the rules.</summary>
+    internal async Task<TableEntity?> GetVersionRowAsync(string model, string version, CancellationToken cancellationToken) =>
+        ModelVersions.Validate(version) is null ? await GetRowAsync(model, RegistryRows.VersionKey(version), cancellationToken).ConfigureAwait(false) : null;
 
     /// <summary>The model's versions, newest (highest semantic version) first.</summary>
     public async Task<IReadOnlyList<ModelVersionInfo>> ListVersionsAsync(string model, CancellationToken cancellationToken = default)
@@ -84,24 +86,57 @@ internal sealed class ModelRegistry(ITableStore table, TimeProvider time)
         await table.UpdateAsync(replacement, failedRow.ETag, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Records the registered copies of a version registered before registration kept them, if its row is still as read;
+    /// a <see cref="StorageConflictException"/> otherwise (the caller decides against the row as it is now).
+    /// </summary>
+    public Task RecordFilesAsync(TableEntity row, IReadOnlyDictionary<string, string> files, CancellationToken cancellationToken = default) =>
+        table.UpdateAsync(RegistryRows.ToRow(RegistryRows.ToVersion(row), RegistryRows.SourceOf(row)! with { Files = files }), row.ETag, cancellationToken);
+
     /// <summary>Appends a refusal to a version's record (different content uploaded under it), keeping the last few.</summary>
     public Task AddRefusalAsync(string model, string version, string reason, CancellationToken cancellationToken = default) =>
-        UpdateVersionAsync(model, version, v => v with { Refusals = [.. v.Refusals.TakeLast(MaxRefusalsKept - 1), $"{time.GetUtcNow():O} {reason}"] }, cancellationToken);
+        UpdateVersionAsync(model, version, v => v with
+        {
+            Refusals = [.. v.Refusals.TakeLast(RecordLimits.MaxRefusalsKept - 1), $"{time.GetUtcNow():O} {reason}"],
+        }, cancellationToken);
 
     /// <summary>Sets a version's status (and reason), re-reading and retrying when another writer got there first.</summary>
     public async Task<ModelVersionInfo> SetStatusAsync(string model, string version, ModelVersionStatus status, string? reason, CancellationToken cancellationToken = default)
     {
+        EnsureValid(ModelName.Validate(model) ?? ModelVersions.Validate(version));
         if (!status.IsServable())
         {
             await EnsureUnusedAsync(model, version, status, cancellationToken).ConfigureAwait(false);
         }
 
+        // A person's reason is checked by RetireAsync; the registry's own callers' (jobs) are shortened by the row.
         return await UpdateVersionAsync(model, version, v => v with { Status = status, FailureReason = reason ?? v.FailureReason }, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Takes a version out of service for good. Refused while a label or the traffic split uses it.</summary>
-    public Task<ModelVersionInfo> RetireAsync(string model, string version, string reason, CancellationToken cancellationToken = default) =>
-        SetStatusAsync(model, version, ModelVersionStatus.Retired, reason, cancellationToken);
+    /// <summary>
+    /// Records a validation verdict: validated, or rejected with the reason. A version that failed or was retired while
+    /// it was being validated stays as it is — a late verdict never brings a version back into service — and null is
+    /// returned. Rejecting a version a label points at is refused, as every change that takes a version out of service.
+    /// </summary>
+    public async Task<ModelVersionInfo?> RecordVerdictAsync(string model, string version, bool passed, string reason, CancellationToken cancellationToken = default)
+    {
+        var recorded = true;
+        var info = await UpdateVersionAsync(model, version, v =>
+        {
+            recorded = v.Status.IsServable() || v.Status == ModelVersionStatus.Rejected;
+            return !recorded ? v
+                : passed ? v with { Status = ModelVersionStatus.Validated, FailureReason = null }
+                : v with { Status = ModelVersionStatus.Rejected, FailureReason = reason };
+        }, cancellationToken).ConfigureAwait(false);
+        return recorded ? info : null;
+    }
+
+    /// <summary>Takes a version out of service for good. Refused while a label or the traffic split uses it, or when the reason is too long to record.</summary>
+    public Task<ModelVersionInfo> RetireAsync(string model, string version, string reason, CancellationToken cancellationToken = default)
+    {
+        EnsureValid(ModelName.Validate(model) ?? ModelVersions.Validate(version) ?? RecordLimits.ReasonProblem(reason));
+        return SetStatusAsync(model, version, ModelVersionStatus.Retired, reason, cancellationToken);
+    }
 
     public async Task<IReadOnlyList<ModelLabel>> GetLabelsAsync(string model, CancellationToken cancellationToken = default)
     {
@@ -133,11 +168,7 @@ internal sealed class ModelRegistry(ITableStore table, TimeProvider time)
     /// </summary>
     public async Task<ModelLabel> SetLabelAsync(string model, string label, string version, string? expectedETag = null, bool expectAbsent = false, CancellationToken cancellationToken = default)
     {
-        if (!LabelName.IsValid(label))
-        {
-            throw new RegistryException(RegistryError.Invalid, $"'{label}' is not a valid label: use lower-case letters, digits and '-', starting with a letter.");
-        }
-
+        EnsureValid(ModelName.Validate(model) ?? LabelName.Validate(label) ?? ModelVersions.Validate(version));
         var versionRow = await GetRowAsync(model, RegistryRows.VersionKey(version), cancellationToken).ConfigureAwait(false)
             ?? throw new RegistryException(RegistryError.NotFound, $"Model '{model}' has no version '{version}'.");
         var target = RegistryRows.ToVersion(versionRow);
@@ -145,7 +176,12 @@ internal sealed class ModelRegistry(ITableStore table, TimeProvider time)
         EnsureLabelable(target, label, policy);
 
         var labelRow = await GetRowAsync(model, RegistryRows.LabelKey(label), cancellationToken).ConfigureAwait(false);
-        if ((expectAbsent && labelRow is not null) || (expectedETag is not null && labelRow?.ETag.ToString() != expectedETag))
+        if (expectedETag == AnyETag && labelRow is null)
+        {
+            throw new RegistryException(RegistryError.Stale, $"Label '{label}' of '{model}' does not exist, and the condition '{AnyETag}' asks for a current one; leave the ETag out to create it.");
+        }
+
+        if ((expectAbsent && labelRow is not null) || (expectedETag is not null and not AnyETag && labelRow?.ETag.ToString() != expectedETag))
         {
             throw new RegistryException(RegistryError.Stale, $"Label '{label}' of '{model}' changed since it was read; read it again and retry.");
         }
@@ -176,6 +212,7 @@ internal sealed class ModelRegistry(ITableStore table, TimeProvider time)
     /// <summary>Removes a label. Refused while the traffic split uses it.</summary>
     public async Task<bool> RemoveLabelAsync(string model, string label, string? expectedETag = null, CancellationToken cancellationToken = default)
     {
+        EnsureValid(ModelName.Validate(model) ?? LabelName.Validate(label));
         var policy = await GetPolicyAsync(model, cancellationToken).ConfigureAwait(false);
         if (policy.Traffic.ContainsKey(label))
         {
@@ -185,7 +222,7 @@ internal sealed class ModelRegistry(ITableStore table, TimeProvider time)
         try
         {
             var ifMatch = expectedETag is null ? ETag.All : new ETag(expectedETag);
-            return LabelName.IsValid(label) && await table.DeleteAsync(model, RegistryRows.LabelKey(label), ifMatch, cancellationToken).ConfigureAwait(false);
+            return await table.DeleteAsync(model, RegistryRows.LabelKey(label), ifMatch, cancellationToken).ConfigureAwait(false);
         }
         catch (StorageConflictException)
         {
@@ -202,10 +239,11 @@ internal sealed class ModelRegistry(ITableStore table, TimeProvider time)
     /// <summary>Sets the traffic split and validation requirement. Every label in the split must exist.</summary>
     public async Task<ModelPolicy> SetPolicyAsync(ModelPolicy policy, CancellationToken cancellationToken = default)
     {
-        var problems = TrafficSplit.Check(policy.Traffic);
-        if (problems is not null)
+        EnsureValid(ModelName.Validate(policy.Model) ?? TrafficSplit.Check(policy.Traffic));
+        if ((await ListVersionsAsync(policy.Model, cancellationToken).ConfigureAwait(false)).Count == 0)
         {
-            throw new RegistryException(RegistryError.Invalid, problems);
+            // A policy of its own would make a model that has no version look registered, and no label can exist yet.
+            throw new RegistryException(RegistryError.NotFound, $"Model '{policy.Model}' is not registered.");
         }
 
         var labels = (await GetLabelsAsync(policy.Model, cancellationToken).ConfigureAwait(false)).ToDictionary(l => l.Label, StringComparer.Ordinal);
@@ -236,7 +274,8 @@ internal sealed class ModelRegistry(ITableStore table, TimeProvider time)
             .Set("UpdatedAt", time.GetUtcNow());
         try
         {
-            var written = policy.ETag is null
+            // A model always has a policy (the default until one is set), so '*' holds for any.
+            var written = policy.ETag is null or AnyETag
                 ? await table.UpsertAsync(row, cancellationToken).ConfigureAwait(false)
                 : await table.UpdateAsync(row, new ETag(policy.ETag), cancellationToken).ConfigureAwait(false);
             return RegistryRows.ToPolicy(written);
@@ -244,6 +283,15 @@ internal sealed class ModelRegistry(ITableStore table, TimeProvider time)
         catch (StorageConflictException)
         {
             throw new RegistryException(RegistryError.Stale, $"The policy of '{policy.Model}' changed since it was read; read it again and retry.");
+        }
+    }
+
+    /// <summary>Names from outside (URLs, bodies) are checked here too, so no caller can reach the table with a key it refuses.</summary>
+    private static void EnsureValid(string? problem)
+    {
+        if (problem is not null)
+        {
+            throw new RegistryException(RegistryError.Invalid, problem);
         }
     }
 
@@ -295,7 +343,7 @@ internal sealed class ModelRegistry(ITableStore table, TimeProvider time)
             try
             {
                 await table.UpdateAsync(updated, row.ETag, cancellationToken).ConfigureAwait(false);
-                return changed;
+                return RegistryRows.ToVersion(updated); // as recorded (reasons shortened)
             }
             catch (StorageConflictException) when (attempt < 10)
             {

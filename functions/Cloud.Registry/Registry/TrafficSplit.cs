@@ -15,9 +15,9 @@ internal static class TrafficSplit
 
         foreach (var (label, weight) in weights)
         {
-            if (!LabelName.IsValid(label))
+            if (LabelName.Validate(label) is { } problem)
             {
-                return $"'{label}' in the traffic split is not a valid label.";
+                return $"The traffic split names an invalid label. {problem}";
             }
 
             if (weight is < 0 or > 100)

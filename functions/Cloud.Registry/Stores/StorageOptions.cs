@@ -3,7 +3,7 @@ using Cloud.Registry.Settings;
 namespace Cloud.Registry.Stores;
 
 /// <summary>
-/// Where the models container and the registry and jobs tables live (section "Cloud:Storage"): embedded (a folder and
+/// Where the models and jobs containers and the registry and jobs tables live (section "Cloud:Storage"): embedded (a folder and
 /// a SQLite file under <see cref="DataDirectory"/>) unless a connection string is given (Azurite or Azure).
 /// </summary>
 internal sealed record StorageOptions : ISettings
@@ -31,9 +31,28 @@ internal sealed record StorageOptions : ISettings
 
     public string ModelsContainer { get; init; } = "models";
 
+    /// <summary>
+    /// Where registration keeps its copies of every registered version's files (content-addressed, sha256/{hash}), the
+    /// bytes serving reads. Not the models container: no upload, store scanner or blob trigger writes or watches it.
+    /// </summary>
+    public string RegisteredContainer { get; init; } = "models-registered";
+
+    /// <summary>
+    /// How long an embedded store's partial upload (in its .uploads folder) may go unwritten before a starting host
+    /// deletes it as abandoned: the upload's process died. Live uploads write every few milliseconds, so an hour
+    /// keeps every live one even when several hosts share the folder.
+    /// </summary>
+    public TimeSpan AbandonedUploadAge { get; init; } = TimeSpan.FromHours(1);
+
     public string RegistryTable { get; init; } = "ModelRegistry";
 
     public string JobsTable { get; init; } = "Jobs";
+
+    /// <summary>Where jobs keep what does not fit a table row: full logs (later metric histories and training curves), under {job id}/.</summary>
+    public string JobsContainer { get; init; } = "jobs";
+
+    /// <summary>The embedded SQLite file (tables, and the embedded job queue) under <see cref="DataDirectory"/>.</summary>
+    public string EmbeddedDatabase => Path.Combine(FullDataDirectory, "cloud.db");
 
     public IEnumerable<string> Validate(string section)
     {
@@ -60,12 +79,23 @@ internal sealed record StorageOptions : ISettings
             }
         }
 
-        foreach (var (key, value) in new[] { ("ModelsContainer", ModelsContainer), ("RegistryTable", RegistryTable), ("JobsTable", JobsTable) })
+        foreach (var (key, value) in new[] { ("ModelsContainer", ModelsContainer), ("RegisteredContainer", RegisteredContainer), ("RegistryTable", RegistryTable), ("JobsTable", JobsTable), ("JobsContainer", JobsContainer) })
         {
             if (string.IsNullOrWhiteSpace(value))
             {
                 yield return $"{section}:{key} must not be empty.";
             }
+        }
+
+        // The same container would put the registered copies where uploads land and the scanner looks.
+        if (string.Equals(ModelsContainer, RegisteredContainer, StringComparison.OrdinalIgnoreCase))
+        {
+            yield return $"{section}:RegisteredContainer must differ from {section}:ModelsContainer; both are '{ModelsContainer}'.";
+        }
+
+        foreach (var problem in SettingsServiceCollectionExtensions.Positive(section, nameof(AbandonedUploadAge), AbandonedUploadAge))
+        {
+            yield return problem;
         }
     }
 }

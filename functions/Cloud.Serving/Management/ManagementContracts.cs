@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Cloud.Sdk.Registry;
 
 namespace Cloud.Serving.Management;
@@ -28,5 +29,12 @@ internal sealed record ModelDetail(
 /// <summary>What routing serves now (effective targets: loaded versions).</summary>
 internal sealed record RoutingView(IReadOnlyDictionary<string, string> Labels, IReadOnlyDictionary<string, int> Traffic, string? Newest);
 
-/// <summary>PUT of a file into a model folder: what registration concluded when the file was model.json.</summary>
-internal sealed record UploadResult(string Path, long Size, string? Registration, string? Message);
+/// <summary>
+/// PUT of a file into a model folder: what registration concluded when the file was model.json. When the answer is
+/// not 2xx (409 refused, 422 failed), <see cref="Error"/> repeats the message, so the body is also the error shape.
+/// </summary>
+internal sealed record UploadResult(string Path, long Size, string? Registration, string? Message)
+{
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Error { get; init; }
+}

@@ -1,9 +1,9 @@
-using Cloud.Serving.Http;
 using System.Text.Json;
 using Cloud.Registry;
 using Cloud.Registry.Registration;
 using Cloud.Sdk.Manifests;
 using Cloud.Sdk.Registry;
+using Cloud.Serving.Http;
 using Cloud.Serving.Models;
 using Cloud.Serving.Protocols;
 using Cloud.Serving.Routing;
@@ -13,14 +13,16 @@ using Microsoft.AspNetCore.Http.Json;
 namespace Cloud.Serving.Management;
 
 /// <summary>
-/// The management API (docs/api.md): models, versions, labels, policy, retirement, folder upload and status.
+/// The management API (docs/api.md): models, versions, labels, policy, retirement, folder upload and status; jobs
+/// are <see cref="JobEndpoints"/>.
 /// Changes go to the registry first and routing is rebuilt at once; a new label target takes traffic when loaded.
 /// </summary>
 internal static partial class ManagementEndpoints
 {
     public static IEndpointRouteBuilder MapManagement(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api").AddEndpointFilter<AdminKeyFilter>();
+        // The admin key first: a caller without it learns nothing, not even which names are valid.
+        var api = app.MapGroup("/api").AddEndpointFilter<AdminKeyFilter>().AddEndpointFilter<RouteNamesFilter>();
         api.MapGet("/models", ListModelsAsync);
         api.MapGet("/models/{model}", GetModelAsync);
         api.MapGet("/models/{model}/versions/{version}", GetVersionAsync);
@@ -30,6 +32,7 @@ internal static partial class ManagementEndpoints
         api.MapPut("/models/{model}/policy", SetPolicyAsync);
         api.MapPut("/models/{model}/versions/{version}/files/{file}", UploadAsync);
         api.MapGet("/status", Status);
+        api.MapJobs();
         return app;
     }
 
@@ -97,21 +100,28 @@ internal static partial class ManagementEndpoints
             ? TypedResults.NoContent()
             : ManagementErrors.Result(StatusCodes.Status404NotFound, $"Model '{model}' has no label '{label}'."));
 
-    private static Task<IResult> SetPolicyAsync(string model, SetPolicyRequest? body, ModelRegistry registry, ModelRouter router, CancellationToken cancellationToken) =>
+    private static Task<IResult> SetPolicyAsync(string model, SetPolicyRequest? body, HttpRequest request, ModelRegistry registry, ModelRouter router, CancellationToken cancellationToken) =>
         ChangeAsync(model, router, async () => TypedResults.Ok(await registry.SetPolicyAsync(
-            new ModelPolicy(model, body?.Traffic ?? [], body?.RequireValidation ?? false, body?.ETag), cancellationToken)));
+            new ModelPolicy(model, body?.Traffic ?? [], body?.RequireValidation ?? false, body?.ETag ?? request.Headers.IfMatch.FirstOrDefault()), cancellationToken)));
 
     /// <summary>
     /// Writes one file of a model folder. Upload model.json last (as every Cloud tool does): writing it registers
-    /// the folder at once and the answer says what registration concluded.
+    /// the folder at once and the answer says what registration concluded. A registered version's folder takes no
+    /// writes: the answer is 409 before a byte is written (serving reads registration's copies, so a write that slips
+    /// in between this check and a registration finishing changes nothing served, and is recorded as a refusal).
     /// </summary>
     private static async Task<IResult> UploadAsync(string model, string version, string file, HttpRequest request,
-        IBlobStore models, RegistrationWorkflow registration, ManagementOptions options, CancellationToken cancellationToken)
+        IBlobStore models, ModelRegistry registry, RegistrationWorkflow registration, ManagementOptions options, CancellationToken cancellationToken)
     {
+        // The names were checked by RouteNamesFilter with the rules registration applies, so the path is a model folder's.
         var path = $"{model}/{version}/{file}";
-        if (ModelFolderPath.TryParse(path, out var problem) is null)
+
+        // A failed version never served: a corrected upload replaces it. Every other status was registered.
+        if (await registry.GetVersionAsync(model, version, cancellationToken) is { Status: not ModelVersionStatus.Failed } recorded)
         {
-            return ManagementErrors.Result(StatusCodes.Status400BadRequest, problem!);
+            var now = recorded.Status == ModelVersionStatus.Registered ? "" : $" ({recorded.Status.ToWireName()} now)";
+            return ManagementErrors.Result(StatusCodes.Status409Conflict,
+                $"Model '{model}' version {version} is registered and immutable{now}: its files cannot be changed. Upload the changed files as a new version.");
         }
 
         // Uploads have their own limit: the host-wide one is sized for prediction bodies.
@@ -125,16 +135,7 @@ internal static partial class ManagementEndpoints
             return ManagementErrors.Result(StatusCodes.Status413PayloadTooLarge, $"The file is larger than the upload limit of {options.MaxUploadBytes:N0} bytes (Cloud:Management:MaxUploadBytes).");
         }
 
-        BlobProperties written;
-        try
-        {
-            written = await models.PutAsync(path, request.Body, cancellationToken: cancellationToken);
-        }
-        catch (ArgumentException error)
-        {
-            return ManagementErrors.Result(StatusCodes.Status400BadRequest, error.Message);
-        }
-
+        var written = await models.PutAsync(path, request.Body, cancellationToken: cancellationToken);
         if (file != ModelManifest.FileName)
         {
             return TypedResults.Ok(new UploadResult(path, written.Size, null, null));
@@ -148,7 +149,11 @@ internal static partial class ManagementEndpoints
             RegistrationStatus.Pending => StatusCodes.Status202Accepted,
             _ => StatusCodes.Status200OK,
         };
-        return TypedResults.Json(new UploadResult(path, written.Size, outcome.Status.ToString().ToLowerInvariant(), outcome.Message), statusCode: status);
+        // Every answer that is not 2xx carries "error" like any other; the upload's own fields stay beside it.
+        return TypedResults.Json(new UploadResult(path, written.Size, outcome.Status.ToString().ToLowerInvariant(), outcome.Message)
+        {
+            Error = status >= StatusCodes.Status300MultipleChoices ? outcome.Message : null,
+        }, statusCode: status);
     }
 
     private static IResult Status(ModelCache cache, ModelRouter router, BodyBudget bodies) => Results.Ok(new

@@ -2,25 +2,26 @@ using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using Cloud.Registry.Onnx;
 using Cloud.Registry;
+using Cloud.Registry.Registered;
 using Cloud.Serving.Batching;
 using Cloud.Serving.Protocols;
 using Cloud.Sdk.Manifests;
 using Cloud.Sdk.Registry;
-using Cloud.Storage.Blobs;
 
 namespace Cloud.Serving.Models;
 
 /// <summary>
-/// Loaded model versions. A load downloads the model file to the local file cache (verifying its SHA-256 against
-/// the registry), creates the ORT session, warms it up with one run (<see cref="ModelWarmUp"/>) and starts the version's micro-batcher; only
+/// Loaded model versions. A load reads the version's registered copies (<see cref="RegisteredContent"/>: what
+/// registration hashed and checked, which no upload into the model folder can change), downloads the model file to the
+/// local file cache (verifying its SHA-256 against the registry), creates the ORT session, warms it up with one run (<see cref="ModelWarmUp"/>) and starts the version's micro-batcher; only
 /// then does the version count as available. One load per version at a time, whoever asks. Versions beyond the
 /// memory budget or count limit are unloaded least-recently-used first, never one that routing currently targets.
 /// </summary>
-internal sealed partial class ModelCache(IBlobStore models, ModelRegistry registry, ModelCacheOptions options, BatchingOptions batchingDefaults, TimeProvider time, ILoggerFactory loggers) : IAsyncDisposable
+internal sealed partial class ModelCache(RegisteredContent content, ModelRegistry registry, ModelCacheOptions options, BatchingOptions batchingDefaults, TimeProvider time, ILoggerFactory loggers) : IAsyncDisposable
 {
     private readonly ConcurrentDictionary<(string Model, string Version), Entry> _entries = new();
     private readonly ILogger _log = loggers.CreateLogger<ModelCache>();
-    private readonly ModelWarmUp _warmUp = new(models, loggers.CreateLogger<ModelCache>());
+    private readonly ModelWarmUp _warmUp = new(content, loggers.CreateLogger<ModelCache>());
     private readonly SemaphoreSlim _evictionGate = new(1, 1);
     private volatile HashSet<(string, string)> _pinned = [];
 
@@ -95,21 +96,25 @@ internal sealed partial class ModelCache(IBlobStore models, ModelRegistry regist
         string? modelFile = null;
         try
         {
-            var info = await registry.GetVersionAsync(model, version).ConfigureAwait(false)
+            var row = await registry.GetVersionRowAsync(model, version, CancellationToken.None).ConfigureAwait(false)
                 ?? throw new ModelLoadException($"Model '{model}' has no version '{version}'.");
+            var info = RegistryRows.ToVersion(row);
             if (!info.Status.IsServable() || info.Sha256 is null || info.ModelFile is null)
             {
                 throw new ModelLoadException($"{model} {version} is {info.Status.ToWireName()} and does not serve.");
             }
 
-            var manifest = await ReadManifestAsync(model, version).ConfigureAwait(false);
+            // Only registration's copies are served, never the folder an upload can change.
+            var files = RegistryRows.FilesOf(row) ?? throw new ModelLoadException(
+                $"{model} {version} was registered before registration kept copies of its files; it serves once the store scanner (or the next event for its folder) has copied them.");
+            var manifest = await ReadManifestAsync(files).ConfigureAwait(false);
             modelFile = info.ModelFile;
             if (MemoryNeed.FileProblem(model, version, info.Size ?? 0, options) is { } tooBig)
             {
                 throw new ModelLoadException(tooBig);
             }
 
-            file = await EnsureLocalFileAsync(model, version, info.ModelFile, info.Sha256).ConfigureAwait(false);
+            file = await EnsureLocalFileAsync(files, info.ModelFile, info.Sha256).ConfigureAwait(false);
             var session = ModelSessions.Open(file, options, _log);
             try
             {
@@ -124,7 +129,7 @@ internal sealed partial class ModelCache(IBlobStore models, ModelRegistry regist
                 {
                     AllowNonFinite = manifest.AllowNonFinite,
                 };
-                var warmUp = await _warmUp.RunAsync(runner, served, manifest).ConfigureAwait(false);
+                var warmUp = await _warmUp.RunAsync(runner, served, manifest, files).ConfigureAwait(false);
                 var batching = BatchingFor(served.Signature, manifest.Batching);
                 var batcher = new MicroBatcher<InferenceRequest, InferenceResponse>(new SessionBatchExecutor(runner), batching, time,
                     loggers.CreateLogger("Cloud.Batching"), $"{model} {version}");
@@ -154,18 +159,18 @@ internal sealed partial class ModelCache(IBlobStore models, ModelRegistry regist
         }
     }
 
-    private async Task<ModelManifest> ReadManifestAsync(string model, string version)
+    private async Task<ModelManifest> ReadManifestAsync(RegisteredFiles files)
     {
-        var bytes = await models.ReadAllBytesAsync($"{model}/{version}/{ModelManifest.FileName}").ConfigureAwait(false)
-            ?? throw new ModelLoadException($"{model}/{version}/{ModelManifest.FileName} is no longer in the model store.");
-        var read = ManifestReader.Read(bytes, model, version);
-        return read.Manifest ?? throw new ModelLoadException($"{model}/{version}/{ModelManifest.FileName} is no longer valid: {read.Describe()}");
+        var bytes = await content.ReadAllBytesAsync(files, ModelManifest.FileName).ConfigureAwait(false)
+            ?? throw new ModelLoadException(files.MissingCopy(ModelManifest.FileName));
+        var read = ManifestReader.Read(bytes, files.Model, files.Version);
+        return read.Manifest ?? throw new ModelLoadException($"{files.DisplayPath(ModelManifest.FileName)} is no longer valid: {read.Describe()}");
     }
 
     /// <summary>The model file in the local cache, downloaded and verified when it is not there (or not intact).</summary>
-    private async Task<string> EnsureLocalFileAsync(string model, string version, string modelFile, string sha256)
+    private async Task<string> EnsureLocalFileAsync(RegisteredFiles files, string modelFile, string sha256)
     {
-        var directory = Path.Combine(options.Directory ?? Path.Combine(Path.GetTempPath(), "cloud-cache"), model, version);
+        var directory = Path.Combine(options.Directory ?? Path.Combine(Path.GetTempPath(), "cloud-cache"), files.Model, files.Version);
         var path = Path.Combine(directory, sha256 + ".onnx");
         if (File.Exists(path) && await HashFileAsync(path).ConfigureAwait(false) == sha256)
         {
@@ -176,12 +181,10 @@ internal sealed partial class ModelCache(IBlobStore models, ModelRegistry regist
         var partial = path + "." + Guid.NewGuid().ToString("N") + ".part";
         try
         {
-            // Downloaded in parallel ranges where the store has them, then hashed from the file in one read.
-            var downloaded = await models.DownloadAndHashAsync($"{model}/{version}/{modelFile}", partial).ConfigureAwait(false)
-                ?? throw new ModelLoadException($"{model}/{version}/{modelFile} is no longer in the model store.");
-            if (downloaded.Sha256 != sha256)
+            // Downloaded in parallel ranges where the store has them, then hashed from the file in one read and checked.
+            if (!await content.DownloadAsync(files, modelFile, partial).ConfigureAwait(false))
             {
-                throw new ModelLoadException($"{model}/{version}/{modelFile} has SHA-256 {downloaded.Sha256}, but {sha256} was registered; the file was changed in the store.");
+                throw new ModelLoadException(files.MissingCopy(modelFile));
             }
 
             File.Move(partial, path, overwrite: true);

@@ -1,11 +1,10 @@
 using Cloud.Registry.Datasets;
 using Cloud.Registry.Onnx;
-using Cloud.Registry.Registration;
+using Cloud.Registry.Registered;
 using Cloud.Sdk.Manifests;
 using Cloud.Serving.Protocols;
 using Cloud.Serving.Protocols.OipV2;
 using Cloud.Serving.Tensors;
-using Cloud.Storage.Blobs;
 using Microsoft.ML.OnnxRuntime;
 
 namespace Cloud.Serving.Models;
@@ -20,13 +19,13 @@ namespace Cloud.Serving.Models;
 /// A model may refuse the warm-up's inputs (zeros to an integer modulo, an example that does not fit) and still serve
 /// real ones, so a failure is logged and reported in the cache status, never a load failure. The store's own errors
 /// (reading the example or the dataset) do fail the load, as reading the manifest from the same store does; the load
-/// is tried again later.
+/// is tried again later. The example and the dataset are the version's registered copies, as the model file is.
 /// </remarks>
-internal sealed partial class ModelWarmUp(IBlobStore models, ILogger log)
+internal sealed partial class ModelWarmUp(RegisteredContent content, ILogger log)
 {
     private readonly ILogger _log = log;
 
-    public async Task<WarmUpReport> RunAsync(SessionRunner runner, ServedModel served, ModelManifest manifest)
+    public async Task<WarmUpReport> RunAsync(SessionRunner runner, ServedModel served, ModelManifest manifest, RegisteredFiles files)
     {
         // A model no request can feed (a sequence input) is not warmed up at all: it loads, and each request is refused
         // with that reason (400), instead of the version failing to load and answering 503 for ever.
@@ -35,7 +34,7 @@ internal sealed partial class ModelWarmUp(IBlobStore models, ILogger log)
             return new WarmUpReport(WarmUpSource.None, unservable);
         }
 
-        var prepared = await PrepareAsync(runner, served, manifest).ConfigureAwait(false);
+        var prepared = await PrepareAsync(runner, served, manifest, files).ConfigureAwait(false);
         var problem = prepared.Problem ?? Run(runner, prepared);
         if (problem is not null)
         {
@@ -58,16 +57,15 @@ internal sealed partial class ModelWarmUp(IBlobStore models, ILogger log)
         }
     }
 
-    private async Task<Prepared> PrepareAsync(SessionRunner runner, ServedModel served, ModelManifest manifest)
+    private async Task<Prepared> PrepareAsync(SessionRunner runner, ServedModel served, ModelManifest manifest, RegisteredFiles files)
     {
-        var folder = $"{served.Name}/{served.Version}/";
         if (manifest.WarmUp is { } example)
         {
-            return await FromExampleAsync(folder, example, served).ConfigureAwait(false);
+            return await FromExampleAsync(files, example, served).ConfigureAwait(false);
         }
 
         if (manifest.Validation is { } validation && ValidationInput(runner.Inputs, manifest) is ({ } input, { } featureNames)
-            && await FromValidationAsync(folder + validation.Dataset, input, featureNames, manifest.AllowNonFinite).ConfigureAwait(false) is { } fromValidation)
+            && await FromValidationAsync(files, validation.Dataset, input, featureNames, manifest.AllowNonFinite).ConfigureAwait(false) is { } fromValidation)
         {
             return fromValidation;
         }
@@ -75,32 +73,29 @@ internal sealed partial class ModelWarmUp(IBlobStore models, ILogger log)
         return new Prepared(WarmUpSource.Zeros, [.. runner.Inputs.Select(i => new NamedTensor(i.Name, Zeros(i)))]);
     }
 
-    private async Task<Prepared> FromExampleAsync(string folder, string example, ServedModel served)
+    private async Task<Prepared> FromExampleAsync(RegisteredFiles files, string example, ServedModel served)
     {
-        var read = await WarmUpExample.ReadAsync(models, folder + example).ConfigureAwait(false);
-        if (read is not { } file)
+        // Registration held the file to the size and shape of a request before it copied it.
+        var bytes = await content.ReadAllBytesAsync(files, example).ConfigureAwait(false);
+        if (bytes is null)
         {
-            return Failed(WarmUpSource.Example, $"Warm-up file '{example}' is no longer in the model store.");
-        }
-
-        if (file.Problem is not null)
-        {
-            return Failed(WarmUpSource.Example, $"Warm-up file '{example}' is not an inference request: {file.Problem}.");
+            return Failed(WarmUpSource.Example, files.MissingCopy(example));
         }
 
         // The protocol's own reader, against the served signature: the example is held to what a client's request is.
-        return OipV2RequestReader.TryRead(file.Content.AsSpan(), served, out var request, out var error)
+        return OipV2RequestReader.TryRead(bytes.AsSpan(), served, out var request, out var error)
             ? new Prepared(WarmUpSource.Example, request.Request.Inputs, request.Request.OutputNames)
             : Failed(WarmUpSource.Example, $"Warm-up file '{example}' is not a request for this model: {error.Message}");
     }
 
     /// <summary>The first row as the model's one input; null when the dataset has no rows (then zeros warm it up).</summary>
-    private async Task<Prepared?> FromValidationAsync(string dataset, ModelNode input, IReadOnlyList<string> featureNames, bool allowNonFinite)
+    private async Task<Prepared?> FromValidationAsync(RegisteredFiles files, string datasetFile, ModelNode input, IReadOnlyList<string> featureNames, bool allowNonFinite)
     {
-        var download = await models.OpenReadAsync(dataset).ConfigureAwait(false);
+        var dataset = files.DisplayPath(datasetFile);
+        var download = await content.OpenReadAsync(files, datasetFile).ConfigureAwait(false);
         if (download is null)
         {
-            return Failed(WarmUpSource.Validation, $"Dataset '{dataset}' does not exist.");
+            return Failed(WarmUpSource.Validation, files.MissingCopy(datasetFile));
         }
 
         try

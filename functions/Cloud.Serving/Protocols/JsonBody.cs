@@ -97,15 +97,8 @@ internal ref struct JsonBody
             bytePosition += _skipped;
         }
 
-        // The reader appends its own "LineNumber: 0 | BytePositionInLine: 4." in 0-based numbers; say it once, 1-based.
-        var detail = error.Message;
-        var at = detail.IndexOf(" LineNumber:", StringComparison.Ordinal);
-        if (at >= 0)
-        {
-            detail = detail[..at];
-        }
-
-        return new ProtocolException(ProtocolErrors.InvalidJson(detail.TrimEnd('.'), line + 1, bytePosition + 1));
+        // The reader counts from 0; the message counts as editors do, from 1.
+        return new ProtocolException(ProtocolErrors.InvalidJson(JsonSyntax.Detail(error), line + 1, bytePosition + 1));
     }
 
     public void Dispose()

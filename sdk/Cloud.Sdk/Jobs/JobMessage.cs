@@ -7,10 +7,13 @@ namespace Cloud.Sdk.Jobs;
 /// the system emits (e.g. validate-{model}-{version}-{sha256 prefix}), so a redelivered trigger cannot start a
 /// second job for the same work.
 /// </summary>
-/// <param name="Id">The job id.</param>
-/// <param name="Kind">"validate", "train" or "tune".</param>
-/// <param name="Model">The model name.</param>
-/// <param name="Version">The model version.</param>
+/// <param name="Id">The job id (<see cref="JobIds"/>).</param>
+/// <param name="Kind">What the job does (<see cref="JobKinds"/>).</param>
+/// <param name="Model">The model it works on; null for kinds that take none.</param>
+/// <param name="Version">The model version it works on; null for kinds that take none.</param>
 /// <param name="Spec">Kind-specific settings, if any.</param>
-/// <param name="Attempt">1 for the first delivery; incremented on retries.</param>
-public sealed record JobMessage(string Id, string Kind, string Model, string Version, JsonElement? Spec, int Attempt);
+/// <param name="Attempt">
+/// 1 for the first message of a job; a retry after a failure is a new message with the next attempt, so the queue's
+/// duplicate detection (by id and attempt) keeps a redelivered message from running twice but lets a retry through.
+/// </param>
+public sealed record JobMessage(string Id, string Kind, string? Model, string? Version, JsonElement? Spec, int Attempt);

@@ -8,10 +8,22 @@ namespace Cloud.Sdk.Manifests;
 /// a name that could climb out of it ('..', an absolute path, a drive letter) or that some store or file system
 /// would read differently (a backslash, a control character, a trailing dot or space) is refused.
 /// </summary>
-internal static class FileNames
+public static class FileNames
 {
+    /// <summary>
+    /// Why <paramref name="name"/> is not a plain file name directly inside a model folder, as a sentence that
+    /// quotes it, says what is wrong and what to write instead; null when it is valid. Uploads into a folder answer
+    /// with this sentence, so a name no store or file system could keep is refused before anything is written.
+    /// </summary>
+    /// <param name="name">The candidate file name.</param>
+    /// <returns>Null when valid, else the sentence, such as "File name 'model.onnx.' is not valid: it ends with '.', …".</returns>
+    public static string? Validate(string? name) =>
+        FileNameProblem(name ?? "") is { } problem
+            ? $"File name {Quoting.Quote(name ?? "")} is not valid: {problem}. Name a file directly inside the model folder, such as \"model.onnx\"."
+            : null;
+
     /// <summary>Null when <paramref name="name"/> is a plain file name directly inside the folder, else why not.</summary>
-    public static string? FileNameProblem(string name)
+    internal static string? FileNameProblem(string name)
     {
         if (name.Length == 0)
         {
@@ -30,7 +42,7 @@ internal static class FileNames
     /// Null when <paramref name="path"/> is a relative path inside the folder ('/'-separated plain names, such as
     /// "data/validation.csv"), else why not.
     /// </summary>
-    public static string? RelativePathProblem(string path)
+    internal static string? RelativePathProblem(string path)
     {
         if (path.Length == 0)
         {

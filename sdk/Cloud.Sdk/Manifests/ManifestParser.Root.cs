@@ -176,24 +176,9 @@ internal sealed partial class ManifestParser
             return null;
         }
 
-        if (text.Length > ManifestLimits.MaxVersionLength)
+        if (ModelVersions.Check(text, out var version) is { } problem)
         {
-            Error(path, $"Version {Q(text)} is {text.Length} characters long and the limit is {ManifestLimits.MaxVersionLength}.");
-            return null;
-        }
-
-        if (!ModelVersions.TryParse(text, out var version, out var problem))
-        {
-            Error(path, $"Version {Q(text)} is not a semantic version: {problem} Write MAJOR.MINOR.PATCH, such as 1.0.0, optionally with a pre-release such as 1.0.0-rc.1.");
-            return null;
-        }
-
-        if (version.Metadata.Length > 0)
-        {
-            // SemVer ignores build metadata for precedence, so 1.0.0+a and 1.0.0+b could not be ordered, and
-            // "newest version" would be ambiguous. Identity and order agree only without it.
-            Error(path, $"Version {Q(text)} has build metadata ('+{Quoting.Escape(version.Metadata)}'); a model version must not, because versions that differ only in build metadata cannot be ordered. Record the build in lineage.sourceRevision.");
-            return null;
+            Error(path, problem);
         }
 
         return version;

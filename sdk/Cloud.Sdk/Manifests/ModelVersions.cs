@@ -1,4 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
+using System.Globalization;
 using Semver;
 
 namespace Cloud.Sdk.Manifests;
@@ -34,6 +35,41 @@ public static class ModelVersions
         return SemVersion.TryParse(left, SemVersionStyles.Strict, out var l) && SemVersion.TryParse(right, SemVersionStyles.Strict, out var r)
             ? SemVersion.ComparePrecedence(l, r)
             : string.CompareOrdinal(left, right);
+    }
+
+    /// <summary>
+    /// Why <paramref name="text"/> is not a model version, as a sentence that quotes it, says what is wrong and how to
+    /// write one; null when it is valid. A model version is a strict SemVer 2.0.0 version (no 'v' prefix, no leading
+    /// zeros, all three numbers) of at most <see cref="ManifestLimits.MaxVersionLength"/> characters, without build
+    /// metadata: SemVer ignores build metadata for precedence, so 1.0.0+a and 1.0.0+b could not be ordered, and
+    /// "newest version" would be ambiguous. Identity and order agree only without it.
+    /// </summary>
+    /// <param name="text">The candidate version.</param>
+    /// <returns>Null when valid, else the sentence, such as "Version '1.0' is not a semantic version: …".</returns>
+    public static string? Validate(string? text) => Check(text, out _);
+
+    /// <summary>Null when <paramref name="text"/> is a model version (then <paramref name="version"/> is it), else why not (see <see cref="Validate"/>).</summary>
+    internal static string? Check(string? text, out SemVersion? version)
+    {
+        version = null;
+        var quoted = Quoting.Quote(text ?? "");
+        if (text?.Length > ManifestLimits.MaxVersionLength)
+        {
+            return string.Create(CultureInfo.InvariantCulture, $"Version {quoted} is {text.Length} characters long and the limit is {ManifestLimits.MaxVersionLength}.");
+        }
+
+        if (!TryParse(text, out var parsed, out var problem))
+        {
+            return $"Version {quoted} is not a semantic version: {problem} Write MAJOR.MINOR.PATCH, such as 1.0.0, optionally with a pre-release such as 1.0.0-rc.1.";
+        }
+
+        if (parsed.Metadata.Length > 0)
+        {
+            return $"Version {quoted} has build metadata ('+{Quoting.Escape(parsed.Metadata)}'); a model version must not, because versions that differ only in build metadata cannot be ordered. Record the build in lineage.sourceRevision.";
+        }
+
+        version = parsed;
+        return null;
     }
 
     /// <summary>

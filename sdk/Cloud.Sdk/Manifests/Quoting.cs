@@ -5,8 +5,8 @@ namespace Cloud.Sdk.Manifests;
 
 /// <summary>
 /// Puts text from a manifest into an error message. Messages end up in logs and on version rows, so a value is
-/// shortened when long and its control characters are escaped: a manifest cannot forge log lines or hide
-/// what is wrong with it behind an invisible character.
+/// shortened when long and its control and format characters are escaped: a manifest (or a name in a URL) cannot
+/// forge log lines or hide what is wrong with it behind an invisible or reordering character.
 /// </summary>
 internal static class Quoting
 {
@@ -44,7 +44,10 @@ internal static class Quoting
         '\n' => "\\n",
         '\r' => "\\r",
         '\t' => "\\t",
-        _ when Rune.IsControl(rune) || rune.Value is 0x2028 or 0x2029 => string.Create(CultureInfo.InvariantCulture, $"\\u{rune.Value:x4}"),
+        // Format characters too (bidi overrides, zero-width joiners, the BOM): invisible or reordering, they could make
+        // a quoted name read as something else.
+        _ when Rune.IsControl(rune) || rune.Value is 0x2028 or 0x2029 || Rune.GetUnicodeCategory(rune) == UnicodeCategory.Format
+            => string.Create(CultureInfo.InvariantCulture, $"\\u{rune.Value:x4}"),
         _ => rune.ToString(),
     };
 

@@ -18,6 +18,7 @@ internal static class TableEntityConversion
 
     public static SdkTableEntity ToSdk(TableEntity entity)
     {
+        TableLimits.Check(entity);
         var sdk = new SdkTableEntity(entity.PartitionKey, entity.RowKey);
         foreach (var (name, raw) in entity.Properties)
         {

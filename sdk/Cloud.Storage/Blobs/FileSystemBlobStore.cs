@@ -201,6 +201,37 @@ public sealed class FileSystemBlobStore : IBlobStore
         }
     }
 
+    /// <summary>
+    /// Deletes what writes left in the store's <c>.uploads</c> folder when their process died (a killed host leaves the
+    /// partial file of an upload it was receiving): every temporary file last written before <paramref name="writtenBefore"/>.
+    /// A write in progress touches its file with every chunk, so an age that no live upload reaches between two chunks
+    /// tells the abandoned from the live even when several processes share the folder. Returns how many were deleted.
+    /// </summary>
+    /// <param name="writtenBefore">Temporary files last written before this moment are abandoned.</param>
+    public int DeleteAbandonedUploads(DateTimeOffset writtenBefore)
+    {
+        var deleted = 0;
+        foreach (var file in new DirectoryInfo(Path.Combine(_root, UploadFolder)).EnumerateFiles())
+        {
+            if (file.LastWriteTimeUtc >= writtenBefore.UtcDateTime)
+            {
+                continue;
+            }
+
+            try
+            {
+                file.Delete();
+                deleted++;
+            }
+            catch (Exception error) when (error is IOException or UnauthorizedAccessException)
+            {
+                // Still open somewhere (Windows refuses to delete it): not abandoned after all.
+            }
+        }
+
+        return deleted;
+    }
+
     private static void CheckConditions(string path, FileInfo target, BlobWriteConditions? conditions)
     {
         if (conditions is null)

@@ -6,6 +6,8 @@ namespace Cloud.Storage.Tables;
 /// One table of entities keyed by (PartitionKey, RowKey), with ETags for optimistic concurrency — the shape of
 /// Azure Table Storage, which every backend follows. Implementations are thread-safe.
 /// Keys: 1–512 characters, none of '/', '\\', '#', '?' or control characters (Azure's rules, enforced everywhere).
+/// Sizes: Azure's (<see cref="TableLimits"/>), also enforced everywhere: a write that breaks one throws
+/// <see cref="TableLimitException"/> before anything is written.
 /// </summary>
 public interface ITableStore
 {

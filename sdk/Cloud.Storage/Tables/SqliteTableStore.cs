@@ -168,8 +168,11 @@ public sealed partial class SqliteTableStore : ITableStore
         return action.Type == TableTransactionActionType.Delete ? entity : Written(entity, etag, timestamp);
     }
 
-    private (string ETag, DateTimeOffset Timestamp, string Props) NewVersion(TableEntity entity) =>
-        ($"W/\"{Guid.NewGuid():N}\"", _time.GetUtcNow(), SqliteEntityJson.Write(entity.Properties));
+    private (string ETag, DateTimeOffset Timestamp, string Props) NewVersion(TableEntity entity)
+    {
+        TableLimits.Check(entity);
+        return ($"W/\"{Guid.NewGuid():N}\"", _time.GetUtcNow(), SqliteEntityJson.Write(entity.Properties));
+    }
 
     private static TableEntity Written(TableEntity entity, string etag, DateTimeOffset timestamp)
     {

@@ -5,8 +5,8 @@ namespace Cloud.Storage.Tables;
 /// <summary>
 /// A table row: keys, the ETag the store gave it, when it was last written, and typed properties.
 /// Property values may be string, bool, int, long, double, DateTimeOffset, Guid or byte[] (Azure Table's EDM
-/// types); anything else is refused when written. Strings are limited to 32K characters by Azure: larger
-/// documents belong in blobs. Null values are not stored (Azure cannot hold them): they read back as absent.
+/// types); anything else is refused when written. Sizes are limited as Azure limits them (<see cref="TableLimits"/>:
+/// 32K characters a string, 1 MiB an entity), by every backend: larger documents belong in blobs. Null values are not stored (Azure cannot hold them): they read back as absent.
 /// </summary>
 public sealed class TableEntity
 {

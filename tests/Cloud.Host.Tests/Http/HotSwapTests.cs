@@ -23,9 +23,13 @@ public sealed class HotSwapTests : IAsyncLifetime
         await _host.Client.PutAsJsonAsync("/api/models/iris/labels/stable", new { version = "1.0.0" });
         await _host.Router.RefreshAsync("iris", CancellationToken.None);
         await _host.PushFolderAsync("iris", "2.0.0", Repo.IrisFolder);
-        // Someone overwrites 2.0.0's model file in storage after it was registered: its hash no longer matches.
-        await _host.App.Services.GetRequiredService<Cloud.Storage.Blobs.IBlobStore>()
-            .PutAsync("iris/2.0.0/model.onnx", new MemoryStream(File.ReadAllBytes(SampleModels.Tiny("metadata.onnx"))));
+        // 2.0.0's validate job writes its verdict on the version's row; a label move racing that write answers 412.
+        await _host.WaitForJobsAsync();
+        // Someone overwrites the registered copy of 2.0.0's model file (not its folder, whose uploads serving never reads)
+        // after 1.0.0 loaded from the same copy: 2.0.0's hash no longer matches.
+        var sha256 = (await _host.Registry.GetVersionAsync("iris", "2.0.0"))!.Sha256!;
+        await _host.App.Services.GetRequiredService<Cloud.Registry.Stores.CloudStores>().Registered
+            .PutAsync(Cloud.Registry.Registered.RegisteredContent.PathOf(sha256), new MemoryStream(File.ReadAllBytes(SampleModels.Tiny("metadata.onnx"))));
 
         var moved = await _host.Client.PutAsJsonAsync("/api/models/iris/labels/stable", new { version = "2.0.0" });
         await _host.Router.RefreshAsync("iris", CancellationToken.None);
@@ -44,6 +48,7 @@ public sealed class HotSwapTests : IAsyncLifetime
     public async Task ALabelMovedDirectlyInStorageReachesServingWithinTheRefreshInterval()
     {
         await _host.PushFolderAsync("iris", "2.0.0", Repo.IrisFolder);
+        await _host.WaitForJobsAsync();
         await _host.Registry.SetLabelAsync("iris", "stable", "1.0.0");
         await WaitForVersionAsync("1.0.0");
 

@@ -28,6 +28,15 @@ public sealed class ManagementHttpTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task WithoutTheKeyAnInvalidNameIsStill401SoTheCallerLearnsNothing()
+    {
+        var answer = await _host.Client.GetAsync("/api/models/Iris");
+
+        Assert.Equal(HttpStatusCode.Unauthorized, answer.StatusCode);
+        Assert.Equal("The management API needs the admin key (header X-Cloud-Admin-Key).", await ErrorOf(answer));
+    }
+
+    [Fact]
     public async Task UploadingAFolderRegistersItAndABadManifestIs422WithTheReason()
     {
         Authorize();

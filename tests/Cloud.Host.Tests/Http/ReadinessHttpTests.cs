@@ -16,8 +16,13 @@ public sealed class ReadinessHttpTests
     {
         await using var first = await ServingHost.StartAsync();
         Assert.Contains("\"registration\":\"registered\"", await first.PushModelAsync("gone", "1.0.0", Identity(new Input("x", TensorElementType.Float, "n"))), StringComparison.Ordinal);
-        // The model file disappears from the store (and from the file cache) behind the registry's back.
-        Directory.Delete(Path.Combine(first.DataDirectory, "models", "gone"), recursive: true);
+        // The registered copies the version serves from disappear (and the file cache) behind the registry's back.
+        var files = Cloud.Registry.RegistryRows.FilesOf((await first.Registry.GetVersionRowAsync("gone", "1.0.0", CancellationToken.None))!)!;
+        foreach (var sha256 in files.Sha256ByName.Values)
+        {
+            File.Delete(Path.Combine(first.DataDirectory, "models-registered", "sha256", sha256));
+        }
+
         Directory.Delete(Path.Combine(first.DataDirectory, "cache", "gone"), recursive: true);
 
         // A new instance on the same store tries to load what routing targets.
@@ -32,7 +37,7 @@ public sealed class ReadinessHttpTests
         Assert.Equal(("gone", "1.0.0"), (entry.GetProperty("model").GetString(), entry.GetProperty("version").GetString()));
         Assert.Equal(HttpStatusCode.ServiceUnavailable, model.StatusCode);
         var reason = JsonDocument.Parse(await model.Content.ReadAsStringAsync()).RootElement.GetProperty("error").GetString();
-        Assert.Equal("gone/1.0.0/model.json is no longer in the model store.", reason);
+        Assert.Equal("The registered copy of gone/1.0.0/model.json is no longer in the registered container.", reason);
         Assert.Equal(reason, entry.GetProperty("reason").GetString());
         Assert.Equal(HttpStatusCode.OK, iris.StatusCode);
     }

@@ -41,18 +41,14 @@ public sealed class RequestBodyLimitTests : IAsyncLifetime
         var gate = new TaskCompletionSource();
         var held = _host.Client.PostAsync("/v1/models/iris:predict", new SlowContent(Encoding.UTF8.GetBytes(first), gate.Task));
         await Eventually.TrueAsync(async () =>
-        {
-            // 4,000 held + 3,000 > 6,144: refused before it is read.
-            var probe = await _host.Client.PostAsync("/v1/models/iris:predict", new StringContent(PaddedIrisBody(3000)));
-            if (probe.StatusCode != HttpStatusCode.TooManyRequests)
-            {
-                return false;
-            }
+            JsonDocument.Parse(await _host.Client.GetStringAsync("/api/status")).RootElement.GetProperty("memory").GetProperty("requestBodiesHeldBytes").GetInt64() == 4000,
+            "the host to hold the first body's 4,000 bytes");
 
-            Assert.Equal("1", Assert.Single(probe.Headers.GetValues("Retry-After")));
-            Assert.Equal("The host is holding 4,000 bytes of other prediction bodies and this one (3,000 bytes so far) would pass its limit of 6,144 (Cloud:Serving:MaxRequestBodyBytesInFlight); retry after the Retry-After delay.", await ErrorAsync(probe));
-            return true;
-        }, "the second body to be refused while the first is held");
+        // 4,000 held + 3,000 > 6,144: refused before it is read.
+        var probe = await _host.Client.PostAsync("/v1/models/iris:predict", new StringContent(PaddedIrisBody(3000)));
+        Assert.Equal(HttpStatusCode.TooManyRequests, probe.StatusCode);
+        Assert.Equal("1", Assert.Single(probe.Headers.GetValues("Retry-After")));
+        Assert.Equal("The host is holding 4,000 bytes of other prediction bodies and this one (3,000 bytes so far) would pass its limit of 6,144 (Cloud:Serving:MaxRequestBodyBytesInFlight); retry after the Retry-After delay.", await ErrorAsync(probe));
 
         // A small one still fits beside it: 4,000 + 1,000 <= 6,144.
         Assert.Equal(HttpStatusCode.OK, (await _host.Client.PostAsync("/v1/models/iris:predict", new StringContent(PaddedIrisBody(1000)))).StatusCode);

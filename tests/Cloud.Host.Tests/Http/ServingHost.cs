@@ -1,5 +1,8 @@
 using System.Net.Http.Json;
 using Cloud.Host;
+using Cloud.Jobs;
+using Cloud.Registry.Jobs;
+using Cloud.Sdk.Jobs;
 using Cloud.Registry;
 using Cloud.Serving.Routing;
 using Microsoft.AspNetCore.Builder;
@@ -59,8 +62,21 @@ public sealed class ServingHost : IAsyncDisposable
         await host.App.StartAsync();
         host.Client = overLoopback ? new HttpClient { BaseAddress = new Uri(host.App.Urls.Single()) } : host.App.GetTestClient();
         await host.WaitUntilReadyAsync();
+        if (host.App.Services.GetRequiredService<JobsOptions>().RunJobs)
+        {
+            await host.WaitForJobsAsync();
+        }
+
         return host;
     }
+
+    /// <summary>
+    /// Waits until every job has finished: the seeded iris sample's validate job writes its verdict on the version row,
+    /// which a label move in the same moment would find changed (412), so tests start once the host's own work is done.
+    /// </summary>
+    public Task WaitForJobsAsync() => Eventually.TrueAsync(async () =>
+        (await App.Services.GetRequiredService<IJobManagement>().ListAsync(null, null, CancellationToken.None)).All(j => j.Status.IsFinished()),
+        "the host's jobs to finish");
 
     // The shared guard (TestTimeout), not a deadline of its own: the host's first scan and routing pass load models,
     // which on a loaded 2-core machine (the conformance suite runs beside it) took longer than the 6 s it once had.

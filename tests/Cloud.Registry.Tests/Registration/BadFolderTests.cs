@@ -33,6 +33,7 @@ public sealed class BadFolderTests : IDisposable
     public async Task AFolderWhoseManifestNeverArrivesFailsAfterTheWait()
     {
         await _h.PutAsync("iris/1.0.0/model.onnx", File.ReadAllBytes(Path.Combine(Repo.IrisFolder, "model.onnx")));
+        await _h.PutIrisDatasetAsync();
         var early = await _h.Registration.RegisterAsync("iris/1.0.0/model.onnx");
         _h.Time.Advance(TimeSpan.FromMinutes(12));
 

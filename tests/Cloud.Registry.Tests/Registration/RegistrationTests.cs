@@ -99,6 +99,7 @@ public sealed class RegistrationTests : IDisposable
     [Fact]
     public async Task AManifestThatArrivesFirstWaitsForTheModelAndEndsRegistered()
     {
+        await _h.PutIrisDatasetAsync();
         await _h.PutTextAsync("iris/1.0.0/model.json", SampleModels.IrisManifest());
         var early = await _h.Registration.RegisterAsync("iris/1.0.0/model.json");
         var rowWhileWaiting = await _h.Registry.GetVersionAsync("iris", "1.0.0");
@@ -117,6 +118,7 @@ public sealed class RegistrationTests : IDisposable
     [Fact]
     public async Task AModelStillMissingAfterTheWaitFailsWithThatReasonAndAFixedUploadRecovers()
     {
+        await _h.PutIrisDatasetAsync();
         await _h.PutTextAsync("iris/1.0.0/model.json", SampleModels.IrisManifest());
         _h.Time.Advance(TimeSpan.FromMinutes(11));
 
@@ -168,9 +170,7 @@ public sealed class RegistrationTests : IDisposable
         await _h.PutAsync("iris/1.0.0/model.onnx", UnknownOperatorModel());
         await _h.PutTextAsync("iris/1.0.0/model.json", SampleModels.IrisManifest());
         var interleaving = new Registry.InterleavingTableStore(_h.Table);
-        var late = new ModelRegistration(_h.Blobs, new ModelRegistry(interleaving, _h.Time),
-            new RegistrationOptions { WorkDirectory = Path.Combine(Path.GetTempPath(), "cloud-late-" + Guid.NewGuid().ToString("N")) },
-            _h.Time, Microsoft.Extensions.Logging.Abstractions.NullLogger<ModelRegistration>.Instance);
+        var late = _h.NewRegistration(new ModelRegistry(interleaving, _h.Time));
         RegistrationOutcome? early = null;
         // The worst moment: the late event has concluded "failed" and is about to insert its row when the early one records it.
         interleaving.BeforeNextInsert = async () => early = await _h.Registration.RegisterAsync("iris/1.0.0/model.json");

@@ -125,6 +125,7 @@ public sealed class WarmUpFileTests : IDisposable
     public async Task AWarmUpFileInASubfolderIsFound()
     {
         await _h.PutAsync("iris/1.0.0/model.onnx", File.ReadAllBytes(Path.Combine(Repo.IrisFolder, "model.onnx")));
+        await _h.PutIrisDatasetAsync();
         await _h.PutTextAsync("iris/1.0.0/examples/warmup.json", FitsIris);
         await _h.PutTextAsync("iris/1.0.0/model.json", WithWarmUp("examples/warmup.json"));
 
@@ -135,6 +136,7 @@ public sealed class WarmUpFileTests : IDisposable
     private async Task UploadAsync(string? warmUp)
     {
         await _h.PutAsync("iris/1.0.0/model.onnx", File.ReadAllBytes(Path.Combine(Repo.IrisFolder, "model.onnx")));
+        await _h.PutIrisDatasetAsync();
         if (warmUp is not null)
         {
             await _h.PutTextAsync("iris/1.0.0/warmup.json", warmUp);

@@ -22,6 +22,23 @@ public sealed class ModelRegistryTests : IDisposable
         Assert.Equal(["2.0.0", "2.0.0-rc.1", "1.10.0", "1.2.0", "1.0.0"], versions.Select(v => v.Version));
     }
 
+    [Theory]
+    [InlineData(ModelVersionStatus.Registered, true, ModelVersionStatus.Validated, null)]
+    [InlineData(ModelVersionStatus.Registered, false, ModelVersionStatus.Rejected, "accuracy 0.5 is below the threshold 0.9")]
+    [InlineData(ModelVersionStatus.Rejected, true, ModelVersionStatus.Validated, null)]
+    [InlineData(ModelVersionStatus.Retired, true, ModelVersionStatus.Retired, "because")]
+    [InlineData(ModelVersionStatus.Failed, false, ModelVersionStatus.Failed, "because")]
+    public async Task AVerdictIsRecordedUnlessTheVersionFailedOrWasRetiredMeanwhile(ModelVersionStatus before, bool passed, ModelVersionStatus after, string? reason)
+    {
+        await RecordAsync("1.0.0", before, reason: before == ModelVersionStatus.Registered ? null : "because");
+
+        var recorded = await _h.Registry.RecordVerdictAsync("iris", "1.0.0", passed, "accuracy 0.5 is below the threshold 0.9");
+
+        var version = await _h.Registry.GetVersionAsync("iris", "1.0.0");
+        Assert.Equal((after, reason), (version!.Status, version.FailureReason));
+        Assert.Equal(before is ModelVersionStatus.Retired or ModelVersionStatus.Failed, recorded is null);
+    }
+
     [Fact]
     public async Task ALabelPointsAtAServableVersionAndRemembersWhereItWas()
     {
@@ -180,7 +197,7 @@ public sealed class ModelRegistryTests : IDisposable
     [Theory]
     [InlineData(new[] { "stable", "canary" }, new[] { 90, 20 }, "Traffic weights must sum to 100; these sum to 110.")]
     [InlineData(new[] { "stable" }, new[] { 101 }, "Label 'stable' has weight 101; weights are 0 to 100.")]
-    [InlineData(new[] { "Stable" }, new[] { 100 }, "'Stable' in the traffic split is not a valid label.")]
+    [InlineData(new[] { "Stable" }, new[] { 100 }, "The traffic split names an invalid label. Label 'Stable' is not valid: it starts with 'S'. Use 1 to 63 lowercase letters, digits or '-', starting with a letter.")]
     public async Task BadTrafficSplitsAreRefused(string[] labels, int[] weights, string message)
     {
         var error = await Assert.ThrowsAsync<RegistryException>(() => _h.Registry.SetPolicyAsync(
@@ -209,12 +226,50 @@ public sealed class ModelRegistryTests : IDisposable
     [Fact]
     public async Task APolicyWrittenWithAStaleETagIsRefused()
     {
+        await RecordAsync("1.0.0", ModelVersionStatus.Registered);
         var first = await _h.Registry.SetPolicyAsync(new ModelPolicy("iris", new Dictionary<string, int>(), false, null));
         await _h.Registry.SetPolicyAsync(first with { RequireValidation = false });
 
         var stale = await Assert.ThrowsAsync<RegistryException>(() => _h.Registry.SetPolicyAsync(first with { RequireValidation = false }));
 
         Assert.Equal(RegistryError.Stale, stale.Error);
+    }
+
+    [Fact]
+    public async Task APolicyForAModelWithoutVersionsIsRefusedAsNotFound()
+    {
+        var ghost = await Assert.ThrowsAsync<RegistryException>(() => _h.Registry.SetPolicyAsync(new ModelPolicy("ghostmodel", new Dictionary<string, int>(), false, null)));
+
+        Assert.Equal(RegistryError.NotFound, ghost.Error);
+        Assert.Equal("Model 'ghostmodel' is not registered.", ghost.Message);
+    }
+
+    [Fact]
+    public async Task TheAnyETagMovesAnExistingLabelAndSetsAnyPolicyButCreatesNoLabel()
+    {
+        await RecordAsync("1.0.0", ModelVersionStatus.Registered);
+        await RecordAsync("2.0.0", ModelVersionStatus.Registered);
+        await _h.Registry.SetLabelAsync("iris", "stable", "1.0.0");
+
+        var moved = await _h.Registry.SetLabelAsync("iris", "stable", "2.0.0", expectedETag: "*");
+        var absent = await Assert.ThrowsAsync<RegistryException>(() => _h.Registry.SetLabelAsync("iris", "canary", "2.0.0", expectedETag: "*"));
+        var policy = await _h.Registry.SetPolicyAsync(new ModelPolicy("iris", new Dictionary<string, int> { ["stable"] = 100 }, false, "*"));
+
+        Assert.Equal("2.0.0", moved.Version);
+        Assert.Equal(RegistryError.Stale, absent.Error);
+        Assert.Equal("Label 'canary' of 'iris' does not exist, and the condition '*' asks for a current one; leave the ETag out to create it.", absent.Message);
+        Assert.Equal(100, policy.Traffic["stable"]);
+    }
+
+    [Theory]
+    [InlineData("../../x", "Version '../../x' is not a semantic version: ")]
+    [InlineData("1.0.0+build", "Version '1.0.0+build' has build metadata ('+build')")]
+    public async Task ALabelOnAVersionThatBreaksTheRulesIsRefusedAsInvalid(string version, string messageStart)
+    {
+        var error = await Assert.ThrowsAsync<RegistryException>(() => _h.Registry.SetLabelAsync("iris", "stable", version));
+
+        Assert.Equal(RegistryError.Invalid, error.Error);
+        Assert.StartsWith(messageStart, error.Message, StringComparison.Ordinal);
     }
 
     private async Task RecordAsync(string version, ModelVersionStatus status, string? reason = null)

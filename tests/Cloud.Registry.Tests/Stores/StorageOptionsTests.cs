@@ -19,7 +19,8 @@ public sealed class StorageOptionsTests
         Assert.IsType<FileSystemBlobStore>(stores.Models);
         Assert.IsType<SqliteTableStore>(stores.Registry);
         Assert.IsType<SqliteTableStore>(stores.Jobs);
-        Assert.Contains(Path.Combine(data, "models"), stores.Models.Description, StringComparison.Ordinal);
+        Assert.Equal($"file:{Path.Combine(data, "models")}", stores.Models.Description);
+        Assert.Equal($"file:{Path.Combine(data, "models-registered")}", stores.Registered.Description);
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         Directory.Delete(data, recursive: true);
     }
@@ -38,6 +39,7 @@ public sealed class StorageOptionsTests
 
         var blobs = Assert.IsType<AzureBlobStore>(stores.Models);
         Assert.Equal(new Uri("https://cloudtest.blob.core.windows.net/models"), blobs.ContainerUri);
+        Assert.Equal(new Uri("https://cloudtest.blob.core.windows.net/models-registered"), Assert.IsType<AzureBlobStore>(stores.Registered).ContainerUri);
         Assert.Equal("ModelRegistry", Assert.IsType<AzureTableStore>(stores.Registry).TableName);
     }
 
@@ -60,6 +62,22 @@ public sealed class StorageOptionsTests
         }.Validate(Section);
 
         Assert.Equal(["Cloud:Storage:ConnectionString and Cloud:Storage:BlobServiceUri both name an account; set one of them."], problems);
+    }
+
+    [Fact]
+    public void TheRegisteredContainerCannotBeTheModelsContainer()
+    {
+        var problems = new StorageOptions { ModelsContainer = "models", RegisteredContainer = "Models" }.Validate(Section);
+
+        Assert.Equal(["Cloud:Storage:RegisteredContainer must differ from Cloud:Storage:ModelsContainer; both are 'models'."], problems);
+    }
+
+    [Fact]
+    public void AnAbandonedUploadAgeOfZeroIsRefused()
+    {
+        var problems = new StorageOptions { AbandonedUploadAge = TimeSpan.Zero }.Validate(Section);
+
+        Assert.Equal(["Cloud:Storage:AbandonedUploadAge must be positive; got 00:00:00."], problems);
     }
 
     [Fact]

@@ -107,4 +107,15 @@ public sealed class ModelVersionsTests
         Assert.Equal("$.version", error.Path);
         Assert.StartsWith("Version '1.0.0+b' has build metadata", error.Message, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("1.0.0-rc.1", null)]
+    [InlineData("1.0", "Version '1.0' is not a semantic version: Patch version missing in '1.0'. Write MAJOR.MINOR.PATCH, such as 1.0.0, optionally with a pre-release such as 1.0.0-rc.1.")]
+    [InlineData("1.0.0+build", "Version '1.0.0+build' has build metadata ('+build'); a model version must not, because versions that differ only in build metadata cannot be ordered. Record the build in lineage.sourceRevision.")]
+    public void AVersionFromOutsideAManifestIsCheckedByTheManifestsRules(string version, string? expected) =>
+        Assert.Equal(expected, ModelVersions.Validate(version));
+
+    [Fact]
+    public void AVersionOverTheLengthLimitIsRefusedWithTheLimit() =>
+        Assert.EndsWith("…' is 129 characters long and the limit is 128.", ModelVersions.Validate("1.0.0-" + new string('a', 123)), StringComparison.Ordinal);
 }

@@ -1,3 +1,4 @@
+using Cloud.Registry.Registered;
 using Cloud.Registry.Registration;
 using Cloud.Serving.Models;
 using Cloud.Serving.Tensors;
@@ -82,7 +83,7 @@ public sealed class ModelWarmUpTests : IDisposable
     }
 
     [Fact]
-    public async Task AnExampleRemovedFromTheStoreAfterRegistrationIsReported()
+    public async Task AnExampleRemovedFromTheFolderAfterRegistrationStillWarmsUpFromItsRegisteredCopy()
     {
         await RegisterModAsync(ModExample);
         await _h.Blobs.DeleteAsync("mod/1.0.0/warmup.json");
@@ -90,7 +91,20 @@ public sealed class ModelWarmUpTests : IDisposable
 
         await cache.GetAsync("mod", "1.0.0");
 
-        Assert.Equal(new WarmUpReport(WarmUpSource.Example, "Warm-up file 'warmup.json' is no longer in the model store."), Assert.Single(cache.GetStatus()).WarmUp);
+        Assert.Equal(new WarmUpReport(WarmUpSource.Example, null), Assert.Single(cache.GetStatus()).WarmUp);
+    }
+
+    [Fact]
+    public async Task AnExampleWhoseRegisteredCopyIsGoneIsReported()
+    {
+        await RegisterModAsync(ModExample);
+        await _h.Registered.DeleteAsync(RegisteredContent.PathOf(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(ModExample)))));
+        await using var cache = TestCaches.For(_h, maxLoaded: 2);
+
+        await cache.GetAsync("mod", "1.0.0");
+
+        Assert.Equal(new WarmUpReport(WarmUpSource.Example, "The registered copy of mod/1.0.0/warmup.json is no longer in the registered container."),
+            Assert.Single(cache.GetStatus()).WarmUp);
     }
 
     [Fact]

@@ -7,7 +7,7 @@ namespace Cloud.Serving.Tests.Models;
 /// <summary>A model cache over a registry harness's stores, with its own local file cache.</summary>
 internal static class TestCaches
 {
-    public static ModelCache For(RegistryHarness h, int maxLoaded, long memoryBudget = 4L << 30) => new(h.Blobs, h.Registry,
+    public static ModelCache For(RegistryHarness h, int maxLoaded, long memoryBudget = 4L << 30) => new(h.Content, h.Registry,
         new ModelCacheOptions
         {
             Directory = Path.Combine(Path.GetTempPath(), "cloud-cache-" + Guid.NewGuid().ToString("N")),

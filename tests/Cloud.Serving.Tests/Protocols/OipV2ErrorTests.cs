@@ -13,7 +13,7 @@ public sealed class OipV2ErrorTests
     public static TheoryData<string, string> Errors => new()
     {
         { "", "Request body is empty." },
-        { """{"inputs": [""", "Request body is not valid JSON: Expected depth to be zero at the end of the JSON payload. There is an open JSON object or array that should be closed (line 1, byte 13)." },
+        { """{"inputs": [""", "Request body is not valid JSON: The JSON ends before every object and list in it is closed (line 1, byte 13)." },
         { "[]", "Request body must be a JSON object." },
         { """{"id": "x"}""", "The request has no \"inputs\"." },
         { """{"inputs": {"a": [1, 2, 3, 4]}}""", "\"inputs\" must be a list of tensors." },

@@ -1,0 +1,33 @@
+using Cloud.Jobs.Ledger;
+using Cloud.Jobs.Queue;
+using Cloud.Sdk.Jobs;
+
+namespace Cloud.Jobs;
+
+/// <summary>
+/// Submits jobs: the row first, then the message. Idempotent by job id: submitting a job that exists adds no job, and
+/// when it is still queued its message is sent again — the queue drops the copy (duplicate detection by id and
+/// attempt), and a job whose first send failed after its row was written gets its message now.
+/// </summary>
+internal sealed partial class JobSubmitter(JobLedger ledger, IJobQueue queue, ILogger<JobSubmitter> logger)
+{
+    public async Task<(JobInfo Job, bool Created)> SubmitAsync(JobMessage message, CancellationToken cancellationToken)
+    {
+        var (row, created) = await ledger.CreateAsync(message, cancellationToken).ConfigureAwait(false);
+        if (JobRows.StatusOf(row) == JobStatus.Queued)
+        {
+            await queue.EnqueueAsync(JobRows.NextMessage(row), TimeSpan.Zero, cancellationToken).ConfigureAwait(false);
+        }
+
+        var job = JobRows.ToInfo(row);
+        if (created)
+        {
+            LogSubmitted(job.Id, job.Kind, job.Model, job.Version, queue.Description);
+        }
+
+        return (job, created);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Queued job {JobId} ({Kind} {Model} {Version}) on {Queue}")]
+    private partial void LogSubmitted(string jobId, string kind, string? model, string? version, string queue);
+}

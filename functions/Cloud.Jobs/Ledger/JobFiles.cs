@@ -1,0 +1,48 @@
+using System.Globalization;
+using Cloud.Sdk.Jobs;
+using Cloud.Storage.Blobs;
+
+namespace Cloud.Jobs.Ledger;
+
+/// <summary>
+/// What a job keeps beside its row in the jobs container, under {job id}/: one full log per run
+/// (attempt-{n}.log). A run whose runner died has no log there; its row keeps the tail its last heartbeat wrote.
+/// </summary>
+internal sealed class JobFiles(IBlobStore container)
+{
+    private const string LogPrefix = "attempt-";
+    private const string LogSuffix = ".log";
+
+    public static string LogPath(string id, int run) => $"{id}/{LogPrefix}{run.ToString(CultureInfo.InvariantCulture)}{LogSuffix}";
+
+    public async Task PutLogAsync(string id, int run, string localFile, CancellationToken cancellationToken)
+    {
+        var content = File.OpenRead(localFile);
+        await using (content.ConfigureAwait(false))
+        {
+            await container.PutAsync(LogPath(id, run), content, cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The latest run's log that exists, or null when the job has none.</summary>
+    public async Task<BlobDownload?> OpenLatestLogAsync(string id, CancellationToken cancellationToken)
+    {
+        if (!JobIds.IsValid(id))
+        {
+            return null;
+        }
+
+        var latest = 0;
+        await foreach (var blob in container.ListAsync($"{id}/{LogPrefix}", cancellationToken).ConfigureAwait(false))
+        {
+            var name = blob.Path[(id.Length + 1 + LogPrefix.Length)..];
+            if (name.EndsWith(LogSuffix, StringComparison.Ordinal)
+                && int.TryParse(name[..^LogSuffix.Length], NumberStyles.None, CultureInfo.InvariantCulture, out var run))
+            {
+                latest = Math.Max(latest, run);
+            }
+        }
+
+        return latest == 0 ? null : await container.OpenReadAsync(LogPath(id, latest), cancellationToken).ConfigureAwait(false);
+    }
+}
