@@ -13,7 +13,7 @@ namespace Cloud.Jobs.Validation;
 /// the same rows. A version that cannot be validated (no validation section, a missing dataset or column) fails the
 /// job at once: a retry would find the same.
 /// </summary>
-internal sealed class ModelVersionValidator(ModelValidator validator, ModelRegistry registry, IBlobStore models) : IVersionValidator
+internal sealed partial class ModelVersionValidator(ModelValidator validator, ModelRegistry registry, IBlobStore models) : IVersionValidator
 {
     public async Task<VersionValidation> ValidateAsync(ModelVersionInfo version, JobContext context, CancellationToken cancellationToken)
     {
@@ -21,7 +21,9 @@ internal sealed class ModelVersionValidator(ModelValidator validator, ModelRegis
         try
         {
             var baseline = await BaselineAsync(version, cancellationToken).ConfigureAwait(false);
+            LogValidating(context.Log, version.Model, version.Version, baseline?.Version ?? "none");
             outcome = await validator.ValidateAsync(new ValidationRequest(version, baseline), null, cancellationToken).ConfigureAwait(false);
+            LogOutcome(context.Log, version.Model, version.Version, outcome.Reason);
         }
         catch (EvaluationException error)
         {
@@ -45,4 +47,11 @@ internal sealed class ModelVersionValidator(ModelValidator validator, ModelRegis
             ? null
             : await registry.GetVersionAsync(version.Model, pointed.Version, cancellationToken).ConfigureAwait(false);
     }
+
+    // The job's own log (its tail on the row, the whole as a blob), so a user reading the job sees what was judged.
+    [LoggerMessage(Level = LogLevel.Information, Message = "Validating {Model} {Version} (baseline {Baseline})")]
+    private static partial void LogValidating(ILogger log, string model, string version, string baseline);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Model} {Version}: {Reason}")]
+    private static partial void LogOutcome(ILogger log, string model, string version, string reason);
 }
