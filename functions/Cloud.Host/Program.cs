@@ -3,12 +3,15 @@ using System.Globalization;
 using Cloud.Jobs.Evaluation;
 using Cloud.Host;
 using Cloud.Registry.Onnx;
+using Cloud.Sdk.Registry;
 using Cloud.Registry.Registration;
 using Cloud.Serving.Tensors;
 using Microsoft.ML.OnnxRuntime;
 
 // The local host. No arguments: the local host (http://localhost:7071, stores under .cloud/). Verbs:
-//   evaluate [FOLDER]        predict a model folder's validation rows and print accuracy (default: the iris sample)
+//   evaluate [FOLDER] [--baseline FOLDER]
+//                            validate a model folder on its validation dataset, as a validate job does, and print
+//                            every metric (default: the iris sample); exit code 0 validated, 1 rejected, 2 cannot validate
 //   inspect-model FILE       the child process registration starts to load big or untrusted models away from the host
 //   worker [--until-empty]   the job runner alone, on the queue Cloud:Jobs names; --until-empty exits once it is drained
 if (args is [ModelInspector.Verb, var modelFile])
@@ -18,7 +21,7 @@ if (args is [ModelInspector.Verb, var modelFile])
 
 if (args is ["evaluate", ..])
 {
-    return Evaluate(args.Length > 1 ? args[1] : Path.Combine("samples", "models", "iris"));
+    return await EvaluateAsync(args.Length > 1 ? args[1] : Path.Combine("samples", "models", "iris"), args is [_, _, "--baseline", var baseline] ? baseline : null);
 }
 
 try
@@ -50,7 +53,7 @@ catch (OptionsValidationException invalid)
 
 return 0;
 
-static int Evaluate(string folderArgument)
+static async Task<int> EvaluateAsync(string folderArgument, string? baselineArgument)
 {
     var directory = ResolveFolder(folderArgument);
 
@@ -58,44 +61,33 @@ static int Evaluate(string folderArgument)
     {
         var clock = Stopwatch.StartNew();
         var folder = ModelFolder.Load(directory);
-        using var session = new InferenceSession(folder.ModelPath);
+        var options = new ValidationOptions();
+        using var candidate = ModelUnderTest.Load(folder.ModelPath, folder.Manifest, folder.Name, options);
+        var baselineFolder = baselineArgument is null ? null : ModelFolder.Load(ResolveFolder(baselineArgument));
+        using var baseline = baselineFolder is null ? null : ModelUnderTest.Load(baselineFolder.ModelPath, baselineFolder.Manifest, baselineFolder.Name, options);
         var loadMs = clock.Elapsed.TotalMilliseconds;
-        clock.Restart();
-        var report = ClassifierEvaluator.Evaluate(folder, session);
-        var predictMs = clock.Elapsed.TotalMilliseconds;
 
         Console.WriteLine($"ONNX Runtime {OrtEnv.Instance().GetVersionString()} ({string.Join(", ", OrtEnv.Instance().GetAvailableProviders())})");
-        Console.WriteLine($"Model {report.Model} {report.Version} from {directory}");
-        foreach (var input in ModelNode.InputsOf(session))
+        Console.WriteLine($"Model {folder.Name} from {directory}");
+        foreach (var input in candidate.Inputs)
         {
             Console.WriteLine($"  input  {input}");
         }
 
-        foreach (var output in ModelNode.OutputsOf(session))
+        foreach (var output in candidate.Outputs)
         {
             Console.WriteLine($"  output {output}");
         }
 
         Console.WriteLine();
-        Console.WriteLine("Confusion matrix (rows: actual, columns: predicted)");
-        var width = Math.Max(report.ClassNames.Max(c => c.Length), 5) + 2;
-        Console.WriteLine(new string(' ', width) + string.Concat(report.ClassNames.Select(c => c.PadLeft(width))));
-        for (var a = 0; a < report.ClassNames.Length; a++)
-        {
-            Console.Write(report.ClassNames[a].PadRight(width));
-            for (var p = 0; p < report.ClassNames.Length; p++)
-            {
-                Console.Write(report.Confusion[a, p].ToString(CultureInfo.InvariantCulture).PadLeft(width));
-            }
+        clock.Restart();
+        var (content, dataset) = folder.OpenDataset();
+        var outcome = await DatasetValidation.RunAsync(content, dataset, folder.Validation, candidate, baseline, options);
+        var validateMs = clock.Elapsed.TotalMilliseconds;
 
-            Console.WriteLine();
-        }
-
-        Console.WriteLine();
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"Accuracy {report.Accuracy:P1} ({report.Correct}/{report.Rows}); threshold {(report.AccuracyThreshold is { } t ? t.ToString("P1", CultureInfo.InvariantCulture) : "none")}: {(report.MeetsThreshold ? "PASS" : "FAIL")}"));
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Load {loadMs:F1} ms, predict {report.Rows} rows {predictMs:F2} ms"));
-        return report.MeetsThreshold ? 0 : 1;
+        Console.WriteLine(OutcomeText.Describe(outcome, folder.Validation.Thresholds));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Load {loadMs:F1} ms, validate {outcome.Rows} rows {validateMs:F2} ms"));
+        return outcome.Status == ModelVersionStatus.Validated ? 0 : 1;
     }
     catch (Exception error) when (error is EvaluationException or OnnxRuntimeException)
     {

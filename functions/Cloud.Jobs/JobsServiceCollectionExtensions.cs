@@ -1,3 +1,5 @@
+using Cloud.Registry;
+using Cloud.Jobs.Evaluation;
 using Azure.Identity;
 using Azure.Messaging.ServiceBus;
 using Cloud.Jobs.Handlers;
@@ -34,7 +36,9 @@ internal static class JobsServiceCollectionExtensions
         services.AddSingleton<JobSubmitter>();
         services.AddSingleton<IJobManagement, JobManagement>();
         services.AddSingleton<IRegistrationFollowUp, ValidationScheduling>();
-        services.AddSingleton<IVersionValidator>(sp => new ClassifierVersionValidator(sp.GetRequiredService<CloudStores>().Models));
+        services.AddSingleton(new ValidationOptions());
+        services.AddSingleton(sp => new ModelValidator(sp.GetRequiredService<CloudStores>().Models, sp.GetRequiredService<ValidationOptions>(), sp.GetRequiredService<ILogger<ModelValidator>>()));
+        services.AddSingleton<IVersionValidator>(sp => new ModelVersionValidator(sp.GetRequiredService<ModelValidator>(), sp.GetRequiredService<ModelRegistry>(), sp.GetRequiredService<CloudStores>().Models));
         services.AddSingleton<IJobHandler, ValidateJobHandler>();
         services.AddSingleton<IJobHandler, ProbeJobHandler>();
         services.AddHostedService<JobRunner>();

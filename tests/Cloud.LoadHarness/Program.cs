@@ -14,6 +14,8 @@ return args switch
         int.Parse(rounds, System.Globalization.CultureInfo.InvariantCulture), int.Parse(concurrency, System.Globalization.CultureInfo.InvariantCulture), configurations),
     ["body-memory"] => await BodyMemory.RunAsync(20, 256),
     ["body-memory", var seconds, var concurrency] => await BodyMemory.RunAsync(int.Parse(seconds, System.Globalization.CultureInfo.InvariantCulture), int.Parse(concurrency, System.Globalization.CultureInfo.InvariantCulture)),
+    ["validate-throughput"] => await ValidateThroughput.RunAsync(100_000, 3),
+    ["validate-throughput", var rows, var rounds] => await ValidateThroughput.RunAsync(int.Parse(rows, System.Globalization.CultureInfo.InvariantCulture), int.Parse(rounds, System.Globalization.CultureInfo.InvariantCulture)),
     ["raw-ort", .. var sizes] => ServeLoad.RawOrt(sizes.Length > 0 ? sizes.Select(a => int.Parse(a, System.Globalization.CultureInfo.InvariantCulture)).ToArray() : [1, 2, 4, 8, 16, 32, 64]),
     ["bare-endpoint", "--urls", var url] => await BareEndpoint.RunAsync(url),
     ["load", var url, var body, var concurrency, var seconds] => await LoadOnceAsync(url, body, concurrency, seconds),
@@ -31,6 +33,6 @@ static async Task<int> LoadOnceAsync(string url, string bodyFile, string concurr
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: Cloud.LoadHarness registration-memory [size-mb] | serve-load [rounds [--Cloud:Key value ...] [--only C1 C2 ...]] | compare ROUNDS CONCURRENCY \"HOST-SETTINGS\"|bare ... | body-memory [SECONDS CONCURRENCY] | raw-ort [BATCH ...] | load URL BODY-FILE CONCURRENCY SECONDS");
+    Console.Error.WriteLine("usage: Cloud.LoadHarness registration-memory [size-mb] | serve-load [rounds [--Cloud:Key value ...] [--only C1 C2 ...]] | compare ROUNDS CONCURRENCY \"HOST-SETTINGS\"|bare ... | body-memory [SECONDS CONCURRENCY] | validate-throughput [ROWS ROUNDS] | raw-ort [BATCH ...] | load URL BODY-FILE CONCURRENCY SECONDS");
     return 2;
 }

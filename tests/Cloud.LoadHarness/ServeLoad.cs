@@ -223,6 +223,6 @@ internal static class ServeLoad
 
     internal static string SelfAppHost() => Path.Combine(AppContext.BaseDirectory, "Cloud.LoadHarness");
 
-    private static string CpuModel() =>
+    internal static string CpuModel() =>
         File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':')[1].Trim() ?? "unknown CPU";
 }

@@ -65,7 +65,7 @@ internal sealed partial class ModelWarmUp(RegisteredContent content, ILogger log
         }
 
         if (manifest.Validation is { } validation && ValidationInput(runner.Inputs, manifest) is ({ } input, { } featureNames)
-            && await FromValidationAsync(files, validation.Dataset, input, featureNames).ConfigureAwait(false) is { } fromValidation)
+            && await FromValidationAsync(files, validation.Dataset, input, featureNames, manifest.AllowNonFinite).ConfigureAwait(false) is { } fromValidation)
         {
             return fromValidation;
         }
@@ -89,7 +89,7 @@ internal sealed partial class ModelWarmUp(RegisteredContent content, ILogger log
     }
 
     /// <summary>The first row as the model's one input; null when the dataset has no rows (then zeros warm it up).</summary>
-    private async Task<Prepared?> FromValidationAsync(RegisteredFiles files, string datasetFile, ModelNode input, IReadOnlyList<string> featureNames)
+    private async Task<Prepared?> FromValidationAsync(RegisteredFiles files, string datasetFile, ModelNode input, IReadOnlyList<string> featureNames, bool allowNonFinite)
     {
         var dataset = files.DisplayPath(datasetFile);
         var download = await content.OpenReadAsync(files, datasetFile).ConfigureAwait(false);
@@ -98,18 +98,25 @@ internal sealed partial class ModelWarmUp(RegisteredContent content, ILogger log
             return Failed(WarmUpSource.Validation, files.MissingCopy(datasetFile));
         }
 
-        await using (download.ConfigureAwait(false))
+        try
         {
-            try
+            // The reader validation uses, so the warm-up feeds the model exactly what validation would.
+            var columns = new DatasetColumns(featureNames, allowNonFinite: allowNonFinite);
+            var reader = await DatasetReaders.OpenAsync(download.Content, dataset, columns).ConfigureAwait(false);
+            await using (reader.ConfigureAwait(false))
             {
-                var table = await CsvTable.ReadAsync(download.Content, dataset, maxRows: 1).ConfigureAwait(false);
-                return table.Rows.Count == 0 ? null
-                    : new Prepared(WarmUpSource.Validation, [new NamedTensor(input.Name, Tensor.Create(table.Features(featureNames), 1, featureNames.Count))]);
+                var row = new DatasetBatch(1, columns);
+                return await reader.ReadAsync(row).ConfigureAwait(false) == 0 ? null
+                    : new Prepared(WarmUpSource.Validation, [new NamedTensor(input.Name, Tensor.Create(row.Features, 1, featureNames.Count))]);
             }
-            catch (DatasetException error)
-            {
-                return Failed(WarmUpSource.Validation, error.Message);
-            }
+        }
+        catch (DatasetException error)
+        {
+            return Failed(WarmUpSource.Validation, error.Message);
+        }
+        finally
+        {
+            await download.DisposeAsync().ConfigureAwait(false);
         }
     }
 

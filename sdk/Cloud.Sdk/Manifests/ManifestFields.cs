@@ -24,7 +24,7 @@ internal static class ManifestFields
             ["name", "version", "format", "modelFile"]),
         [Input] = new(["featureNames"], ["featureNames"]),
         [Batching] = new(["maxBatchSize", "batchTimeoutMs", "numBatchThreads", "maxEnqueuedBatches", "allowedBatchSizes", "minParallelBatchSize"], []),
-        [Validation] = new(["dataset", "labelColumn", "metrics", "thresholds", "baselineLabel", "baselineTolerance"], ["dataset", "labelColumn", "metrics"]),
+        [Validation] = new(["dataset", "labelColumn", "metrics", "thresholds", "baselineLabel", "baselineTolerance", "baselineRelativeTolerance"], ["dataset", "labelColumn", "metrics"]),
         [Promotion] = new(["onValidated"], ["onValidated"]),
         [PromotionAction] = new(["setLabels", "traffic"], []),
         [Lineage] = new(["trainer", "dataset", "sourceRevision", "seed", "hyperParameters"], []),

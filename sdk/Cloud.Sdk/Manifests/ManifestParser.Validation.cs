@@ -58,22 +58,28 @@ internal sealed partial class ManifestParser
 
                     break;
                 case "baselineTolerance":
-                    draft.HasBaselineTolerance = true;
                     draft.BaselineTolerance = ReadMetricMap(fieldValue, fieldPath, "Baseline tolerance", ReadTolerance);
+                    break;
+                case "baselineRelativeTolerance":
+                    draft.BaselineRelativeTolerance = ReadMetricMap(fieldValue, fieldPath, "Baseline relative tolerance", ReadRelativeTolerance);
                     break;
             }
         });
 
-        if (draft.HasBaselineTolerance && !value.TryGetProperty("baselineLabel", out _))
+        foreach (var tolerance in (string[])["baselineTolerance", "baselineRelativeTolerance"])
         {
-            Error(JsonPath.Property(path, "baselineTolerance"),
-                $"{path}.baselineTolerance needs {path}.baselineLabel: a tolerance says how much worse than the baseline version the candidate may be, and no baseline is named.");
+            if (value.TryGetProperty(tolerance, out _) && !value.TryGetProperty("baselineLabel", out _))
+            {
+                Error(JsonPath.Property(path, tolerance),
+                    $"{path}.{tolerance} needs {path}.baselineLabel: a tolerance says how much worse than the baseline version the candidate may be, and no baseline is named.");
+            }
         }
 
         if (draft.Metrics is not null)
         {
             CheckKeysAreListedMetrics(draft.Thresholds, JsonPath.Property(path, "thresholds"), "Threshold", draft.Metrics);
             CheckKeysAreListedMetrics(draft.BaselineTolerance, JsonPath.Property(path, "baselineTolerance"), "Baseline tolerance", draft.Metrics);
+            CheckKeysAreListedMetrics(draft.BaselineRelativeTolerance, JsonPath.Property(path, "baselineRelativeTolerance"), "Baseline relative tolerance", draft.Metrics);
         }
 
         return draft;
@@ -142,7 +148,13 @@ internal sealed partial class ManifestParser
         return threshold;
     }
 
-    private double? ReadTolerance(string metric, JsonElement value, string path)
+    private double? ReadTolerance(string metric, JsonElement value, string path) => ReadNonNegative("Baseline tolerance", metric, value, path, "");
+
+    // A fraction, like thresholds: 5 (for 5 %) is allowed (an error metric may get 5 times worse) but worth a word.
+    private double? ReadRelativeTolerance(string metric, JsonElement value, string path) =>
+        ReadNonNegative("Baseline relative tolerance", metric, value, path, " (a fraction of the baseline's value: 0.05 allows 5 %)");
+
+    private double? ReadNonNegative(string noun, string metric, JsonElement value, string path, string hint)
     {
         if (!IsKind(value, JsonValueKind.Number, path, "a number"))
         {
@@ -151,7 +163,7 @@ internal sealed partial class ManifestParser
 
         if (!value.TryGetDouble(out var tolerance) || !double.IsFinite(tolerance) || tolerance < 0)
         {
-            Error(path, $"Baseline tolerance for {Q(metric)} must be a number, 0 or more; it is {Raw(value)}.");
+            Error(path, $"{noun} for {Q(metric)} must be a number, 0 or more{hint}; it is {Raw(value)}.");
             return null;
         }
 
@@ -262,9 +274,9 @@ internal sealed partial class ManifestParser
 
         public string? BaselineLabel { get; set; }
 
-        public bool HasBaselineTolerance { get; set; }
-
         public Dictionary<string, double>? BaselineTolerance { get; set; }
+
+        public Dictionary<string, double>? BaselineRelativeTolerance { get; set; }
 
         public ValidationSpec? Build() => Dataset is null || LabelColumn is null || Metrics is null
             ? null
@@ -276,6 +288,7 @@ internal sealed partial class ManifestParser
                 Thresholds = Thresholds is null ? System.Collections.ObjectModel.ReadOnlyDictionary<string, double>.Empty : Thresholds.AsReadOnly(),
                 BaselineLabel = BaselineLabel,
                 BaselineTolerance = BaselineTolerance is null ? System.Collections.ObjectModel.ReadOnlyDictionary<string, double>.Empty : BaselineTolerance.AsReadOnly(),
+                BaselineRelativeTolerance = BaselineRelativeTolerance is null ? System.Collections.ObjectModel.ReadOnlyDictionary<string, double>.Empty : BaselineRelativeTolerance.AsReadOnly(),
             };
     }
 }

@@ -31,6 +31,15 @@ public sealed record MetricDefinition
     /// <summary>Mean negative natural log of the probability given to the true class.</summary>
     public static MetricDefinition LogLoss { get; } = new("logloss", ModelTask.Classification, MetricDirection.LowerIsBetter, 0, double.PositiveInfinity, "mean negative natural log of the probability given to the true class");
 
+    /// <summary>
+    /// Area under the ROC curve: for two classes, of the second class's score; for more, the unweighted mean of each
+    /// class's one-vs-rest AUC. Rank-based, so any monotone score works (probabilities or logits).
+    /// </summary>
+    public static MetricDefinition Auc { get; } = new("auc", ModelTask.Classification, MetricDirection.HigherIsBetter, 0, 1, "area under the ROC curve (binary: of the second class; more classes: macro one-vs-rest)");
+
+    /// <summary>Mean squared error.</summary>
+    public static MetricDefinition Mse { get; } = new("mse", ModelTask.Regression, MetricDirection.LowerIsBetter, 0, double.PositiveInfinity, "mean squared error, in the target's units squared");
+
     /// <summary>Root mean squared error.</summary>
     public static MetricDefinition Rmse { get; } = new("rmse", ModelTask.Regression, MetricDirection.LowerIsBetter, 0, double.PositiveInfinity, "root mean squared error, in the target's units");
 
@@ -41,7 +50,7 @@ public sealed record MetricDefinition
     public static MetricDefinition R2 { get; } = new("r2", ModelTask.Regression, MetricDirection.HigherIsBetter, double.NegativeInfinity, 1, "coefficient of determination (1 is perfect, 0 is predicting the mean)");
 
     /// <summary>Every metric, classification first.</summary>
-    public static IReadOnlyList<MetricDefinition> All { get; } = [Accuracy, F1, Precision, Recall, LogLoss, Rmse, Mae, R2];
+    public static IReadOnlyList<MetricDefinition> All { get; } = [Accuracy, F1, Precision, Recall, LogLoss, Auc, Mse, Rmse, Mae, R2];
 
     /// <summary>The name used in manifests (<c>validation.metrics</c>, <c>thresholds</c> keys).</summary>
     public string Name { get; }
@@ -88,6 +97,17 @@ public sealed record MetricDefinition
     /// <returns>True when the candidate is acceptable.</returns>
     public bool IsNoWorseThan(double candidate, double baseline, double tolerance) =>
         Direction == MetricDirection.HigherIsBetter ? candidate >= baseline - tolerance : candidate <= baseline + tolerance;
+
+    /// <summary>
+    /// Whether a candidate is no worse than a baseline by more than a fraction of the baseline's magnitude:
+    /// <see cref="IsNoWorseThan"/> with a tolerance of <paramref name="relativeTolerance"/> × |baseline|.
+    /// </summary>
+    /// <param name="candidate">The new version's value.</param>
+    /// <param name="baseline">The value of the version under the baseline label, on the same dataset.</param>
+    /// <param name="relativeTolerance">The allowed loss as a fraction of |baseline| (0.05 for 5 %), 0 or more.</param>
+    /// <returns>True when the candidate is acceptable.</returns>
+    public bool IsNoWorseThanRelative(double candidate, double baseline, double relativeTolerance) =>
+        IsNoWorseThan(candidate, baseline, relativeTolerance * Math.Abs(baseline));
 
     /// <inheritdoc/>
     public override string ToString() => Name;

@@ -8,7 +8,10 @@ namespace Cloud.Sdk.Manifests;
 /// </summary>
 public sealed record ValidationSpec
 {
-    /// <summary>The dataset: a CSV file with a header row, as a relative path inside the model folder (<c>dataset</c>).</summary>
+    /// <summary>
+    /// The dataset, as a relative path inside the model folder (<c>dataset</c>): a CSV file with a header row
+    /// (<c>.csv</c>) or JSON Lines, one object per row (<c>.jsonl</c>, <c>.ndjson</c>).
+    /// </summary>
     public required string Dataset { get; init; }
 
     /// <summary>The dataset column holding the true label or target (<c>labelColumn</c>).</summary>
@@ -28,7 +31,15 @@ public sealed record ValidationSpec
 
     /// <summary>
     /// How much worse than the baseline the candidate may be, per metric, in the metric's own units
-    /// (<c>baselineTolerance</c>); a metric not listed here gets 0.
+    /// (<c>baselineTolerance</c>). A metric in neither this nor <see cref="BaselineRelativeTolerance"/> gets 0: it
+    /// must be no worse than the baseline.
     /// </summary>
     public IReadOnlyDictionary<string, double> BaselineTolerance { get; init; } = ReadOnlyDictionary<string, double>.Empty;
+
+    /// <summary>
+    /// How much worse than the baseline the candidate may be, per metric, as a fraction of the baseline's magnitude
+    /// (<c>baselineRelativeTolerance</c>; 0.05 allows 5 % of |baseline|). A metric with both tolerances must pass
+    /// both, as TFX's change thresholds with an absolute and a relative bound do.
+    /// </summary>
+    public IReadOnlyDictionary<string, double> BaselineRelativeTolerance { get; init; } = ReadOnlyDictionary<string, double>.Empty;
 }

@@ -34,11 +34,11 @@ public sealed class JobsHttpTests : IAsyncLifetime
 
         Assert.Equal("validated", version.GetProperty("status").GetString());
         Assert.Equal(("validate", "succeeded", 1), (job.GetProperty("kind").GetString(), job.GetProperty("status").GetString(), job.GetProperty("attempts").GetInt32()));
-        Assert.StartsWith("iris 1.1.0 validated: accuracy ", job.GetProperty("summary").GetString(), StringComparison.Ordinal);
+        Assert.StartsWith("iris 1.1.0 validated: Validated on 30 rows of 'iris/1.1.0/", job.GetProperty("summary").GetString(), StringComparison.Ordinal);
         Assert.Contains("iris 1.1.0 is validated", job.GetProperty("logTail").GetString(), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.OK, log.StatusCode);
         Assert.Equal("text/plain; charset=utf-8", log.Content.Headers.ContentType?.ToString());
-        Assert.Contains("Evaluating iris 1.1.0 on validation.csv", await log.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Contains("Validating iris 1.1.0 (baseline none)", await log.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -60,7 +60,7 @@ public sealed class JobsHttpTests : IAsyncLifetime
 
         Assert.Equal("succeeded", job.GetProperty("status").GetString());
         Assert.Equal("rejected", version.GetProperty("status").GetString());
-        Assert.Matches(@"^accuracy 0\.\d+ \(\d+/30\) is below the threshold 0\.9$", version.GetProperty("failureReason").GetString());
+        Assert.Matches(@"^Rejected on 30 rows of '[^']+': .*accuracy", version.GetProperty("failureReason").GetString());
     }
 
     [Fact]

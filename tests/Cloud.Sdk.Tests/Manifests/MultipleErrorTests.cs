@@ -40,7 +40,7 @@ public sealed class MultipleErrorTests
                 new ManifestError("$.validation.thresholds.acuracy", "Threshold for 'acuracy' names no metric in $.validation.metrics; did you mean 'accuracy'?"),
                 new ManifestError("$.tags.Team", "Tag key 'Team' is not valid: it starts with 'T'. Use 1 to 63 lowercase letters, digits, '_' or '-', starting with a letter."),
                 new ManifestError("$.modelFile", "Required field 'modelFile' is missing from $."),
-                new ManifestError("$.validation.metrics[1]", "Metric 'rmse' is for regression, but the task is 'classification'; the metrics for classification are 'accuracy', 'f1', 'precision', 'recall' and 'logloss'."),
+                new ManifestError("$.validation.metrics[1]", "Metric 'rmse' is for regression, but the task is 'classification'; the metrics for classification are 'accuracy', 'f1', 'precision', 'recall', 'logloss' and 'auc'."),
                 new ManifestError("$.name", "The manifest says name 'Iris' but the folder is models/iris/1.0.0/."),
                 new ManifestError("$.version", "The manifest says version '1.0' but the folder is models/iris/1.0.0/."),
             ],

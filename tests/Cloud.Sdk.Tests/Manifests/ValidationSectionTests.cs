@@ -90,7 +90,7 @@ public sealed class ValidationSectionTests
     public void MisspelledMetricSuggestsTheOneForTheTask()
     {
         Assert.Equal(
-            new ManifestError("$.validation.metrics[1]", "Metric 'acuracy' is not known; did you mean 'accuracy'? The metrics for classification are 'accuracy', 'f1', 'precision', 'recall' and 'logloss'."),
+            new ManifestError("$.validation.metrics[1]", "Metric 'acuracy' is not known; did you mean 'accuracy'? The metrics for classification are 'accuracy', 'f1', 'precision', 'recall', 'logloss' and 'auc'."),
             Manifests.SingleError(Validation("classification", "\"metrics\": [\"f1\", \"acuracy\"]")));
     }
 
@@ -98,7 +98,7 @@ public sealed class ValidationSectionTests
     public void MetricOfAnotherTaskIsRefused()
     {
         Assert.Equal(
-            new ManifestError("$.validation.metrics[0]", "Metric 'accuracy' is for classification, but the task is 'regression'; the metrics for regression are 'rmse', 'mae' and 'r2'."),
+            new ManifestError("$.validation.metrics[0]", "Metric 'accuracy' is for classification, but the task is 'regression'; the metrics for regression are 'mse', 'rmse', 'mae' and 'r2'."),
             Manifests.SingleError(Validation("regression", "\"metrics\": [\"accuracy\"]")));
     }
 
@@ -106,7 +106,7 @@ public sealed class ValidationSectionTests
     public void MetricInUppercaseSuggestsTheLowercaseName()
     {
         Assert.Equal(
-            "Metric 'RMSE' is not known; did you mean 'rmse'? The metrics for regression are 'rmse', 'mae' and 'r2'.",
+            "Metric 'RMSE' is not known; did you mean 'rmse'? The metrics for regression are 'mse', 'rmse', 'mae' and 'r2'.",
             Manifests.SingleError(Validation("regression", "\"metrics\": [\"RMSE\"]")).Message);
     }
 
@@ -165,6 +165,8 @@ public sealed class ValidationSectionTests
     [InlineData("rmse", "regression", "-1", "0 or more")]
     [InlineData("r2", "regression", "1.5", "at most 1")]
     [InlineData("f1", "classification", "-0.5", "between 0 and 1")]
+    [InlineData("auc", "classification", "-0.01", "between 0 and 1")]
+    [InlineData("mse", "regression", "-0.01", "0 or more")]
     public void ThresholdOutsideTheMetricsRangeIsRefused(string metric, string task, string value, string range)
     {
         Assert.Equal(
@@ -210,5 +212,39 @@ public sealed class ValidationSectionTests
         Assert.Equal(
             new ManifestError("$.validation.baselineTolerance.mae", "Baseline tolerance for 'mae' has no metric to apply to: add 'mae' to $.validation.metrics, or remove the baseline tolerance."),
             Manifests.SingleError(Validation("regression", "\"metrics\": [\"rmse\"], \"baselineLabel\": \"stable\", \"baselineTolerance\": { \"mae\": 0.1 }")));
+    }
+
+    [Fact]
+    public void RelativeBaselineToleranceIsReadBesideTheAbsoluteOne()
+    {
+        var validation = Manifests.Valid(Validation("regression",
+            "\"metrics\": [\"rmse\", \"mae\"], \"baselineLabel\": \"stable\", \"baselineTolerance\": { \"rmse\": 0.1 }, \"baselineRelativeTolerance\": { \"rmse\": 0.05, \"mae\": 2 }")).Validation!;
+
+        Assert.Equal(new Dictionary<string, double> { ["rmse"] = 0.1 }, validation.BaselineTolerance);
+        Assert.Equal(new Dictionary<string, double> { ["rmse"] = 0.05, ["mae"] = 2 }, validation.BaselineRelativeTolerance);
+    }
+
+    [Fact]
+    public void RelativeBaselineToleranceNeedsABaselineLabel()
+    {
+        Assert.Equal(
+            new ManifestError("$.validation.baselineRelativeTolerance", "$.validation.baselineRelativeTolerance needs $.validation.baselineLabel: a tolerance says how much worse than the baseline version the candidate may be, and no baseline is named."),
+            Manifests.SingleError(Validation("regression", "\"metrics\": [\"rmse\"], \"baselineRelativeTolerance\": { \"rmse\": 0.1 }")));
+    }
+
+    [Fact]
+    public void NegativeRelativeBaselineToleranceIsRefused()
+    {
+        Assert.Equal(
+            new ManifestError("$.validation.baselineRelativeTolerance.rmse", "Baseline relative tolerance for 'rmse' must be a number, 0 or more (a fraction of the baseline's value: 0.05 allows 5 %); it is -0.1."),
+            Manifests.SingleError(Validation("regression", "\"metrics\": [\"rmse\"], \"baselineLabel\": \"stable\", \"baselineRelativeTolerance\": { \"rmse\": -0.1 }")));
+    }
+
+    [Fact]
+    public void RelativeBaselineToleranceForAnUnlistedMetricIsRefused()
+    {
+        Assert.Equal(
+            new ManifestError("$.validation.baselineRelativeTolerance.mae", "Baseline relative tolerance for 'mae' has no metric to apply to: add 'mae' to $.validation.metrics, or remove the baseline relative tolerance."),
+            Manifests.SingleError(Validation("regression", "\"metrics\": [\"rmse\"], \"baselineLabel\": \"stable\", \"baselineRelativeTolerance\": { \"mae\": 0.1 }")));
     }
 }

@@ -151,6 +151,20 @@ public sealed class ModelWarmUpTests : IDisposable
     }
 
     [Fact]
+    public async Task AJsonLinesDatasetIsReadByTheReaderValidationUses()
+    {
+        await _h.UploadIrisAsync();
+        await _h.PutTextAsync("iris/1.0.0/holdout.jsonl", "{\"species\": \"setosa\", \"sepal_length\": 5.1, \"sepal_width\": \"x\", \"petal_length\": 1.4, \"petal_width\": 0.2}\n");
+        await _h.PutTextAsync("iris/1.0.0/model.json", SampleModels.IrisManifest().Replace("\"dataset\": \"validation.csv\"", "\"dataset\": \"holdout.jsonl\"", StringComparison.Ordinal));
+        await RegisterAsync("iris");
+        await using var cache = TestCaches.For(_h, maxLoaded: 2);
+
+        await cache.GetAsync("iris", "1.0.0");
+
+        Assert.Equal(new WarmUpReport(WarmUpSource.Validation, "Dataset 'iris/1.0.0/holdout.jsonl' line 1, column 'sepal_width': 'x' is not a number."), Assert.Single(cache.GetStatus()).WarmUp);
+    }
+
+    [Fact]
     public async Task AValidationDatasetWithoutRowsLeavesTheWarmUpToZeros()
     {
         await _h.UploadIrisAsync();
