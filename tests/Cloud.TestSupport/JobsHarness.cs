@@ -71,9 +71,8 @@ internal sealed class JobsHarness : IAsyncDisposable
         new(queue ?? Queue, Ledger, new JobFiles(Files), handlers, options ?? Options, new JobRunnerMode(Worker: true, UntilEmpty: untilEmpty),
             new JobWorkspace(WorkDirectory), lifetime ?? new StoppedLifetime(), TimeProvider.System, NullLogger<JobRunner>.Instance);
 
-    /// <summary>The validate handler on the harness's registry, with the model validator over its models container.</summary>
-    internal ValidateJobHandler ValidateHandler() => new(Registry.Registry,
-        new ModelVersionValidator(new ModelValidator(Registry.Blobs, new ValidationOptions(), NullLogger<ModelValidator>.Instance), Registry.Registry, Registry.Blobs));
+    /// <summary>The validate handler on the harness's registry, with the model validator over its registered copies.</summary>
+    internal ValidateJobHandler ValidateHandler() => new(Registry.Registry, new ModelVersionValidator(Registry.Validator(), Registry.Registry));
 
     public Task<JobInfo?> JobAsync(string id) => Ledger.GetAsync(id, CancellationToken.None);
 

@@ -49,6 +49,10 @@ internal sealed class RegistryHarness : IDisposable
             InspectorProgram = inspectorProgram,
         }, Time, NullLogger<ModelRegistration>.Instance);
 
+    /// <summary>The model validator over this registry's registered copies (a job's dataset from its models container).</summary>
+    internal Cloud.Jobs.Evaluation.ModelValidator Validator(Cloud.Jobs.Evaluation.ValidationOptions? options = null) =>
+        new(Registry, Content, Blobs, options ?? new Cloud.Jobs.Evaluation.ValidationOptions(), NullLogger<Cloud.Jobs.Evaluation.ModelValidator>.Instance);
+
     public async Task PutAsync(string path, byte[] content) => await Blobs.PutAsync(path, new MemoryStream(content));
 
     public Task PutTextAsync(string path, string text) => PutAsync(path, System.Text.Encoding.UTF8.GetBytes(text));

@@ -1,9 +1,7 @@
 using Cloud.Jobs.Evaluation;
 using Cloud.Jobs.Runner;
 using Cloud.Registry;
-using Cloud.Sdk.Manifests;
 using Cloud.Sdk.Registry;
-using Cloud.Storage.Blobs;
 
 namespace Cloud.Jobs.Validation;
 
@@ -13,7 +11,7 @@ namespace Cloud.Jobs.Validation;
 /// the same rows. A version that cannot be validated (no validation section, a missing dataset or column) fails the
 /// job at once: a retry would find the same.
 /// </summary>
-internal sealed partial class ModelVersionValidator(ModelValidator validator, ModelRegistry registry, IBlobStore models) : IVersionValidator
+internal sealed partial class ModelVersionValidator(ModelValidator validator, ModelRegistry registry) : IVersionValidator
 {
     public async Task<VersionValidation> ValidateAsync(ModelVersionInfo version, JobContext context, CancellationToken cancellationToken)
     {
@@ -36,10 +34,9 @@ internal sealed partial class ModelVersionValidator(ModelValidator validator, Mo
     /// <summary>The version under the manifest's baseline label, when there is one and it is not the candidate itself.</summary>
     private async Task<ModelVersionInfo?> BaselineAsync(ModelVersionInfo version, CancellationToken cancellationToken)
     {
-        var bytes = await models.ReadAllBytesAsync($"{version.Model}/{version.Version}/{ModelManifest.FileName}", cancellationToken).ConfigureAwait(false);
-        if (bytes is null || ManifestReader.Read(bytes, version.Model, version.Version).Manifest?.Validation?.BaselineLabel is not { } label)
+        if ((await validator.ReadManifestAsync(version, cancellationToken).ConfigureAwait(false)).Validation?.BaselineLabel is not { } label)
         {
-            return null; // the validator reads the manifest again and names what is wrong with it
+            return null;
         }
 
         var pointed = await registry.GetLabelAsync(version.Model, label, cancellationToken).ConfigureAwait(false);

@@ -69,13 +69,16 @@ public sealed class ValidateJobTests : IAsyncDisposable
     [Fact]
     public async Task AMissingDatasetFailsTheJobAtOnceAndLeavesTheVersionRegistered()
     {
+        // Validation reads the registered copy; the upload's file is gone too, so nothing could bring it back.
         var id = await RegisterIrisAsync(SampleModels.IrisManifest());
         await _h.Blobs.DeleteAsync("iris/1.0.0/validation.csv");
+        var datasetSha256 = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(Path.Combine(Repo.IrisFolder, "validation.csv"))));
+        await _h.Registered.DeleteAsync(Cloud.Registry.Registered.RegisteredContent.PathOf(datasetSha256));
 
         var job = await RunAsync(id, JobStatus.Failed);
 
         Assert.Equal(1, job.Attempts);
-        Assert.Equal($"Dataset 'iris/1.0.0/validation.csv' does not exist in the model store ({_h.Blobs.Description}).", job.Error);
+        Assert.Equal("Dataset 'iris/1.0.0/validation.csv' has no registered copy: The registered copy of iris/1.0.0/validation.csv is no longer in the registered container.", job.Error);
         Assert.Equal(ModelVersionStatus.Registered, (await _h.Registry.GetVersionAsync("iris", "1.0.0"))!.Status);
     }
 
