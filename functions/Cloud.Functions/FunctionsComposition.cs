@@ -25,6 +25,7 @@ internal static class FunctionsComposition
         // Defaults go first so app settings (environment variables) and the command line override every one.
         configuration.Sources.Insert(0, new MemoryConfigurationSource { InitialData = Defaults(GC.GetGCMemoryInfo().TotalAvailableMemoryBytes) });
 
+        services.AddHostedService<FunctionsSettingsCheck>(); // first: nothing else starts on settings it refuses
         services.AddCloudRegistry();
         services.AddCloudJobs();
         services.AddCloudServing();

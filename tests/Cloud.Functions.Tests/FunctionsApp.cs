@@ -1,13 +1,15 @@
 using System.Text;
 using Azure.Storage.Blobs;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.TestHost;
 using Cloud.Functions;
 using Microsoft.Extensions.Hosting;
 
 namespace Cloud.Functions.Tests;
 
 /// <summary>
-/// The Functions app's composition (FunctionsComposition, what Program.cs gives the worker) started as a plain host
+/// The Functions app's composition (FunctionsComposition, what Program.cs gives the worker) started as a web host
 /// on Azurite, with its function classes resolved from it. The worker's gRPC link to the Functions host is the one
 /// part left out: the host cannot run here. Jobs go to the embedded SQLite queue in a temp folder (Service Bus has no
 /// emulator; its backend is tested in Cloud.Jobs.Tests through the SDK's test doubles).
@@ -38,8 +40,11 @@ internal sealed class FunctionsApp : IAsyncDisposable
     public RegisterModelFunction RegisterModel => Services.GetRequiredService<RegisterModelFunction>();
 
     /// <summary>Settings both this app and a local host beside it use: the same Azurite containers and tables.</summary>
+    public const string AdminKey = "test-admin-key";
+
     public static (string Key, string Value)[] StoreSettings(AzuriteFixture azurite, string suffix) =>
     [
+        ("Cloud:Management:AdminKey", AdminKey),
         ("Cloud:Storage:ConnectionString", azurite.ConnectionString),
         ("Cloud:Storage:ModelsContainer", "models" + suffix),
         ("Cloud:Storage:RegisteredContainer", "registered" + suffix),
@@ -51,7 +56,9 @@ internal sealed class FunctionsApp : IAsyncDisposable
     public static async Task<FunctionsApp> StartAsync(AzuriteFixture azurite, string suffix, params (string Key, string Value)[] settings)
     {
         var data = Directory.CreateTempSubdirectory("cloud-functions-");
-        var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder();
+        // A web host, as the worker's ASP.NET Core integration runs one (its Kestrel is what the Functions host proxies to).
+        var builder = WebApplication.CreateBuilder();
+        builder.WebHost.UseTestServer();
         FunctionsComposition.Configure(builder.Configuration, builder.Services);
         builder.Services.AddSingleton<HttpFunctions>();
         builder.Services.AddSingleton<RegisterModelFunction>();
@@ -104,6 +111,7 @@ internal sealed class FunctionsApp : IAsyncDisposable
         var output = new MemoryStream();
         context.Response.Body = output;
         await function(Http, request);
+        await context.Response.CompleteAsync(); // what the server does after the function: flush what the endpoint wrote
         return new Answer(context.Response.StatusCode, context.Response.ContentType, Encoding.UTF8.GetString(output.ToArray()),
             context.Response.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase));
     }
