@@ -131,6 +131,32 @@ public sealed class PromotionOnValidatedTests : IAsyncDisposable
         Assert.Equal(1L, await _jobs.PendingMessagesAsync()); // delayed by the window: still on the queue
     }
 
+    [Fact]
+    public async Task ACanaryThatNobodyCallsIsLookedAtThreeTimesThenHeld()
+    {
+        await RegisterAsync("1.0.0", SampleModels.IrisManifest());
+        await _h.Registry.SetLabelAsync("iris", "stable", "1.0.0");
+        // A 0.3 s window (0.005 minutes): the promote jobs really wait on the queue, and no request reaches the canary.
+        var id = await RegisterAsync("1.1.0", WithPromotion("""
+            "promotion": {
+                "onValidated": { "setLabels": ["canary"], "traffic": { "stable": 90, "canary": 10 } },
+                "afterSoak": { "soakMinutes": 0.005, "setLabels": ["stable"], "traffic": { "stable": 100 }, "minRequests": 1 }
+              },
+              "lineage":
+            """));
+        _runner = _jobs.Runner([_jobs.ValidateHandler(), _jobs.PromoteHandler()]);
+
+        await RunAsync(id, JobStatus.Succeeded);
+        var last = await _jobs.WaitForAsync("promote-iris-1.1.0-soak3", j => j.Status.IsFinished(), "the third soak round to finish");
+
+        Assert.Equal("iris 1.1.0 held: 0 requests in the window; at least 1 (minRequests) are needed to judge, after 3 windows; promote it explicitly to go on", last.Summary);
+        Assert.Equal(["applied", "rescheduled", "rescheduled", "held"],
+            (await _jobs.History.ReadPromotionsAsync("iris", "1.1.0", CancellationToken.None)).Select(e => e.Outcome));
+        Assert.Equal("1.0.0", (await _h.Registry.GetLabelAsync("iris", "stable"))!.Version);
+        Assert.Equal(new Dictionary<string, int> { ["stable"] = 90, ["canary"] = 10 }, (await _h.Registry.GetPolicyAsync("iris")).Traffic);
+        Assert.Null(await _jobs.JobAsync("promote-iris-1.1.0-soak4"));
+    }
+
     private static string WithPromotion(string promotion) =>
         SampleModels.IrisManifest("1.1.0").Replace("\"lineage\":", promotion, StringComparison.Ordinal);
 
