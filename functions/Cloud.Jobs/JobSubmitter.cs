@@ -11,12 +11,13 @@ namespace Cloud.Jobs;
 /// </summary>
 internal sealed partial class JobSubmitter(JobLedger ledger, IJobQueue queue, ILogger<JobSubmitter> logger)
 {
-    public async Task<(JobInfo Job, bool Created)> SubmitAsync(JobMessage message, CancellationToken cancellationToken)
+    /// <summary>Submits the job; its message is deliverable after <paramref name="delay"/> (a soak window), at once by default.</summary>
+    public async Task<(JobInfo Job, bool Created)> SubmitAsync(JobMessage message, CancellationToken cancellationToken, TimeSpan delay = default)
     {
         var (row, created) = await ledger.CreateAsync(message, cancellationToken).ConfigureAwait(false);
         if (JobRows.StatusOf(row) == JobStatus.Queued)
         {
-            await queue.EnqueueAsync(JobRows.NextMessage(row), TimeSpan.Zero, cancellationToken).ConfigureAwait(false);
+            await queue.EnqueueAsync(JobRows.NextMessage(row), delay, cancellationToken).ConfigureAwait(false);
         }
 
         var job = JobRows.ToInfo(row);

@@ -3,6 +3,7 @@ using Azure.Messaging.ServiceBus;
 using Cloud.Jobs.Evaluation;
 using Cloud.Jobs.Handlers;
 using Cloud.Jobs.Ledger;
+using Cloud.Jobs.Promotion;
 using Cloud.Jobs.Queue;
 using Cloud.Jobs.Queue.ServiceBus;
 using Cloud.Jobs.Queue.Sqlite;
@@ -42,6 +43,8 @@ internal static class JobsServiceCollectionExtensions
         services.AddSingleton<IVersionValidator>(sp => new ModelVersionValidator(sp.GetRequiredService<ModelValidator>(), sp.GetRequiredService<ModelRegistry>()));
         services.AddSingleton<IJobHandler, ValidateJobHandler>();
         services.AddSingleton<IJobHandler, ProbeJobHandler>();
+        services.AddSingleton<SoakScheduling>();
+        services.AddSingleton<IJobHandler, PromoteJobHandler>();
         services.AddHostedService<JobRunner>();
         return services;
     }

@@ -1,7 +1,10 @@
+using Cloud.Registry.History;
+using Cloud.Registry.Promotion;
 using Cloud.Registry.Registered;
 using Cloud.Registry.Registration;
 using Cloud.Registry.Settings;
 using Cloud.Registry.Stores;
+using Cloud.Registry.Traffic;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Cloud.Registry;
@@ -24,6 +27,11 @@ internal static class RegistryServiceCollectionExtensions
         services.AddSingleton(sp => new ModelRegistry(sp.GetRequiredService<CloudStores>().Registry, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<ModelRegistration>();
         services.AddSingleton<RegistrationWorkflow>();
+        // Histories and traffic statistics are blobs beside the job logs: rows stay small, any process reads them.
+        services.AddSingleton(sp => new VersionHistory(sp.GetRequiredService<CloudStores>().JobFiles));
+        services.AddSingleton(sp => new VersionTrafficStore(sp.GetRequiredService<CloudStores>().JobFiles));
+        services.AddSingleton<RegisteredManifests>();
+        services.AddSingleton<VersionPromoter>();
         return services;
     }
 }

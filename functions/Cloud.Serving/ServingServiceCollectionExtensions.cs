@@ -9,6 +9,7 @@ using Cloud.Serving.Http;
 using Cloud.Serving.Management;
 using Cloud.Serving.Models;
 using Cloud.Serving.Routing;
+using Cloud.Serving.Statistics;
 
 namespace Cloud.Serving;
 
@@ -34,6 +35,8 @@ internal static class ServingServiceCollectionExtensions
         services.AddSingleton<IReadinessSignal>(sp => sp.GetRequiredService<RoutingRefresher>());
         services.AddHostedService(sp => sp.GetRequiredService<RoutingRefresher>());
         services.AddSingleton<AdminKeyFilter>();
+        services.AddSingleton<VersionRequestStatistics>();
+        services.AddHostedService<VersionStatisticsPublisher>();
         services.ConfigureHttpJsonOptions(json =>
         {
             // Statuses and states read as words ("registered", "available"), as docs/api.md shows them.

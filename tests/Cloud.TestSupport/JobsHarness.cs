@@ -2,10 +2,14 @@ using Cloud.Jobs.Evaluation;
 using Cloud.Jobs;
 using Cloud.Jobs.Handlers;
 using Cloud.Jobs.Ledger;
+using Cloud.Jobs.Promotion;
 using Cloud.Jobs.Queue;
 using Cloud.Jobs.Queue.Sqlite;
 using Cloud.Jobs.Runner;
 using Cloud.Jobs.Validation;
+using Cloud.Registry.History;
+using Cloud.Registry.Promotion;
+using Cloud.Registry.Traffic;
 using Cloud.Sdk.Jobs;
 using Cloud.Storage.Blobs;
 using Cloud.Storage.Tables;
@@ -72,7 +76,24 @@ internal sealed class JobsHarness : IAsyncDisposable
             new JobWorkspace(WorkDirectory), lifetime ?? new StoppedLifetime(), TimeProvider.System, NullLogger<JobRunner>.Instance);
 
     /// <summary>The validate handler on the harness's registry, with the model validator over its registered copies.</summary>
-    internal ValidateJobHandler ValidateHandler() => new(Registry.Registry, new ModelVersionValidator(Registry.Validator(), Registry.Registry));
+    internal ValidateJobHandler ValidateHandler(IVersionValidator? validator = null) => new(Registry.Registry,
+        validator ?? new ModelVersionValidator(Registry.Validator(), Registry.Registry),
+        History, Manifests, Promoter, Soak, Registry.Time);
+
+    /// <summary>The promote handler over the harness's registry and the traffic statistics in its jobs container.</summary>
+    internal PromoteJobHandler PromoteHandler() => new(Manifests, Traffic, Promoter, History, Soak, Registry.Time);
+
+    /// <summary>Version histories, in the jobs container as the hosts keep them.</summary>
+    internal VersionHistory History => new(Files);
+
+    /// <summary>Per-version traffic statistics, in the jobs container as the hosts publish them.</summary>
+    internal VersionTrafficStore Traffic => new(Files);
+
+    internal RegisteredManifests Manifests => new(Registry.Registry, Registry.Content);
+
+    internal VersionPromoter Promoter => new(Registry.Registry, History, Registry.Time);
+
+    internal SoakScheduling Soak => new(Submitter, Registry.Registry, Traffic);
 
     public Task<JobInfo?> JobAsync(string id) => Ledger.GetAsync(id, CancellationToken.None);
 

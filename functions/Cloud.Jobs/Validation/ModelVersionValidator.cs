@@ -28,7 +28,8 @@ internal sealed partial class ModelVersionValidator(ModelValidator validator, Mo
             throw new JobFailedException(error.Message, error);
         }
 
-        return new VersionValidation(outcome.Status == ModelVersionStatus.Validated, outcome.Reason, outcome.Dataset, outcome.Candidate.Metrics);
+        return new VersionValidation(outcome.Status == ModelVersionStatus.Validated, outcome.Reason, outcome.Dataset, outcome.Candidate.Metrics,
+            outcome.Rows, outcome.Baseline?.Version, outcome.Baseline?.Metrics);
     }
 
     /// <summary>The version under the manifest's baseline label, when there is one and it is not the candidate itself.</summary>

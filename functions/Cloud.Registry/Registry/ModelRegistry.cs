@@ -117,16 +117,20 @@ internal sealed class ModelRegistry(ITableStore table, TimeProvider time)
     /// Records a validation verdict: validated, or rejected with the reason. A version that failed or was retired while
     /// it was being validated stays as it is — a late verdict never brings a version back into service — and null is
     /// returned. Rejecting a version a label points at is refused, as every change that takes a version out of service.
+    /// With <paramref name="latest"/>, the row's metrics become that one record: the row keeps only the latest
+    /// validation's values (a few numbers), the full history is the version's metrics blob (<c>VersionHistory</c>).
     /// </summary>
-    public async Task<ModelVersionInfo?> RecordVerdictAsync(string model, string version, bool passed, string reason, CancellationToken cancellationToken = default)
+    public async Task<ModelVersionInfo?> RecordVerdictAsync(string model, string version, bool passed, string reason, MetricsRecord? latest = null,
+        CancellationToken cancellationToken = default)
     {
         var recorded = true;
         var info = await UpdateVersionAsync(model, version, v =>
         {
             recorded = v.Status.IsServable() || v.Status == ModelVersionStatus.Rejected;
+            var metrics = latest is null ? v.Metrics : [latest];
             return !recorded ? v
-                : passed ? v with { Status = ModelVersionStatus.Validated, FailureReason = null }
-                : v with { Status = ModelVersionStatus.Rejected, FailureReason = reason };
+                : passed ? v with { Status = ModelVersionStatus.Validated, FailureReason = null, Metrics = metrics }
+                : v with { Status = ModelVersionStatus.Rejected, FailureReason = reason, Metrics = metrics };
         }, cancellationToken).ConfigureAwait(false);
         return recorded ? info : null;
     }

@@ -46,7 +46,7 @@ internal static class OipV2Endpoints
             return;
         }
 
-        await Prediction.RunAsync(context, decision, request.Request, (decision.Target.Served, request.Id),
+        await Prediction.RunAsync(context, s.Statistics, decision, request.Request, (decision.Target.Served, request.Id),
             static (writer, s) => OipV2ResponseWriter.WriteInferResponse(writer, s.State.Served, s.State.Id, s.Response));
     }
 

@@ -1,6 +1,8 @@
+using System.Diagnostics;
 using System.Text.Json;
 using Cloud.Serving.Protocols;
 using Cloud.Serving.Routing;
+using Cloud.Serving.Statistics;
 
 namespace Cloud.Serving.Http;
 
@@ -8,11 +10,17 @@ namespace Cloud.Serving.Http;
 internal static class Prediction
 {
     /// <summary>Runs a decoded request on the routed version and writes the answer with the serving headers.</summary>
-    public static async Task RunAsync<TState>(HttpContext context, RouteDecision decision, InferenceRequest request, TState state, Action<Utf8JsonWriter, (InferenceResponse Response, TState State)> write)
+    public static async Task RunAsync<TState>(HttpContext context, VersionRequestStatistics statistics, RouteDecision decision, InferenceRequest request, TState state,
+        Action<Utf8JsonWriter, (InferenceResponse Response, TState State)> write)
     {
+        // Counted per version for promotion's soak (error rate, latency): from the decoded request to the answer written,
+        // the part of a request that the version decides.
+        var started = Stopwatch.GetTimestamp();
+        var counters = statistics.For(decision.Target.Model, decision.Target.Version);
         if (!decision.Target.Served.AllowNonFinite && NonFiniteInputs.Describe(request) is { } nonFinite)
         {
             await ErrorResponses.WriteAsync(context, StatusCodes.Status400BadRequest, nonFinite);
+            counters.Record(StatusCodes.Status400BadRequest, Stopwatch.GetTimestamp() - started);
             return;
         }
 
@@ -28,6 +36,7 @@ internal static class Prediction
         catch (Exception error) when (ErrorResponses.For(error) is { } e)
         {
             await ErrorResponses.WriteAsync(context, e.Status, e.Message, e.RetryAfter);
+            counters.Record(e.Status, Stopwatch.GetTimestamp() - started);
             return;
         }
 
@@ -37,5 +46,6 @@ internal static class Prediction
         headers[ServingHeaders.Route] = decision.Route;
         // No flush: Kestrel sends the whole answer in one write when the request ends.
         JsonAnswer.Write(context.Response, (response, state), write);
+        counters.Record(StatusCodes.Status200OK, Stopwatch.GetTimestamp() - started);
     }
 }

@@ -14,8 +14,19 @@ internal sealed record ServingOptions : ISettings
     /// </summary>
     public long MaxRequestBodyBytesInFlight { get; init; } = 256 * 1024 * 1024;
 
+    /// <summary>
+    /// How often per-version request statistics are published to the shared store, where promote jobs in any
+    /// process read them (docs/jobs.md#promotion).
+    /// </summary>
+    public TimeSpan StatisticsPublishInterval { get; init; } = TimeSpan.FromSeconds(10);
+
     public IEnumerable<string> Validate(string section)
     {
+        if (StatisticsPublishInterval <= TimeSpan.Zero)
+        {
+            yield return $"{section}:{nameof(StatisticsPublishInterval)} must be positive; got {StatisticsPublishInterval}.";
+        }
+
         if (MaxRequestBodyBytes < 1024)
         {
             yield return $"{section}:{nameof(MaxRequestBodyBytes)} must be at least 1024; got {MaxRequestBodyBytes}.";

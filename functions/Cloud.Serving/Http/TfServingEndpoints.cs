@@ -45,7 +45,7 @@ internal static class TfServingEndpoints
             return;
         }
 
-        await Prediction.RunAsync(context, decision, request.Request, request.Format, static (writer, s) => TfServingResponseWriter.WritePredictResponse(writer, s.Response, s.State));
+        await Prediction.RunAsync(context, s.Statistics, decision, request.Request, request.Format, static (writer, s) => TfServingResponseWriter.WritePredictResponse(writer, s.Response, s.State));
     }
 
     private static async Task StatusAsync(HttpContext context, ServingServices s, string model, string? version, string? label)

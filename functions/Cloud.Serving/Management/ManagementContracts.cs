@@ -9,6 +9,9 @@ internal sealed record SetLabelRequest(string? Version, string? ETag);
 /// <summary>PUT /api/models/{model}/policy: the traffic split and validation requirement, optionally with the policy's ETag.</summary>
 internal sealed record SetPolicyRequest(Dictionary<string, int>? Traffic, bool? RequireValidation, string? ETag);
 
+/// <summary>POST /api/models/{model}/versions/{version}/promote: the labels and split to apply; none: the manifest's afterSoak step.</summary>
+internal sealed record PromoteRequest(IReadOnlyList<string>? SetLabels, Dictionary<string, int>? Traffic);
+
 /// <summary>POST /api/models/{model}/versions/{version}/retire: why.</summary>
 internal sealed record RetireRequest(string? Reason);
 

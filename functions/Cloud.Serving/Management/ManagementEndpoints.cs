@@ -7,6 +7,7 @@ using Cloud.Serving.Http;
 using Cloud.Serving.Models;
 using Cloud.Serving.Protocols;
 using Cloud.Serving.Routing;
+using Cloud.Serving.Statistics;
 using Cloud.Storage.Blobs;
 using Microsoft.AspNetCore.Http.Json;
 
@@ -33,6 +34,7 @@ internal static partial class ManagementEndpoints
         api.MapPut("/models/{model}/versions/{version}/files/{file}", UploadAsync);
         api.MapGet("/status", Status);
         api.MapJobs();
+        api.MapPromotion();
         return app;
     }
 
@@ -156,10 +158,22 @@ internal static partial class ManagementEndpoints
         }, statusCode: status);
     }
 
-    private static IResult Status(ModelCache cache, ModelRouter router, BodyBudget bodies) => Results.Ok(new
+    private static IResult Status(ModelCache cache, ModelRouter router, BodyBudget bodies, VersionRequestStatistics statistics) => Results.Ok(new
     {
         loaded = cache.GetStatus(),
         routing = router.Tables.Select(t => new { model = t.Model, labels = t.Labels, traffic = t.Traffic, newest = t.Newest }),
+        // This process's per-version prediction counts since it started (all processes' are summed by promote jobs).
+        traffic = statistics.Read().Select(v => new
+        {
+            model = v.Model,
+            version = v.Version,
+            requests = v.Traffic.Requests,
+            serverErrors = v.Traffic.ServerErrors,
+            clientErrors = v.Traffic.ClientErrors,
+            errorRate = v.Traffic.ErrorRate,
+            meanLatencyMs = v.Traffic.MeanLatencyMs,
+            p95LatencyMs = v.Traffic.P95LatencyMs,
+        }),
         memory = ProcessMemory(bodies),
     });
 

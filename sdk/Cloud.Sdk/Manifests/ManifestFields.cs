@@ -13,6 +13,7 @@ internal static class ManifestFields
     public const string Validation = "$.validation";
     public const string Promotion = "$.promotion";
     public const string PromotionAction = "$.promotion.onValidated";
+    public const string SoakPromotion = "$.promotion.afterSoak";
     public const string Lineage = "$.lineage";
 
     /// <summary>Every closed object, its fields in documentation order, and which of them are required.</summary>
@@ -25,8 +26,9 @@ internal static class ManifestFields
         [Input] = new(["featureNames"], ["featureNames"]),
         [Batching] = new(["maxBatchSize", "batchTimeoutMs", "numBatchThreads", "maxEnqueuedBatches", "allowedBatchSizes", "minParallelBatchSize"], []),
         [Validation] = new(["dataset", "labelColumn", "metrics", "thresholds", "baselineLabel", "baselineTolerance", "baselineRelativeTolerance"], ["dataset", "labelColumn", "metrics"]),
-        [Promotion] = new(["onValidated"], ["onValidated"]),
+        [Promotion] = new(["onValidated", "afterSoak"], ["onValidated"]),
         [PromotionAction] = new(["setLabels", "traffic"], []),
+        [SoakPromotion] = new(["soakMinutes", "compareWith", "setLabels", "traffic", "maxErrorRateIncrease", "maxLatencyRatio", "minRequests"], ["soakMinutes"]),
         [Lineage] = new(["trainer", "dataset", "sourceRevision", "seed", "hyperParameters"], []),
     };
 

@@ -38,4 +38,10 @@ public static class ManifestLimits
 
     /// <summary>The longest tag value, in characters.</summary>
     public const int MaxTagValueLength = 256;
+
+    /// <summary>The longest <c>promotion.afterSoak.soakMinutes</c>: a week, longer than any canary should wait.</summary>
+    public const int MaxSoakMinutes = 7 * 24 * 60;
+
+    /// <summary>The largest <c>promotion.afterSoak.minRequests</c>.</summary>
+    public const long MaxSoakRequests = 1_000_000_000;
 }

@@ -194,8 +194,104 @@ internal sealed partial class ManifestParser
         }
 
         PromotionAction? onValidated = null;
-        ReadObject(value, path, ManifestFields.Promotion, (_, field, fieldPath) => onValidated = ReadPromotionAction(field, fieldPath));
-        return new PromotionPolicy { OnValidated = onValidated };
+        SoakPromotion? afterSoak = null;
+        ReadObject(value, path, ManifestFields.Promotion, (name, field, fieldPath) =>
+        {
+            if (name == "onValidated")
+            {
+                onValidated = ReadPromotionAction(field, fieldPath);
+            }
+            else
+            {
+                afterSoak = ReadSoakPromotion(field, fieldPath);
+            }
+        });
+        return new PromotionPolicy { OnValidated = onValidated, AfterSoak = afterSoak };
+    }
+
+    private SoakPromotion? ReadSoakPromotion(JsonElement value, string path)
+    {
+        if (!IsKind(value, JsonValueKind.Object, path, "an object"))
+        {
+            return null;
+        }
+
+        double? minutes = null;
+        string? compareWith = null;
+        List<string>? setLabels = null;
+        Dictionary<string, int>? traffic = null;
+        double? maxErrorRateIncrease = null, maxLatencyRatio = null;
+        long? minRequests = null;
+        var valid = true;
+        ReadObject(value, path, ManifestFields.SoakPromotion, (field, fieldValue, fieldPath) =>
+        {
+            switch (field)
+            {
+                case "soakMinutes":
+                    // A number of minutes, as batchTimeoutMs is a number of milliseconds: typed, and fractions allowed.
+                    minutes = ReadNumber(fieldValue, fieldPath, 0, ManifestLimits.MaxSoakMinutes,
+                        string.Create(CultureInfo.InvariantCulture, $"a number of minutes above 0, at most {ManifestLimits.MaxSoakMinutes} (a week)"));
+                    if (minutes is 0)
+                    {
+                        Error(fieldPath, $"{fieldPath} is 0; a soak needs time to measure anything. Promote at once with onValidated, or through POST .../promote.");
+                        minutes = null;
+                    }
+
+                    valid &= minutes is not null;
+                    break;
+                case "compareWith":
+                    compareWith = ReadString(fieldValue, fieldPath);
+                    if (compareWith is not null && LabelName.Problem(compareWith) is { } problem)
+                    {
+                        Error(fieldPath, $"Label {Q(compareWith)} is not a valid label: {problem}. {LabelRule}");
+                        compareWith = null;
+                    }
+
+                    valid &= compareWith is not null;
+                    break;
+                case "setLabels":
+                    setLabels = ReadLabels(fieldValue, fieldPath);
+                    valid &= setLabels is not null;
+                    break;
+                case "traffic":
+                    traffic = ReadTraffic(fieldValue, fieldPath);
+                    valid &= traffic is not null;
+                    break;
+                case "maxErrorRateIncrease":
+                    maxErrorRateIncrease = ReadNumber(fieldValue, fieldPath, 0, 1, "a fraction of requests from 0 to 1");
+                    valid &= maxErrorRateIncrease is not null;
+                    break;
+                case "maxLatencyRatio":
+                    maxLatencyRatio = ReadNumber(fieldValue, fieldPath, 1, 1000, "a ratio from 1 (no slower) to 1000");
+                    valid &= maxLatencyRatio is not null;
+                    break;
+                case "minRequests":
+                    minRequests = ReadWholeNumber(fieldValue, fieldPath, 1, ManifestLimits.MaxSoakRequests,
+                        string.Create(CultureInfo.InvariantCulture, $"a whole number from 1 to {ManifestLimits.MaxSoakRequests}"));
+                    valid &= minRequests is not null;
+                    break;
+            }
+        });
+
+        if (valid && setLabels is null && traffic is null)
+        {
+            Error(path, $"{path} does nothing; give it setLabels, traffic or both.");
+            return null;
+        }
+
+        return !valid || minutes is not { } window ? null : new SoakPromotion
+        {
+            Window = TimeSpan.FromTicks((long)Math.Round(window * TimeSpan.TicksPerMinute)),
+            CompareWith = compareWith ?? "stable",
+            Action = new PromotionAction
+            {
+                SetLabels = setLabels?.AsReadOnly() ?? (IReadOnlyList<string>)[],
+                Traffic = traffic?.AsReadOnly() ?? (IReadOnlyDictionary<string, int>)System.Collections.ObjectModel.ReadOnlyDictionary<string, int>.Empty,
+            },
+            MaxErrorRateIncrease = maxErrorRateIncrease ?? 0,
+            MaxLatencyRatio = maxLatencyRatio ?? 1,
+            MinRequests = minRequests ?? 1,
+        };
     }
 
     private PromotionAction? ReadPromotionAction(JsonElement value, string path)

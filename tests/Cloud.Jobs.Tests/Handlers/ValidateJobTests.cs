@@ -49,6 +49,44 @@ public sealed class ValidateJobTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task TheVerdictIsAppendedToTheMetricHistoryOnceAndTheRowKeepsOnlyTheLatest()
+    {
+        var id = await RegisterIrisAsync(SampleModels.IrisManifest());
+        await RunAsync(id, JobStatus.Succeeded);
+
+        // The run repeated after its runner died (same job id): it validates again, and adds nothing to the history.
+        var again = await _jobs.ValidateHandler().RunAsync(
+            new JobContext(new JobMessage(id, JobKinds.Validate, "iris", "1.0.0", null, 1), 2, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, _jobs.WorkDirectory),
+            CancellationToken.None);
+
+        var history = await _jobs.History.ReadMetricsAsync("iris", "1.0.0", CancellationToken.None);
+        var entry = Assert.Single(history);
+        var version = await _h.Registry.GetVersionAsync("iris", "1.0.0");
+        Assert.Equal((id, "validated", "iris/1.0.0/validation.csv", 30L), (entry.JobId, entry.Outcome, entry.Dataset, entry.Rows));
+        Assert.Equal(Correct() / 30.0, entry.Metrics["accuracy"], 12);
+        Assert.StartsWith("Validated on 30 rows of 'iris/1.0.0/validation.csv'", entry.Reason, StringComparison.Ordinal);
+        Assert.Null(entry.BaselineVersion); // no version is under a baseline label
+        var latest = Assert.Single(version!.Metrics);
+        Assert.Equal((id, Correct() / 30.0), (latest.JobId, latest.Values["accuracy"]));
+        Assert.StartsWith("iris 1.0.0 validated:", again.Summary, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ARejectionIsInTheMetricHistoryWithItsReason()
+    {
+        var lines = File.ReadAllLines(SampleModels.Iris("validation.csv"));
+        var dataset = lines.Select((l, i) => i > 0 ? l.Replace(",setosa", ",versicolor", StringComparison.Ordinal) : l).ToArray();
+        var id = await RegisterIrisAsync(SampleModels.IrisManifest(), dataset);
+
+        await RunAsync(id, JobStatus.Succeeded);
+
+        var entry = Assert.Single(await _jobs.History.ReadMetricsAsync("iris", "1.0.0", CancellationToken.None));
+        var version = await _h.Registry.GetVersionAsync("iris", "1.0.0");
+        Assert.Equal(("rejected", version!.FailureReason), (entry.Outcome, entry.Reason));
+        Assert.Equal(Correct(dataset) / 30.0, entry.Metrics["accuracy"], 12);
+    }
+
+    [Fact]
     public async Task AThresholdTheModelCannotMeetRejectsTheVersionWithTheReason()
     {
         // Five setosa rows labelled virginica: the model still says setosa, so at most 25 of 30 can be right.
