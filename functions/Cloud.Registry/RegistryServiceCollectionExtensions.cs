@@ -22,6 +22,7 @@ internal static class RegistryServiceCollectionExtensions
         services.AddHostedService<StoreInitializer>();
         services.AddHostedService<LeftoverCleanup>();
         services.AddSingleton(sp => new ModelRegistry(sp.GetRequiredService<CloudStores>().Registry, sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => new VersionAllocator(sp.GetRequiredService<CloudStores>().Registry, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<ModelRegistration>();
         services.AddSingleton<RegistrationWorkflow>();
         return services;
