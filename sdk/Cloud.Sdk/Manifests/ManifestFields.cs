@@ -27,7 +27,7 @@ internal static class ManifestFields
         [Validation] = new(["dataset", "labelColumn", "metrics", "thresholds", "baselineLabel", "baselineTolerance", "baselineRelativeTolerance"], ["dataset", "labelColumn", "metrics"]),
         [Promotion] = new(["onValidated"], ["onValidated"]),
         [PromotionAction] = new(["setLabels", "traffic"], []),
-        [Lineage] = new(["trainer", "dataset", "sourceRevision", "seed", "hyperParameters"], []),
+        [Lineage] = new(["trainer", "dataset", "sourceRevision", "seed", "hyperParameters", "parentVersion", "jobId", "datasetSha256"], []),
     };
 
     /// <summary>The known fields of one object and the required ones among them.</summary>
