@@ -10,6 +10,7 @@ using Cloud.Jobs.Queue.Sqlite;
 using Cloud.Jobs.Runner;
 using Cloud.Jobs.Validation;
 using Cloud.Registry.Jobs;
+using Cloud.Registry.Registered;
 using Cloud.Registry.Registration;
 using Cloud.Registry.Settings;
 using Cloud.Registry.Stores;
@@ -41,6 +42,8 @@ internal static class JobsServiceCollectionExtensions
         services.AddSingleton<IVersionValidator>(sp => new ModelVersionValidator(sp.GetRequiredService<ModelValidator>(), sp.GetRequiredService<ModelRegistry>(), sp.GetRequiredService<CloudStores>().Models));
         services.AddSingleton<IJobHandler, ValidateJobHandler>();
         services.AddSingleton<IJobHandler, ProbeJobHandler>();
+        services.AddSingleton<IJobHandler>(sp => new TrainJobHandler(sp.GetRequiredService<ModelRegistry>(), sp.GetRequiredService<VersionAllocator>(),
+            sp.GetRequiredService<CloudStores>().Models, sp.GetRequiredService<RegisteredContent>(), sp.GetRequiredService<JobFiles>(), sp.GetRequiredService<JobsOptions>()));
         services.AddHostedService<JobRunner>();
         return services;
     }

@@ -8,4 +8,10 @@ public static class JobKinds
 
     /// <summary>Reports what the worker that takes it has, and holds it for <c>spec.seconds</c>: checks a worker deployment without a model.</summary>
     public const string Probe = "probe";
+
+    /// <summary>
+    /// Runs a trainer on a dataset and uploads its output as a new version of the model (named by <c>spec.version</c>, or
+    /// the next patch), with lineage; the job's version, when given, is the parent version the trainer starts from.
+    /// </summary>
+    public const string Train = "train";
 }
