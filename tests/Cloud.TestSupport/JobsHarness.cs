@@ -6,6 +6,7 @@ using Cloud.Jobs.Queue;
 using Cloud.Jobs.Queue.Sqlite;
 using Cloud.Jobs.Runner;
 using Cloud.Jobs.Validation;
+using Cloud.Registry;
 using Cloud.Sdk.Jobs;
 using Cloud.Storage.Blobs;
 using Cloud.Storage.Tables;
@@ -74,6 +75,11 @@ internal sealed class JobsHarness : IAsyncDisposable
     /// <summary>The validate handler on the harness's registry, with the model validator over its models container.</summary>
     internal ValidateJobHandler ValidateHandler() => new(Registry.Registry,
         new ModelVersionValidator(new ModelValidator(Registry.Blobs, new ValidationOptions(), NullLogger<ModelValidator>.Instance), Registry.Registry, Registry.Blobs));
+
+    /// <summary>The train handler on the harness's registry and stores, running trainers from <paramref name="trainersRoot"/>.</summary>
+    internal TrainJobHandler TrainHandler(string trainersRoot, TimeSpan? jobTimeout = null) => new(Registry.Registry,
+        new VersionAllocator(Registry.Table, Registry.Time), Registry.Blobs, Registry.Content, new JobFiles(Files),
+        Options with { TrainersRoot = trainersRoot, JobTimeout = jobTimeout ?? Options.JobTimeout });
 
     public Task<JobInfo?> JobAsync(string id) => Ledger.GetAsync(id, CancellationToken.None);
 
