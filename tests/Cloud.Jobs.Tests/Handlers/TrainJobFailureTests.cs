@@ -235,6 +235,33 @@ public sealed class TrainJobFailureTests : IAsyncDisposable
         Assert.Contains("2 lines of the metrics file were left out of the curve", await ReadTextAsync(JobFiles.LogPath(job.Id, 1)), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task TheCurveIsStoredWhileTheTrainerRuns()
+    {
+        var go = Path.Combine(_outside.FullName, "go");
+        Trainer("slow.sh", """
+            echo '{"step": 1, "loss": 0.9}' >> "$CLOUD_METRICS"
+            while [ ! -f "$CLOUD_HP_GO" ]; do sleep 0.1; done
+            echo '{"step": 2, "loss": 0.5}' >> "$CLOUD_METRICS"
+            exit 1
+            """);
+        await _h.PutTextAsync("data/iris.csv", Iris);
+        await StartRunnerAsync();
+        await _jobs.Submitter.SubmitAsync(new JobMessage("train-live", JobKinds.Train, "iris", null,
+            JsonSerializer.SerializeToElement(new { command = new[] { "slow.sh" }, dataset = "data/iris.csv", hyperParameters = new { go } }), 1), CancellationToken.None);
+
+        // The trainer waits for the test, so the first point can only have been stored while it ran.
+        await Eventually.TrueAsync(async () => await _jobs.Files.GetPropertiesAsync(JobFiles.CurvePath("train-live")) is not null, "the curve to be stored mid-run");
+        var midRun = await ReadTextAsync(JobFiles.CurvePath("train-live"));
+        var running = await _jobs.JobAsync("train-live");
+        File.WriteAllText(go, "");
+        await _jobs.WaitForAsync("train-live", j => j.Status.IsFinished(), "the train job to finish");
+
+        Assert.Equal(JobStatus.Running, running!.Status);
+        Assert.Equal("{\"step\": 1, \"loss\": 0.9}\n", midRun);
+        Assert.Equal("{\"step\": 1, \"loss\": 0.9}\n{\"step\": 2, \"loss\": 0.5}\n", await ReadTextAsync(JobFiles.CurvePath("train-live")));
+    }
+
     [Theory]
     [InlineData("""{"dataset": "d.csv"}""", "A train job's spec.command is the trainer's argv, e.g. [\"logreg/train.py\", \"--quiet\"]; it is missing.")]
     [InlineData("""{"command": "train.sh --all", "dataset": "d.csv"}""", "A train job's spec.command is an array of 1 to 64 non-empty strings of at most 1024 characters (the trainer's argv, never a shell command line); got \"train.sh --all\".")]
@@ -253,14 +280,18 @@ public sealed class TrainJobFailureTests : IAsyncDisposable
 
     private void Trainer(string name, string script) => File.WriteAllText(Path.Combine(_trainers.FullName, name), script.ReplaceLineEndings("\n") + "\n");
 
-    private async Task<JobInfo> FailAsync(object spec, string id = "train-bad")
+    private async Task StartRunnerAsync()
     {
         if (_runner is null)
         {
             _runner = _jobs.Runner([_jobs.TrainHandler(_trainers.FullName)]);
             await _runner.StartAsync(CancellationToken.None);
         }
+    }
 
+    private async Task<JobInfo> FailAsync(object spec, string id = "train-bad")
+    {
+        await StartRunnerAsync();
         await _jobs.Submitter.SubmitAsync(new JobMessage(id, JobKinds.Train, "iris", null, JsonSerializer.SerializeToElement(spec), 1), CancellationToken.None);
         var job = await _jobs.WaitForAsync(id, j => j.Status.IsFinished(), $"train job {id} to finish");
         Assert.True(job.Status == JobStatus.Failed, $"the job is {job.Status}: {job.Summary}{job.Error}");
