@@ -40,7 +40,7 @@ internal sealed class TrainedFolder
     /// <summary>Reads the trainer's output, or <see cref="JobFailedException"/> saying what is missing or wrong.</summary>
     public static TrainedFolder Read(string folder)
     {
-        var entries = Directory.EnumerateFileSystemEntries(folder, "*", SearchOption.AllDirectories).ToList();
+        var entries = Walk(folder).ToList();
         if (entries.Count == 0)
         {
             throw new JobFailedException($"The trainer wrote no model: its output folder (CLOUD_OUTPUT) is empty. A trainer writes a model folder there: {ModelManifest.FileName} and the model file it names.");
@@ -155,6 +155,26 @@ internal sealed class TrainedFolder
         }
 
         return bytes;
+    }
+
+    /// <summary>
+    /// Every entry below <paramref name="folder"/>, a folder's before its own; never into a link, which a trainer could
+    /// point at "/" (the caller refuses links).
+    /// </summary>
+    private static IEnumerable<string> Walk(string folder)
+    {
+        foreach (var entry in Directory.EnumerateFileSystemEntries(folder))
+        {
+            yield return entry;
+            var info = new DirectoryInfo(entry);
+            if (info.Exists && info.LinkTarget is null)
+            {
+                foreach (var inner in Walk(entry))
+                {
+                    yield return inner;
+                }
+            }
+        }
     }
 
     /// <summary>The file's full local path.</summary>

@@ -110,6 +110,23 @@ public sealed class TrainJobFailureTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task ATrainerOutputWithALinkIsRefusedAndNothingIsUploaded()
+    {
+        Trainer("links.sh", """
+            printf 'x' > "$CLOUD_OUTPUT/model.onnx"
+            printf '{"name": "x", "version": "1.0.0", "format": "onnx", "modelFile": "model.onnx"}' > "$CLOUD_OUTPUT/model.json"
+            mkdir "$CLOUD_OUTPUT/data"
+            ln -s / "$CLOUD_OUTPUT/data/root"
+            """);
+        await _h.PutTextAsync("data/iris.csv", Iris);
+
+        var job = await FailAsync(new { command = new[] { "links.sh" }, dataset = "data/iris.csv" });
+
+        Assert.Equal("The trainer's output holds a link, 'data/root'; a model folder holds plain files only.", job.Error);
+        Assert.Empty(await _h.Blobs.ListAsync("iris/").ToListAsync());
+    }
+
+    [Fact]
     public async Task ATrainerPastItsTimeoutIsKilledWithItsChildren()
     {
         var pidFile = Path.Combine(_outside.FullName, "child.pid");
