@@ -43,7 +43,8 @@ internal static class JobsServiceCollectionExtensions
         services.AddSingleton<IJobHandler, ValidateJobHandler>();
         services.AddSingleton<IJobHandler, ProbeJobHandler>();
         services.AddSingleton<IJobHandler>(sp => new TrainJobHandler(sp.GetRequiredService<ModelRegistry>(), sp.GetRequiredService<VersionAllocator>(),
-            sp.GetRequiredService<CloudStores>().Models, sp.GetRequiredService<RegisteredContent>(), sp.GetRequiredService<JobFiles>(), sp.GetRequiredService<JobsOptions>()));
+            sp.GetRequiredService<CloudStores>().Models, sp.GetRequiredService<RegisteredContent>(), sp.GetRequiredService<JobFiles>(), sp.GetRequiredService<JobsOptions>(),
+            sp.GetRequiredService<TimeProvider>()));
         services.AddHostedService<JobRunner>();
         return services;
     }

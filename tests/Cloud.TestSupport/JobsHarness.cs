@@ -77,9 +77,9 @@ internal sealed class JobsHarness : IAsyncDisposable
         new ModelVersionValidator(new ModelValidator(Registry.Blobs, new ValidationOptions(), NullLogger<ModelValidator>.Instance), Registry.Registry, Registry.Blobs));
 
     /// <summary>The train handler on the harness's registry and stores, running trainers from <paramref name="trainersRoot"/>.</summary>
-    internal TrainJobHandler TrainHandler(string trainersRoot, TimeSpan? jobTimeout = null) => new(Registry.Registry,
+    internal TrainJobHandler TrainHandler(string trainersRoot) => new(Registry.Registry,
         new VersionAllocator(Registry.Table, Registry.Time), Registry.Blobs, Registry.Content, new JobFiles(Files),
-        Options with { TrainersRoot = trainersRoot, JobTimeout = jobTimeout ?? Options.JobTimeout });
+        Options with { TrainersRoot = trainersRoot }, TimeProvider.System);
 
     public Task<JobInfo?> JobAsync(string id) => Ledger.GetAsync(id, CancellationToken.None);
 

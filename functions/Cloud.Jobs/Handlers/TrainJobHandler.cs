@@ -23,7 +23,7 @@ namespace Cloud.Jobs.Handlers;
 /// run gets the same one, and a run that finds that version's model.json already uploaded returns without training.
 /// </remarks>
 internal sealed partial class TrainJobHandler(
-    ModelRegistry registry, VersionAllocator versions, IBlobStore models, RegisteredContent registered, JobFiles files, JobsOptions options) : IJobHandler
+    ModelRegistry registry, VersionAllocator versions, IBlobStore models, RegisteredContent registered, JobFiles files, JobsOptions options, TimeProvider time) : IJobHandler
 {
     public string Kind => JobKinds.Train;
 
@@ -77,7 +77,7 @@ internal sealed partial class TrainJobHandler(
         var shown = string.Join(' ', spec.Command.Select(a => TrainText.Escape(a, 100)));
         LogRunning(context.Log, shown, timeout, spec.CudaVisibleDevices.Length == 0 ? "none (CPU)" : spec.CudaVisibleDevices);
 
-        var curve = new TrainingCurve(work.Metrics, work.Curve, files, id, context.Log);
+        var curve = new TrainingCurve(work.Metrics, work.Curve, files, id, time, context.Log);
         TrainerExit exit;
         using (var stopFollowing = new CancellationTokenSource())
         {

@@ -12,7 +12,7 @@ namespace Cloud.Jobs.Training;
 /// is at most <see cref="MaxLineBytes"/>, and the curve at most <see cref="MaxBytes"/>: a trainer cannot grow it
 /// without bound.
 /// </summary>
-internal sealed partial class TrainingCurve(string metricsFile, string keptFile, JobFiles files, string jobId, ILogger log)
+internal sealed partial class TrainingCurve(string metricsFile, string keptFile, JobFiles files, string jobId, TimeProvider time, ILogger log)
 {
     public const int MaxLineBytes = 16 * 1024;
     public const long MaxBytes = 4L * 1024 * 1024;
@@ -38,17 +38,17 @@ internal sealed partial class TrainingCurve(string metricsFile, string keptFile,
     /// <summary>Reads and stores the curve until <paramref name="stop"/> fires.</summary>
     public async Task FollowAsync(CancellationToken stop)
     {
-        var lastUpload = DateTime.UtcNow;
+        var lastUpload = time.GetUtcNow();
         try
         {
             while (!stop.IsCancellationRequested)
             {
-                await Task.Delay(PollInterval, stop).ConfigureAwait(false);
+                await Task.Delay(PollInterval, time, stop).ConfigureAwait(false);
                 Read(final: false);
-                if (_points > _uploaded && DateTime.UtcNow - lastUpload >= UploadInterval)
+                if (_points > _uploaded && time.GetUtcNow() - lastUpload >= UploadInterval)
                 {
                     await StoreAsync(stop).ConfigureAwait(false);
-                    lastUpload = DateTime.UtcNow;
+                    lastUpload = time.GetUtcNow();
                 }
             }
         }
