@@ -59,6 +59,8 @@ internal sealed class JobManagement(JobSubmitter submitter, JobLedger ledger, Jo
 
     public Task<BlobDownload?> OpenLogAsync(string id, CancellationToken cancellationToken) => files.OpenLatestLogAsync(id, cancellationToken);
 
+    public Task<BlobDownload?> OpenCurveAsync(string id, CancellationToken cancellationToken) => files.OpenCurveAsync(id, cancellationToken);
+
     public Task<JobInfo?> CancelAsync(string id, CancellationToken cancellationToken) => ledger.CancelAsync(id, cancellationToken);
 
     private static RegistryException Invalid(string message) => new(RegistryError.Invalid, message);

@@ -57,6 +57,15 @@ internal sealed record JobsOptions : ISettings
     /// <summary>Whether this host runs jobs itself (the local host does by default; a serving host with separate workers sets false).</summary>
     public bool RunJobs { get; init; } = true;
 
+    /// <summary>
+    /// The folder train jobs' trainers live in: a job's <c>spec.command[0]</c> is a path inside it. Relative to the
+    /// current directory; the default is the repository's samples/trainers, for the local host run from the repository.
+    /// </summary>
+    public string TrainersRoot { get; init; } = Path.Combine("samples", "trainers");
+
+    /// <summary>The Python that runs <c>.py</c> trainers (Debian's, with its python3-numpy and python3-onnx packages).</summary>
+    public string Python { get; init; } = "/usr/bin/python3";
+
     public bool IsServiceBus => string.Equals(Backend, ServiceBus, StringComparison.OrdinalIgnoreCase);
 
     /// <summary>The wait before retry number <paramref name="retry"/> (1 for the first).</summary>
@@ -104,6 +113,11 @@ internal sealed record JobsOptions : ISettings
         if (IsServiceBus && LockDuration > TimeSpan.FromMinutes(5))
         {
             yield return $"{section}:{nameof(LockDuration)} is at most 00:05:00 on Service Bus (longer jobs live on lock renewal); got {LockDuration}.";
+        }
+
+        if (string.IsNullOrWhiteSpace(TrainersRoot) || string.IsNullOrWhiteSpace(Python))
+        {
+            yield return $"{section}:{nameof(TrainersRoot)} and {section}:{nameof(Python)} must not be empty.";
         }
 
         if (HeartbeatInterval * 2 > LockDuration)

@@ -45,6 +45,9 @@ internal static class JobsServiceCollectionExtensions
         services.AddSingleton<IJobHandler, ProbeJobHandler>();
         services.AddSingleton<SoakScheduling>();
         services.AddSingleton<IJobHandler, PromoteJobHandler>();
+        services.AddSingleton<IJobHandler>(sp => new TrainJobHandler(sp.GetRequiredService<ModelRegistry>(), sp.GetRequiredService<VersionAllocator>(),
+            sp.GetRequiredService<CloudStores>().Models, sp.GetRequiredService<RegisteredContent>(), sp.GetRequiredService<JobFiles>(), sp.GetRequiredService<JobsOptions>(),
+            sp.GetRequiredService<TimeProvider>()));
         services.AddHostedService<JobRunner>();
         return services;
     }

@@ -25,6 +25,7 @@ internal static class RegistryServiceCollectionExtensions
         services.AddHostedService<StoreInitializer>();
         services.AddHostedService<LeftoverCleanup>();
         services.AddSingleton(sp => new ModelRegistry(sp.GetRequiredService<CloudStores>().Registry, sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => new VersionAllocator(sp.GetRequiredService<CloudStores>().Registry, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<ModelRegistration>();
         services.AddSingleton<RegistrationWorkflow>();
         // Histories and traffic statistics are blobs beside the job logs: rows stay small, any process reads them.

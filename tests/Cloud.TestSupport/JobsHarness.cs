@@ -10,6 +10,7 @@ using Cloud.Jobs.Validation;
 using Cloud.Registry.History;
 using Cloud.Registry.Promotion;
 using Cloud.Registry.Traffic;
+using Cloud.Registry;
 using Cloud.Sdk.Jobs;
 using Cloud.Storage.Blobs;
 using Cloud.Storage.Tables;
@@ -94,6 +95,11 @@ internal sealed class JobsHarness : IAsyncDisposable
     internal VersionPromoter Promoter => new(Registry.Registry, History, Registry.Time);
 
     internal SoakScheduling Soak => new(Submitter, Registry.Registry, Traffic);
+
+    /// <summary>The train handler on the harness's registry and stores, running trainers from <paramref name="trainersRoot"/>.</summary>
+    internal TrainJobHandler TrainHandler(string trainersRoot) => new(Registry.Registry,
+        new VersionAllocator(Registry.Table, Registry.Time), Registry.Blobs, Registry.Content, new JobFiles(Files),
+        Options with { TrainersRoot = trainersRoot }, TimeProvider.System);
 
     public Task<JobInfo?> JobAsync(string id) => Ledger.GetAsync(id, CancellationToken.None);
 

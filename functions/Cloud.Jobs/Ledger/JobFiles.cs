@@ -7,11 +7,29 @@ namespace Cloud.Jobs.Ledger;
 /// <summary>
 /// What a job keeps beside its row in the jobs container, under {job id}/: one full log per run
 /// (attempt-{n}.log). A run whose runner died has no log there; its row keeps the tail its last heartbeat wrote.
+/// A train job's curve is curve.jsonl (its latest run's: a run that starts again writes it anew).
 /// </summary>
 internal sealed class JobFiles(IBlobStore container)
 {
     private const string LogPrefix = "attempt-";
     private const string LogSuffix = ".log";
+
+    private const string CurveName = "curve.jsonl";
+
+    public static string CurvePath(string id) => $"{id}/{CurveName}";
+
+    public async Task PutCurveAsync(string id, string localFile, CancellationToken cancellationToken)
+    {
+        var content = new FileStream(localFile, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        await using (content.ConfigureAwait(false))
+        {
+            await container.PutAsync(CurvePath(id), content, cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The job's training curve (JSON Lines), or null when it has none.</summary>
+    public async Task<BlobDownload?> OpenCurveAsync(string id, CancellationToken cancellationToken) =>
+        JobIds.IsValid(id) ? await container.OpenReadAsync(CurvePath(id), cancellationToken).ConfigureAwait(false) : null;
 
     public static string LogPath(string id, int run) => $"{id}/{LogPrefix}{run.ToString(CultureInfo.InvariantCulture)}{LogSuffix}";
 

@@ -17,6 +17,7 @@ internal static class JobEndpoints
         api.MapGet("/jobs", ListAsync);
         api.MapGet("/jobs/{id}", GetAsync);
         api.MapGet("/jobs/{id}/log", GetLogAsync);
+        api.MapGet("/jobs/{id}/curve", GetCurveAsync);
         api.MapPost("/jobs/{id}/cancel", CancelAsync);
         return api;
     }
@@ -68,6 +69,20 @@ internal static class JobEndpoints
             ? TypedResults.Stream(log.Content, "text/plain; charset=utf-8")
             : ManagementErrors.Result(StatusCodes.Status404NotFound,
                 $"Job '{id}' has no log yet: a run stores its log when it ends (GET /api/jobs/{id} shows the running tail).");
+    }
+
+    private static async Task<IResult> GetCurveAsync(string id, IJobManagement jobs, CancellationToken cancellationToken)
+    {
+        if (await jobs.GetAsync(id, cancellationToken) is null)
+        {
+            return NoSuchJob(id);
+        }
+
+        // A blob beside the job, never a row property: JSON Lines as the trainer wrote them, stored while it runs.
+        return await jobs.OpenCurveAsync(id, cancellationToken) is { } curve
+            ? TypedResults.Stream(curve.Content, "application/x-ndjson; charset=utf-8")
+            : ManagementErrors.Result(StatusCodes.Status404NotFound,
+                $"Job '{id}' has no training curve: a train job's curve is stored once its trainer writes points to CLOUD_METRICS.");
     }
 
     private static Task<IResult> CancelAsync(string id, IJobManagement jobs, CancellationToken cancellationToken) =>

@@ -25,6 +25,15 @@ Usage:
 Relative --data/--out paths are taken relative to the current directory (so
 repo-relative paths work from the repo root); the defaults are resolved from
 this script's location, so a plain run works from anywhere.
+
+As a Cloud train job's trainer (docs/jobs.md, "Train") it follows the trainer
+contract: CLOUD_DATASET is the data, CLOUD_OUTPUT the folder to write the model
+folder into, CLOUD_HPARAMS a JSON object of hyper-parameters (epochs,
+learning_rate or learningRate, l2, seed), CLOUD_MODEL the model's name, and
+CLOUD_METRICS the curve file, to which it appends one JSON object every
+METRICS_EVERY epochs and after the last. Command-line flags still win over
+them. Without those variables nothing changes: the committed files are
+reproduced byte for byte.
 """
 
 import argparse
@@ -56,6 +65,9 @@ DEFAULT_SEED = 42
 
 OPSET = 17
 IR_VERSION = 8
+
+# How often the curve gets a point under the trainer contract (CLOUD_METRICS).
+METRICS_EVERY = 100
 
 
 def repo_relative(path):
@@ -102,19 +114,23 @@ def softmax(z):
     return e / e.sum(axis=1, keepdims=True)
 
 
-def fit(x, y, epochs, learning_rate, l2):
+def fit(x, y, epochs, learning_rate, l2, on_epoch=None):
     """Full-batch gradient descent on the mean cross-entropy plus
     (l2/2)*||W||^2 (the bias is not penalized), in float64.
 
     Weights start at zero: the loss is convex, so the start point does not
-    change the optimum, and zero keeps the run independent of any RNG."""
+    change the optimum, and zero keeps the run independent of any RNG.
+    on_epoch(epoch, p), when given, sees each epoch's probabilities before the
+    step (it only reads them, so the result is the same with or without it)."""
     n, d = x.shape
     k = len(CLASSES)
     onehot = np.eye(k)[y]
     w = np.zeros((d, k))
     b = np.zeros(k)
-    for _ in range(epochs):
+    for epoch in range(epochs):
         p = softmax(x @ w + b)
+        if on_epoch is not None:
+            on_epoch(epoch, p, w)
         g = (p - onehot) / n  # d(mean CE)/d(logits)
         w -= learning_rate * (x.T @ g + l2 * w)
         b -= learning_rate * g.sum(axis=0)
@@ -199,15 +215,52 @@ def write_csv(path, header, rows):
         wr.writerows(rows)
 
 
+def contract_defaults():
+    """Defaults under Cloud's trainer contract: the CLOUD_* variables a train
+    job sets, else the script's own defaults (so a plain run is unchanged)."""
+    hparams = {}
+    if os.environ.get("CLOUD_HPARAMS"):
+        with open(os.environ["CLOUD_HPARAMS"]) as f:
+            hparams = json.load(f)
+    return {
+        "data": os.environ.get("CLOUD_DATASET") or DEFAULT_DATA,
+        "out": os.environ.get("CLOUD_OUTPUT") or DEFAULT_OUT,
+        "epochs": int(hparams.get("epochs", DEFAULT_EPOCHS)),
+        "learning_rate": float(hparams.get("learning_rate", hparams.get("learningRate", DEFAULT_LEARNING_RATE))),
+        "l2": float(hparams.get("l2", DEFAULT_L2)),
+        "seed": int(hparams.get("seed", DEFAULT_SEED)),
+    }
+
+
+class Curve:
+    """Appends one JSON line per METRICS_EVERY epochs to CLOUD_METRICS, flushed
+    at once so the job reads the curve while training runs."""
+
+    def __init__(self, path, y, l2, epochs):
+        self.file = open(path, "a") if path else None
+        self.y, self.l2, self.epochs = y, l2, epochs
+
+    def __call__(self, epoch, p, w):
+        if self.file is None or (epoch % METRICS_EVERY and epoch != self.epochs - 1):
+            return
+        n = len(self.y)
+        loss = -np.mean(np.log(p[np.arange(n), self.y])) + 0.5 * self.l2 * np.sum(w * w)
+        accuracy = float(np.mean(np.argmax(p, axis=1) == self.y))
+        self.file.write(json.dumps({"epoch": epoch, "loss": round(float(loss), 6),
+                                    "accuracy": round(accuracy, 6)}) + "\n")
+        self.file.flush()
+
+
 def main():
+    defaults = contract_defaults()
     ap = argparse.ArgumentParser(
         description="Train the Iris softmax-regression sample and export ONNX.")
-    ap.add_argument("--data", default=DEFAULT_DATA, help="iris CSV (default: %(default)s)")
-    ap.add_argument("--out", default=DEFAULT_OUT, help="output folder (default: %(default)s)")
-    ap.add_argument("--epochs", type=int, default=DEFAULT_EPOCHS)
-    ap.add_argument("--learning-rate", type=float, default=DEFAULT_LEARNING_RATE)
-    ap.add_argument("--l2", type=float, default=DEFAULT_L2)
-    ap.add_argument("--seed", type=int, default=DEFAULT_SEED)
+    ap.add_argument("--data", default=defaults["data"], help="iris CSV (default: %(default)s)")
+    ap.add_argument("--out", default=defaults["out"], help="output folder (default: %(default)s)")
+    ap.add_argument("--epochs", type=int, default=defaults["epochs"])
+    ap.add_argument("--learning-rate", type=float, default=defaults["learning_rate"])
+    ap.add_argument("--l2", type=float, default=defaults["l2"])
+    ap.add_argument("--seed", type=int, default=defaults["seed"])
     args = ap.parse_args()
 
     rows, x, y = load_iris(args.data)
@@ -217,7 +270,8 @@ def main():
     # nothing about the validation rows leaks into the model.
     mean = x[tr].mean(axis=0)
     std = x[tr].std(axis=0)
-    w, b, loss = fit((x[tr] - mean) / std, y[tr], args.epochs, args.learning_rate, args.l2)
+    curve = Curve(os.environ.get("CLOUD_METRICS"), y[tr], args.l2, args.epochs)
+    w, b, loss = fit((x[tr] - mean) / std, y[tr], args.epochs, args.learning_rate, args.l2, curve)
 
     model = build_onnx(mean, std, w, b, args.seed)
     os.makedirs(args.out, exist_ok=True)
@@ -235,7 +289,7 @@ def main():
               [["%.9g" % v for v in p] + [str(int(l))] for p, l in zip(p_va, label_va)])
 
     manifest = {
-        "name": "iris",
+        "name": os.environ.get("CLOUD_MODEL") or "iris",
         "version": "1.0.0",
         "format": "onnx",
         "modelFile": "model.onnx",

@@ -14,4 +14,10 @@ public static class JobKinds
     /// latency with the version under <c>compareWith</c> and promotes it when no worse. Queued by the validate job.
     /// </summary>
     public const string Promote = "promote";
+
+    /// <summary>
+    /// Runs a trainer on a dataset and uploads its output as a new version of the model (named by <c>spec.version</c>, or
+    /// the next patch), with lineage; the job's version, when given, is the parent version the trainer starts from.
+    /// </summary>
+    public const string Train = "train";
 }

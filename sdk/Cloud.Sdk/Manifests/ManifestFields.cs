@@ -29,7 +29,7 @@ internal static class ManifestFields
         [Promotion] = new(["onValidated", "afterSoak"], ["onValidated"]),
         [PromotionAction] = new(["setLabels", "traffic"], []),
         [SoakPromotion] = new(["soakMinutes", "compareWith", "setLabels", "traffic", "maxErrorRateIncrease", "maxLatencyRatio", "minRequests"], ["soakMinutes"]),
-        [Lineage] = new(["trainer", "dataset", "sourceRevision", "seed", "hyperParameters"], []),
+        [Lineage] = new(["trainer", "dataset", "sourceRevision", "seed", "hyperParameters", "parentVersion", "jobId", "datasetSha256"], []),
     };
 
     /// <summary>The known fields of one object and the required ones among them.</summary>

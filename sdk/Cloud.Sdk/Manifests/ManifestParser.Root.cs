@@ -241,7 +241,7 @@ internal sealed partial class ManifestParser
         return text;
     }
 
-    private string? CheckSha256(string? text, string path)
+    private string? CheckSha256(string? text, string path, string what = "Model SHA-256", string whose = "the file's")
     {
         if (text is null)
         {
@@ -259,7 +259,7 @@ internal sealed partial class ManifestParser
             return text;
         }
 
-        Error(path, $"Model SHA-256 {Q(text)} {problem}; write the file's SHA-256 as 64 lowercase hexadecimal digits.");
+        Error(path, $"{what} {Q(text)} {problem}; write {whose} SHA-256 as 64 lowercase hexadecimal digits.");
         return null;
     }
 

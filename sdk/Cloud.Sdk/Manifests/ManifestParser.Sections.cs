@@ -443,7 +443,7 @@ internal sealed partial class ManifestParser
             return null;
         }
 
-        string? trainer = null, dataset = null, sourceRevision = null;
+        string? trainer = null, dataset = null, sourceRevision = null, parentVersion = null, jobId = null, datasetSha256 = null;
         long? seed = null;
         Dictionary<string, JsonElement>? hyperParameters = null;
         ReadObject(value, path, ManifestFields.Lineage, (field, fieldValue, fieldPath) =>
@@ -465,6 +465,16 @@ internal sealed partial class ManifestParser
                 case "hyperParameters":
                     hyperParameters = ReadHyperParameters(fieldValue, fieldPath);
                     break;
+                case "parentVersion":
+                    parentVersion = ReadString(fieldValue, fieldPath);
+                    parentVersion = CheckVersion(parentVersion, fieldPath) is null ? null : parentVersion;
+                    break;
+                case "jobId":
+                    jobId = CheckJobId(ReadString(fieldValue, fieldPath), fieldPath);
+                    break;
+                case "datasetSha256":
+                    datasetSha256 = CheckSha256(ReadString(fieldValue, fieldPath), fieldPath, "Dataset SHA-256", "the dataset's");
+                    break;
             }
         });
 
@@ -474,8 +484,22 @@ internal sealed partial class ManifestParser
             Dataset = dataset,
             SourceRevision = sourceRevision,
             Seed = seed,
+            ParentVersion = parentVersion,
+            JobId = jobId,
+            DatasetSha256 = datasetSha256,
             HyperParameters = hyperParameters?.AsReadOnly() ?? (IReadOnlyDictionary<string, JsonElement>)System.Collections.ObjectModel.ReadOnlyDictionary<string, JsonElement>.Empty,
         };
+    }
+
+    private string? CheckJobId(string? text, string path)
+    {
+        if (text is null || Jobs.JobIds.IsValid(text))
+        {
+            return text;
+        }
+
+        Error(path, $"Job id {Q(text)} is not valid: use 1 to {Jobs.JobIds.MaxLength} letters, digits, '.', '_', '-' or '+', starting with a letter or digit.");
+        return null;
     }
 
     private Dictionary<string, JsonElement>? ReadHyperParameters(JsonElement value, string path)

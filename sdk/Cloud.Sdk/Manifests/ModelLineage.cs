@@ -18,6 +18,15 @@ public sealed record ModelLineage
     /// <summary>The random seed of the training run (<c>seed</c>).</summary>
     public long? Seed { get; init; }
 
+    /// <summary>The version this one was trained from (<c>parentVersion</c>): its weights or data as the trainer's start.</summary>
+    public string? ParentVersion { get; init; }
+
+    /// <summary>The train job that made this version (<c>jobId</c>), as <see cref="Jobs.JobIds"/> has it.</summary>
+    public string? JobId { get; init; }
+
+    /// <summary>The SHA-256 of the training dataset's bytes (<c>datasetSha256</c>), 64 lowercase hex digits.</summary>
+    public string? DatasetSha256 { get; init; }
+
     /// <summary>
     /// Training hyper-parameters (<c>hyperParameters</c>): each value a JSON number, string, boolean, or flat array of
     /// those, kept as JSON so numbers keep their exact written form.

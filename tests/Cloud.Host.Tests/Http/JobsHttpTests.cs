@@ -89,8 +89,10 @@ public sealed class JobsHttpTests : IAsyncLifetime
     }
 
     [Theory]
-    [InlineData("""{"kind": "train", "model": "iris"}""", 400, "\"kind\" must be one of probe, promote, validate; got 'train'.")]
-    [InlineData("""{"model": "iris"}""", 400, "\"kind\" must be one of probe, promote, validate; got none.")]
+    [InlineData("""{"kind": "tune", "model": "iris"}""", 400, "\"kind\" must be one of probe, promote, train, validate; got 'tune'.")]
+    [InlineData("""{"model": "iris"}""", 400, "\"kind\" must be one of probe, promote, train, validate; got none.")]
+    [InlineData("""{"kind": "train", "model": "iris"}""", 400, "A train job needs a spec with at least \"command\" (the trainer's argv, e.g. [\"logreg/train.py\"]) and \"dataset\" (a path in the model store).")]
+    [InlineData("""{"kind": "train", "spec": {}}""", 400, "A train job names the model it trains (\"model\"); its \"version\", when given, is the parent version the trainer starts from.")]
     [InlineData("""{"kind": "validate", "model": "iris"}""", 400, "A validate job names the model and the version to validate.")]
     [InlineData("""{"kind": "validate", "model": "iris", "version": "9.9.9"}""", 404, "Model 'iris' has no version '9.9.9'.")]
     [InlineData("""{"kind": "probe", "id": "no/slashes"}""", 400, "Job id 'no/slashes' is not valid: use 1 to 100 letters, digits, '.', '_', '-' or '+', starting with a letter or digit.")]

@@ -72,12 +72,12 @@ public sealed class RecordLimitTests : IDisposable
     public async Task ALineageTooLargeToRecordFailsTheVersion()
     {
         // 60,000 '<' fit the 64 KiB manifest; recorded as JSON each is the six characters \u003C, and the lineage's
-        // other fields ("dataset": null, …) add 84.
+        // other fields ("dataset": null, … "datasetSha256": null) add 139.
         await UploadAsync(MinimalManifest.Replace("}", ", \"lineage\": {\"trainer\": \"" + new string('<', 60_000) + "\"}}", StringComparison.Ordinal));
 
         var outcome = await _h.Registration.RegisterAsync("iris/1.0.0/model.json");
 
-        Assert.Equal((RegistrationStatus.Failed, "The lineage of iris 1.0.0 takes 360,084 characters to record; a version records at most 131,072."), (outcome.Status, outcome.Message));
+        Assert.Equal((RegistrationStatus.Failed, "The lineage of iris 1.0.0 takes 360,139 characters to record; a version records at most 131,072."), (outcome.Status, outcome.Message));
     }
 
     [Fact]

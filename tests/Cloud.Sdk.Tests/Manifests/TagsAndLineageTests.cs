@@ -109,4 +109,38 @@ public sealed class TagsAndLineageTests
             new ManifestError("$.lineage.sourceRevision", "$.lineage.sourceRevision must be a string, not a number."),
             Manifests.SingleErrorWith("\"lineage\": { \"sourceRevision\": 1234567 }"));
     }
+
+    [Fact]
+    public void ATrainJobsLineageIsReadWithItsParentJobAndDatasetHash()
+    {
+        var hash = new string('a', 63) + "0";
+        var lineage = Manifests.Valid(Manifests.With($"\"lineage\": {{ \"parentVersion\": \"1.0.0-rc.1\", \"jobId\": \"train-iris+7\", \"datasetSha256\": \"{hash}\" }}")).Lineage!;
+
+        Assert.Equal(("1.0.0-rc.1", "train-iris+7", hash), (lineage.ParentVersion, lineage.JobId, lineage.DatasetSha256));
+    }
+
+    [Fact]
+    public void ParentVersionMustBeAModelVersion()
+    {
+        var error = Manifests.SingleErrorWith("\"lineage\": { \"parentVersion\": \"1.0\" }");
+
+        Assert.Equal("$.lineage.parentVersion", error.Path);
+        Assert.StartsWith("Version '1.0' is not a semantic version: ", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void JobIdMustBeAJobId()
+    {
+        Assert.Equal(
+            new ManifestError("$.lineage.jobId", "Job id 'a/b' is not valid: use 1 to 100 letters, digits, '.', '_', '-' or '+', starting with a letter or digit."),
+            Manifests.SingleErrorWith("\"lineage\": { \"jobId\": \"a/b\" }"));
+    }
+
+    [Fact]
+    public void DatasetSha256MustBeLowercaseHex()
+    {
+        Assert.Equal(
+            new ManifestError("$.lineage.datasetSha256", "Dataset SHA-256 'ABC' has 3 digits; write the dataset's SHA-256 as 64 lowercase hexadecimal digits."),
+            Manifests.SingleErrorWith("\"lineage\": { \"datasetSha256\": \"ABC\" }"));
+    }
 }

@@ -81,7 +81,7 @@ public sealed class UnknownFieldTests
     public void ShortUnknownFieldDoesNotAttractFarSuggestions()
     {
         // Every lineage field is more than 2 edits from "xy", so nothing is suggested.
-        Assert.Equal("Unknown field 'xy' in $.lineage; the fields allowed there are 'trainer', 'dataset', 'sourceRevision', 'seed' and 'hyperParameters'.",
+        Assert.Equal("Unknown field 'xy' in $.lineage; the fields allowed there are 'trainer', 'dataset', 'sourceRevision', 'seed', 'hyperParameters', 'parentVersion', 'jobId' and 'datasetSha256'.",
             Manifests.SingleErrorWith("\"lineage\": { \"xy\": 1 }").Message);
     }
 
