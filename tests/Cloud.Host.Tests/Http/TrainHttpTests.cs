@@ -34,7 +34,7 @@ public sealed class TrainHttpTests : IAsyncLifetime
 
     private HttpClient Client => _host.Client;
 
-    [Fact]
+    [PythonFact("numpy", "onnx")]
     public async Task ATrainJobsVersionIsRegisteredValidatedAndServedBesideItsParent()
     {
         var submitted = await Client.PostAsJsonAsync("/api/jobs", new

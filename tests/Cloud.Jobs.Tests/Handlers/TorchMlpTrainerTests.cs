@@ -35,7 +35,7 @@ public sealed class TorchMlpTrainerTests : IAsyncDisposable
         _h.Dispose();
     }
 
-    [TorchFact]
+    [PythonFact("torch", "onnx")]
     public async Task TheTorchMlpTrainersExportRegistersAndIsValidated()
     {
         var workflow = new RegistrationWorkflow(_h.Registration, [new ValidationScheduling(_jobs.Submitter)]);

@@ -43,7 +43,7 @@ public sealed class TrainJobTests : IAsyncDisposable
         _h.Dispose();
     }
 
-    [Fact]
+    [PythonFact("numpy", "onnx")]
     public async Task TheLogregTrainerMakesTheNextPatchWithLineageThatRegistersAndIsValidated()
     {
         await RegisterParentAsync();
@@ -74,7 +74,7 @@ public sealed class TrainJobTests : IAsyncDisposable
         Assert.Contains("\"jobId\":\"train-iris-1\"", version.Lineage, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [PythonFact("numpy", "onnx")]
     public async Task TheTrainedModelAnswersAsTheTrainersNumpyMirrorSays()
     {
         await _h.PutAsync("data/iris.csv", File.ReadAllBytes(Repo.File("samples", "data", "iris.csv")));
@@ -103,7 +103,7 @@ public sealed class TrainJobTests : IAsyncDisposable
         }
     }
 
-    [Fact]
+    [PythonFact("numpy", "onnx")]
     public async Task TheCurveIsTheLinesTheTrainerWroteKeptBesideTheJob()
     {
         await _h.PutAsync("data/iris.csv", File.ReadAllBytes(Repo.File("samples", "data", "iris.csv")));
@@ -119,7 +119,7 @@ public sealed class TrainJobTests : IAsyncDisposable
         Assert.Contains("curve: 4 points", await ReadTextAsync(_jobs.Files, JobFiles.LogPath("train-iris-3", 1)), StringComparison.Ordinal);
     }
 
-    [Fact]
+    [PythonFact("numpy", "onnx")]
     public async Task ASecondRunOfAJobThatUploadedTrainsNothingAndTakesNoNewVersion()
     {
         await _h.PutAsync("data/iris.csv", File.ReadAllBytes(Repo.File("samples", "data", "iris.csv")));
@@ -138,7 +138,7 @@ public sealed class TrainJobTests : IAsyncDisposable
         Assert.Equal("1.0.1", await new Cloud.Registry.VersionAllocator(_h.Table, _h.Time).NextPatchAsync("iris"));
     }
 
-    [Fact]
+    [PythonFact("numpy", "onnx")]
     public async Task ANamedVersionIsUsedAndTheParentsFilesAreTheTrainersToRead()
     {
         await RegisterParentAsync();
