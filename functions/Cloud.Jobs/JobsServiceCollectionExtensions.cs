@@ -8,6 +8,7 @@ using Cloud.Jobs.Queue;
 using Cloud.Jobs.Queue.ServiceBus;
 using Cloud.Jobs.Queue.Sqlite;
 using Cloud.Jobs.Runner;
+using Cloud.Jobs.Training;
 using Cloud.Jobs.Validation;
 using Cloud.Registry;
 using Cloud.Registry.Jobs;
@@ -45,9 +46,10 @@ internal static class JobsServiceCollectionExtensions
         services.AddSingleton<IJobHandler, ProbeJobHandler>();
         services.AddSingleton<SoakScheduling>();
         services.AddSingleton<IJobHandler, PromoteJobHandler>();
-        services.AddSingleton<IJobHandler>(sp => new TrainJobHandler(sp.GetRequiredService<ModelRegistry>(), sp.GetRequiredService<VersionAllocator>(),
+        services.AddSingleton(sp => new TrainingSteps(sp.GetRequiredService<ModelRegistry>(), sp.GetRequiredService<VersionAllocator>(),
             sp.GetRequiredService<CloudStores>().Models, sp.GetRequiredService<RegisteredContent>(), sp.GetRequiredService<JobFiles>(), sp.GetRequiredService<JobsOptions>(),
             sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<IJobHandler, TrainJobHandler>();
         services.AddHostedService<JobRunner>();
         return services;
     }

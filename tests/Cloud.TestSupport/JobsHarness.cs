@@ -6,6 +6,7 @@ using Cloud.Jobs.Promotion;
 using Cloud.Jobs.Queue;
 using Cloud.Jobs.Queue.Sqlite;
 using Cloud.Jobs.Runner;
+using Cloud.Jobs.Training;
 using Cloud.Jobs.Validation;
 using Cloud.Registry.History;
 using Cloud.Registry.Promotion;
@@ -97,7 +98,10 @@ internal sealed class JobsHarness : IAsyncDisposable
     internal SoakScheduling Soak => new(Submitter, Registry.Registry, Traffic);
 
     /// <summary>The train handler on the harness's registry and stores, running trainers from <paramref name="trainersRoot"/>.</summary>
-    internal TrainJobHandler TrainHandler(string trainersRoot) => new(Registry.Registry,
+    internal TrainJobHandler TrainHandler(string trainersRoot) => new(TrainingSteps(trainersRoot));
+
+    /// <summary>The train job's steps (the train and tune jobs share them) on the harness's registry and stores.</summary>
+    internal TrainingSteps TrainingSteps(string trainersRoot) => new(Registry.Registry,
         new VersionAllocator(Registry.Table, Registry.Time), Registry.Blobs, Registry.Content, new JobFiles(Files),
         Options with { TrainersRoot = trainersRoot }, TimeProvider.System);
 
