@@ -50,6 +50,8 @@ internal static class JobsServiceCollectionExtensions
             sp.GetRequiredService<CloudStores>().Models, sp.GetRequiredService<RegisteredContent>(), sp.GetRequiredService<JobFiles>(), sp.GetRequiredService<JobsOptions>(),
             sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<IJobHandler, TrainJobHandler>();
+        services.AddSingleton<IJobHandler>(sp => new TuneJobHandler(sp.GetRequiredService<TrainingSteps>(), sp.GetRequiredService<CloudStores>().JobFiles,
+            sp.GetRequiredService<ValidationOptions>(), sp.GetRequiredService<TimeProvider>()));
         services.AddHostedService<JobRunner>();
         return services;
     }

@@ -100,6 +100,9 @@ internal sealed class JobsHarness : IAsyncDisposable
     /// <summary>The train handler on the harness's registry and stores, running trainers from <paramref name="trainersRoot"/>.</summary>
     internal TrainJobHandler TrainHandler(string trainersRoot) => new(TrainingSteps(trainersRoot));
 
+    /// <summary>The tune handler on the harness's registry and stores, running trainers from <paramref name="trainersRoot"/>.</summary>
+    internal TuneJobHandler TuneHandler(string trainersRoot) => new(TrainingSteps(trainersRoot), Files, new ValidationOptions(), TimeProvider.System);
+
     /// <summary>The train job's steps (the train and tune jobs share them) on the harness's registry and stores.</summary>
     internal TrainingSteps TrainingSteps(string trainersRoot) => new(Registry.Registry,
         new VersionAllocator(Registry.Table, Registry.Time), Registry.Blobs, Registry.Content, new JobFiles(Files),

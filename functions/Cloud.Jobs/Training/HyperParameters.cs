@@ -75,6 +75,15 @@ internal sealed class HyperParameters
         return new HyperParameters(values);
     }
 
+    /// <summary>These parameters with <paramref name="overrides"/> laid over them (a tune trial's drawn values), under the same rules.</summary>
+    public HyperParameters With(System.Text.Json.Nodes.JsonObject overrides, string what)
+    {
+        var values = new SortedDictionary<string, JsonElement>(Values.ToDictionary(), StringComparer.Ordinal);
+        using var document = JsonDocument.Parse(overrides.ToJsonString());
+        Add(values, document.RootElement, what);
+        return new HyperParameters(values);
+    }
+
     /// <summary>The parameters as the JSON object the trainer reads from CLOUD_HPARAMS.</summary>
     public byte[] ToJson()
     {

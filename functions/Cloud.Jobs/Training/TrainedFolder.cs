@@ -37,6 +37,9 @@ internal sealed class TrainedFolder
     /// <summary>The files to upload besides model.json, '/'-separated and relative to the folder.</summary>
     public IReadOnlyList<string> Files { get; }
 
+    /// <summary>The folder the trainer wrote.</summary>
+    public string Folder => _folder;
+
     /// <summary>Reads the trainer's output, or <see cref="JobFailedException"/> saying what is missing or wrong.</summary>
     public static TrainedFolder Read(string folder)
     {

@@ -22,8 +22,8 @@ internal sealed partial record TuneSpec(IReadOnlyList<SearchParameter> Space, Me
     /// <summary>Values a categorical parameter may list.</summary>
     public const int MaxValues = 256;
 
-    /// <summary>Hyper-parameter names: what an environment variable (CLOUD_HP_{NAME}) and a Python identifier can hold.</summary>
-    [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]{0,63}$")]
+    /// <summary>Hyper-parameter names, as the train job has them (HyperParameters): part of an environment variable's name, CLOUD_HP_{NAME}.</summary>
+    [GeneratedRegex("^[A-Za-z][A-Za-z0-9_]{0,63}$")]
     public static partial Regex ParameterName();
 
     /// <summary>Reads the tune fields of a job's spec; the problems, one per line, when they are not usable.</summary>
@@ -62,7 +62,7 @@ internal sealed partial record TuneSpec(IReadOnlyList<SearchParameter> Space, Me
 
             if (!ParameterName().IsMatch(property.Name))
             {
-                problems.Add($"space: '{Shown(property.Name)}' is not a hyper-parameter name: letters, digits and '_', starting with a letter or '_', at most 64.");
+                problems.Add($"space: '{Shown(property.Name)}' is not a hyper-parameter name: 1 to 64 letters, digits or '_', starting with a letter (the trainer's rule).");
                 continue;
             }
 

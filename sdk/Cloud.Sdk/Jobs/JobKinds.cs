@@ -20,4 +20,10 @@ public static class JobKinds
     /// the next patch), with lineage; the job's version, when given, is the parent version the trainer starts from.
     /// </summary>
     public const string Train = "train";
+
+    /// <summary>
+    /// Searches hyper-parameters: runs the trainer once per trial (random search or successive halving), ranks the trials
+    /// on their validation data, and uploads the best as one new version; trials stay with the job.
+    /// </summary>
+    public const string Tune = "tune";
 }

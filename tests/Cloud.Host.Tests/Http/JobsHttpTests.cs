@@ -89,8 +89,9 @@ public sealed class JobsHttpTests : IAsyncLifetime
     }
 
     [Theory]
-    [InlineData("""{"kind": "tune", "model": "iris"}""", 400, "\"kind\" must be one of probe, promote, train, validate; got 'tune'.")]
-    [InlineData("""{"model": "iris"}""", 400, "\"kind\" must be one of probe, promote, train, validate; got none.")]
+    [InlineData("""{"kind": "fit", "model": "iris"}""", 400, "\"kind\" must be one of probe, promote, train, tune, validate; got 'fit'.")]
+    [InlineData("""{"kind": "tune", "model": "iris", "spec": {"command": ["logreg/train.py"], "dataset": "data/iris.csv"}}""", 400, "A tune job's search is not usable:\n\"space\" must be an object: hyper-parameter name → {\"type\": \"categorical\" | \"int\" | \"float\", ...}.\n\"metric\" names the validation metric that ranks trials: one of accuracy, f1, precision, recall, logloss, auc, mse, rmse, mae, r2.")]
+    [InlineData("""{"model": "iris"}""", 400, "\"kind\" must be one of probe, promote, train, tune, validate; got none.")]
     [InlineData("""{"kind": "train", "model": "iris"}""", 400, "A train job needs a spec with at least \"command\" (the trainer's argv, e.g. [\"logreg/train.py\"]) and \"dataset\" (a path in the model store).")]
     [InlineData("""{"kind": "train", "spec": {}}""", 400, "A train job names the model it trains (\"model\"); its \"version\", when given, is the parent version the trainer starts from.")]
     [InlineData("""{"kind": "validate", "model": "iris"}""", 400, "A validate job names the model and the version to validate.")]

@@ -38,7 +38,7 @@ public sealed class TuneSpecTests
     [InlineData("""{ "metric": "accuracy" }""", "\"space\" must be an object: hyper-parameter name → {\"type\": \"categorical\" | \"int\" | \"float\", ...}.")]
     [InlineData("""{ "space": {}, "metric": "accuracy" }""", "\"space\" names no hyper-parameter; a tune job needs at least one to search.")]
     [InlineData("""{ "space": { "x": { "type": "float", "min": 0, "max": 1 } }, "metric": "speed" }""", "\"metric\" is 'speed', which is not a metric: one of accuracy, f1, precision, recall, logloss, auc, mse, rmse, mae, r2.")]
-    [InlineData("""{ "space": { "../x": { "type": "float", "min": 0, "max": 1 } }, "metric": "auc" }""", "space: '../x' is not a hyper-parameter name: letters, digits and '_', starting with a letter or '_', at most 64.")]
+    [InlineData("""{ "space": { "../x": { "type": "float", "min": 0, "max": 1 } }, "metric": "auc" }""", "space: '../x' is not a hyper-parameter name: 1 to 64 letters, digits or '_', starting with a letter (the trainer's rule).")]
     [InlineData("""{ "space": { "x": { "type": "float", "min": 1, "max": 1 } }, "metric": "auc" }""", "space.x: min (1) must be less than max (1).")]
     [InlineData("""{ "space": { "x": { "type": "float", "min": 0, "max": 1, "log": true } }, "metric": "auc" }""", "space.x: a log-scale range needs min > 0; it is 0.")]
     [InlineData("""{ "space": { "x": { "type": "float", "min": "0", "max": 1 } }, "metric": "auc" }""", "space.x needs finite numbers \"min\" and \"max\".")]
