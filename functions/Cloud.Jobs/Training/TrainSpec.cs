@@ -22,7 +22,8 @@ internal sealed record TrainSpec(
     string? Version,
     string CudaVisibleDevices,
     TimeSpan? Timeout,
-    string? LabelColumn)
+    string? LabelColumn,
+    JsonElement? Promotion = null)
 {
     public const int MaxArguments = 64;
     public const int MaxArgumentLength = 1024;
@@ -30,7 +31,7 @@ internal sealed record TrainSpec(
 
     private static readonly HashSet<string> Fields = new(StringComparer.Ordinal)
     {
-        "command", "dataset", "hyperParameters", "hyperParametersFile", "version", "gpus", "timeout", "labelColumn",
+        "command", "dataset", "hyperParameters", "hyperParametersFile", "version", "gpus", "timeout", "labelColumn", "promotion",
     };
 
     /// <summary>The spec, or <see cref="JobFailedException"/> naming the first thing wrong with it.</summary>
@@ -65,8 +66,19 @@ internal sealed record TrainSpec(
             ReadVersion(spec),
             ReadGpus(spec),
             ReadTimeout(spec),
-            ReadOptionalString(spec, "labelColumn"));
+            ReadOptionalString(spec, "labelColumn"),
+            ReadPromotion(spec));
     }
+
+    /// <summary>
+    /// The promotion policy the new version's model.json gets, replacing the trainer's (docs/model-folder.md#promotion):
+    /// how a version earns traffic is the submitter's to say, not the trainer's. Its fields are checked with the whole
+    /// manifest before the version is taken.
+    /// </summary>
+    private static JsonElement? ReadPromotion(JsonElement spec) =>
+        !spec.TryGetProperty("promotion", out var promotion) ? null
+        : promotion.ValueKind == JsonValueKind.Object ? promotion.Clone()
+        : throw Bad($"A train job's spec.promotion is model.json's promotion section, e.g. {{\"onValidated\": {{\"setLabels\": [\"canary\"], \"traffic\": {{\"stable\": 90, \"canary\": 10}}}}}}; got {Shorten(promotion)}.");
 
     private static List<string> ReadCommand(JsonElement spec)
     {

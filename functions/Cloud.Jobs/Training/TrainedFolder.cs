@@ -116,10 +116,15 @@ internal sealed class TrainedFolder
     /// model file's hash and size, and the lineage set; <see cref="JobFailedException"/> when it is not a valid manifest
     /// or its inputs name columns <paramref name="columns"/> (the dataset's, when known) does not have.
     /// </summary>
-    public byte[] Manifest(string model, string version, TrainLineage lineage, IReadOnlyList<string>? columns)
+    public byte[] Manifest(string model, string version, TrainLineage lineage, IReadOnlyList<string>? columns, JsonElement? promotion = null)
     {
         var manifest = (JsonObject)_manifest.DeepClone();
         manifest["name"] = model;
+        if (promotion is { } policy)
+        {
+            manifest["promotion"] = JsonNode.Parse(policy.GetRawText());
+        }
+
         manifest["version"] = version;
         if (manifest["modelFile"] is JsonValue modelFileValue && modelFileValue.TryGetValue<string>(out var modelFile) && Files.Contains(modelFile))
         {

@@ -67,7 +67,7 @@ internal sealed partial class TrainingSteps(
     public async Task<(string Version, int Files)> PublishAsync(PreparedTraining prepared, TrainedFolder trained, TrainLineage lineage, ILogger log, CancellationToken cancellationToken)
     {
         var spec = prepared.Spec;
-        trained.Manifest(spec.Model, spec.Version ?? "0.0.0", lineage, prepared.Columns);
+        trained.Manifest(spec.Model, spec.Version ?? "0.0.0", lineage, prepared.Columns, spec.Promotion);
         string version;
         try
         {
@@ -78,7 +78,7 @@ internal sealed partial class TrainingSteps(
             throw new JobFailedException(refused.Message, refused);
         }
 
-        var manifest = trained.Manifest(spec.Model, version, lineage, prepared.Columns);
+        var manifest = trained.Manifest(spec.Model, version, lineage, prepared.Columns, spec.Promotion);
         await EnsureNotTakenAsync(spec.Model, version, lineage.JobId, cancellationToken).ConfigureAwait(false);
         await UploadAsync(trained, spec.Model, version, manifest, cancellationToken).ConfigureAwait(false);
         LogUploaded(log, spec.Model, version, trained.Files.Count + 1);

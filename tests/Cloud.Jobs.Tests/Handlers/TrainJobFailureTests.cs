@@ -285,7 +285,7 @@ public sealed class TrainJobFailureTests : IAsyncDisposable
     [InlineData("""{"command": ["t.sh"], "dataset": "../d.csv"}""", "A train job's spec.dataset must be a path in the model store: Blob path '../d.csv' has an empty, '.' or '..' segment.")]
     [InlineData("""{"command": ["t.sh"], "dataset": "d.csv", "gpus": -1}""", "A train job's spec.gpus is a number of GPUs from 0 to 64, or a list of device indexes such as \"0,2\"; got -1.")]
     [InlineData("""{"command": ["t.sh"], "dataset": "d.csv", "version": "1.0"}""", "A train job's spec.version names the new version: Version '1.0' is not a semantic version: ")]
-    [InlineData("""{"command": ["t.sh"], "dataset": "d.csv", "epochs": 3}""", "A train job's spec has no field 'epochs'; its fields are command, dataset, gpus, hyperParameters, hyperParametersFile, labelColumn, timeout, version.")]
+    [InlineData("""{"command": ["t.sh"], "dataset": "d.csv", "epochs": 3}""", "A train job's spec has no field 'epochs'; its fields are command, dataset, gpus, hyperParameters, hyperParametersFile, labelColumn, promotion, timeout, version.")]
     public void ABadSpecIsRefusedAtSubmission(string spec, string expected)
     {
         var handler = _jobs.TrainHandler(_trainers.FullName);
