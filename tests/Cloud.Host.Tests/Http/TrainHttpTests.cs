@@ -67,6 +67,59 @@ public sealed class TrainHttpTests : IAsyncLifetime
         }
     }
 
+    /// <summary>
+    /// The closed loop, every step its own machinery: the train job's output registered by the store scanner, validated
+    /// by the job registration queues, promoted by the policy the train job gave it (canary at 10 %), then unlabelled
+    /// predictions answered by both versions in proportion.
+    /// </summary>
+    [PythonFact("numpy", "onnx")]
+    public async Task ATrainedVersionIsRegisteredValidatedMadeCanaryAndServedInProportion()
+    {
+        (await Client.PutAsJsonAsync("/api/models/iris/labels/stable", new { version = "1.0.0" })).EnsureSuccessStatusCode();
+
+        var submitted = await Client.PostAsJsonAsync("/api/jobs", new
+        {
+            kind = "train",
+            model = "iris",
+            version = "1.0.0",
+            id = "train-closed-loop",
+            spec = new
+            {
+                command = new[] { "logreg/train.py" },
+                dataset = "data/iris.csv",
+                hyperParameters = new { epochs = 300 },
+                promotion = new { onValidated = new { setLabels = new[] { "canary" }, traffic = new { stable = 90, canary = 10 } } },
+            },
+        });
+        Assert.Equal(HttpStatusCode.Created, submitted.StatusCode);
+
+        await Eventually.TrueAsync(async () => (await GetJsonAsync("/api/jobs/train-closed-loop")).GetProperty("status").GetString() is "succeeded" or "failed", "the train job to finish");
+        var job = await GetJsonAsync("/api/jobs/train-closed-loop");
+        Assert.True(job.GetProperty("status").GetString() == "succeeded", job.GetRawText());
+
+        // Registered by the scanner, validated by its own job, promoted by the policy the train job gave it.
+        await Eventually.TrueAsync(async () =>
+        {
+            var model = await GetJsonAsync("/api/models/iris");
+            return model.GetProperty("labels").EnumerateArray().Any(l => l.GetProperty("label").GetString() == "canary" && l.GetProperty("version").GetString() == "1.0.1")
+                && model.GetProperty("policy").GetProperty("traffic").TryGetProperty("canary", out var weight) && weight.GetInt32() == 10;
+        }, "the trained version to be validated and made canary with 10 %");
+        Assert.Equal("validated", (await GetJsonAsync("/api/models/iris/versions/1.0.1")).GetProperty("status").GetString());
+        await Eventually.TrueAsync(async () => (await PredictUnlabelledAsync()).Version == "1.0.1", "routing to send unlabelled requests to the canary");
+
+        const int requests = 2000;
+        var canary = 0;
+        for (var i = 0; i < requests; i++)
+        {
+            var (version, status) = await PredictUnlabelledAsync();
+            Assert.Equal(HttpStatusCode.OK, status);
+            canary += version == "1.0.1" ? 1 : 0;
+        }
+
+        // Binomial(2000, 0.1): standard deviation √(2000·0.1·0.9)/2000 = 0.67 %; 4 deviations either side fail once in ~16,000 runs.
+        Assert.InRange(canary / (double)requests, 0.1 - 0.027, 0.1 + 0.027);
+    }
+
     [Fact]
     public async Task AFailingTrainJobFailsWithItsReasonAndTheHostKeepsServing()
     {
@@ -96,6 +149,12 @@ public sealed class TrainHttpTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.StartsWith("A train job's spec.command is an array of 1 to 64 non-empty strings", JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("error").GetString(), StringComparison.Ordinal);
+    }
+
+    private async Task<(string? Version, HttpStatusCode Status)> PredictUnlabelledAsync()
+    {
+        using var response = await PredictAsync("/v1/models/iris:predict");
+        return (response.Headers.TryGetValues("X-Cloud-Model-Version", out var values) ? values.Single() : null, response.StatusCode);
     }
 
     private Task<HttpResponseMessage> PredictAsync(string path) =>
