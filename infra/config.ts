@@ -23,8 +23,14 @@ export interface AzureSettings {
      * `blobs_extension` system key, which exists only once the published app has run: false on the first `pulumi up`.
      */
     blobTriggerSubscription: boolean;
-    /** Principal (object) ids that may upload model folders: Storage Blob Data Contributor on the models container. */
-    uploaders: string[];
+    /** Who may upload model folders: Storage Blob Data Contributor on the models container. */
+    uploaders: Uploader[];
+}
+
+/** A user, group or service principal by object id; config may give a bare id for a user. */
+export interface Uploader {
+    principalId: string;
+    principalType: "User" | "Group" | "ServicePrincipal";
 }
 
 /** Flex Consumption's scale settings (functionAppConfig.scaleAndConcurrency) and runtime. */
@@ -155,10 +161,17 @@ function readAzure(raw: Record<string, any>): AzureSettings {
         throw new Error(`cloud:azure.jobs.gpuProfileType must be one of ${gpuProfileTypes.join(", ")}; got '${jobs.gpuProfileType}'.`);
     }
 
-    const uploaders = raw.uploaders ?? [];
-    if (!Array.isArray(uploaders) || uploaders.some(u => typeof u !== "string")) {
-        throw new Error("cloud:azure.uploaders must be a list of principal (object) ids.");
+    const rawUploaders = raw.uploaders ?? [];
+    if (!Array.isArray(rawUploaders)) {
+        throw new Error("cloud:azure.uploaders must be a list of object ids or { principalId, principalType } entries.");
     }
+    const uploaders: Uploader[] = rawUploaders.map((u: any, i: number) => {
+        const entry = typeof u === "string" ? { principalId: u, principalType: "User" } : u;
+        if (typeof entry?.principalId !== "string" || !["User", "Group", "ServicePrincipal"].includes(entry.principalType ?? "User")) {
+            throw new Error(`cloud:azure.uploaders[${i}] must be an object id or { principalId, principalType: User | Group | ServicePrincipal }; got '${JSON.stringify(u)}'.`);
+        }
+        return { principalId: entry.principalId, principalType: entry.principalType ?? "User" };
+    });
 
     return {
         location: raw.location,

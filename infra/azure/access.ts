@@ -1,3 +1,4 @@
+import { Uploader } from "../config";
 import { FunctionApp } from "./functionApp";
 import { JobRunner } from "./jobRunner";
 import { Grant } from "./roles";
@@ -64,10 +65,9 @@ export function jobRunnerGrants(runner: JobRunner, storage: Storage, bus: Servic
 }
 
 /** People or pipelines that upload model folders with `az storage blob upload-batch --auth-mode login` or the cloud CLI. */
-export function uploaderGrants(uploaders: string[], storage: Storage): ScopedGrant[] {
-    return uploaders.map((principalId, i) => ({
-        // No principal type: an uploader may be a user, a group or a pipeline's service principal; Azure looks it up.
-        principalId, role: "storageBlobDataContributor" as const,
+export function uploaderGrants(uploaders: Uploader[], storage: Storage): ScopedGrant[] {
+    return uploaders.map(({ principalId, principalType }, i) => ({
+        principalId, principalType, role: "storageBlobDataContributor" as const,
         scope: storage.containers.models.id, scopeName: `models-uploader-${i}`,
         reason: "Uploads model folders (shared keys are off, so uploads go by Entra ID).",
     }));

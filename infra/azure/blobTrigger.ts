@@ -33,16 +33,7 @@ export function createBlobTrigger(
     }
 
     const keys = web.listWebAppHostKeysOutput({ resourceGroupName: group.name, name: app.name });
-    const endpointUrl = pulumi.all([app.defaultHostName, keys]).apply(([host, k]) => {
-        const key = k.systemKeys?.[blobsExtensionKey];
-        if (!key) {
-            throw new Error(
-                `The Function App has no '${blobsExtensionKey}' system key yet: it is created when the published app first starts. ` +
-                "Deploy artifacts/cloud-functions.zip (the stack output 'deployCommand'), call the app once, then run `pulumi up` again; " +
-                "or set cloud:azure.blobTriggerSubscription to false until then.");
-        }
-        return `https://${host}/runtime/webhooks/blobs?functionName=Host.Functions.${registerFunction}&code=${key}`;
-    });
+    const endpointUrl = pulumi.all([app.defaultHostName, keys]).apply(([host, k]) => webhookUrl(host, k.systemKeys ?? {}));
 
     const subscription = new eventgrid.SystemTopicEventSubscription(`${prefix}-models-uploaded`, {
         resourceGroupName: group.name,
@@ -61,4 +52,16 @@ export function createBlobTrigger(
         retryPolicy: { maxDeliveryAttempts: 30, eventTimeToLiveInMinutes: 1440 },
     }, { dependsOn: [app] });
     return { topic, subscription };
+}
+
+/** The blob extension's webhook for RegisterModel (../shared/reference/functions-isolated-worker.md §3). */
+export function webhookUrl(host: string, systemKeys: Record<string, string>): string {
+    const key = systemKeys[blobsExtensionKey];
+    if (!key) {
+        throw new Error(
+            `The Function App has no '${blobsExtensionKey}' system key yet: it is created when the published app first starts. ` +
+            "Deploy artifacts/cloud-functions.zip (the stack output 'deployCommand'), call the app once, then run `pulumi up` again; " +
+            "or set cloud:azure.blobTriggerSubscription to false until then.");
+    }
+    return `https://${host}/runtime/webhooks/blobs?functionName=Host.Functions.${registerFunction}&code=${encodeURIComponent(key)}`;
 }

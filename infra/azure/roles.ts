@@ -21,8 +21,7 @@ export type RoleName = keyof typeof builtInRoles;
 export interface Grant {
     /** Who: an identity's principal (object) id. */
     principalId: pulumi.Input<string>;
-    /** Known for identities made here; left out for principals from config (Azure looks them up). */
-    principalType?: "ServicePrincipal";
+    principalType: "ServicePrincipal" | "User" | "Group";
     role: RoleName;
     /** The narrowest resource id that covers what the principal does. */
     scope: pulumi.Input<string>;
