@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import type { ModelRoutingSpec } from "./azure/modelRouting";
 
 /** The clouds one stack provisions: `cloud:targets` is `azure`, `gcp` or `both`. */
 export type Target = "azure" | "gcp";
@@ -25,6 +26,8 @@ export interface AzureSettings {
     blobTriggerSubscription: boolean;
     /** Who may upload model folders: Storage Blob Data Contributor on the models container. */
     uploaders: Uploader[];
+    /** Labels and traffic splits set through the deployed app's management API, by model name. */
+    models: Record<string, ModelRoutingSpec>;
 }
 
 /** A user, group or service principal by object id; config may give a bare id for a user. */
@@ -175,12 +178,37 @@ function readAzure(raw: Record<string, any>): AzureSettings {
 
     return {
         location: raw.location,
+        models: readModels(raw.models ?? {}),
         functions,
         queue,
         jobs,
         blobTriggerSubscription: raw.blobTriggerSubscription === undefined ? false : boolean("azure.blobTriggerSubscription", raw.blobTriggerSubscription),
         uploaders,
     };
+}
+
+function readModels(raw: unknown): Record<string, ModelRoutingSpec> {
+    if (raw === null || typeof raw !== "object" || Array.isArray(raw)) {
+        throw new Error("cloud:azure.models must map model names to { labels, traffic?, requireValidation? }.");
+    }
+    return Object.fromEntries(Object.entries(raw as Record<string, any>).map(([model, spec]) => {
+        const key = `azure.models.${model}`;
+        const labels = spec?.labels ?? {};
+        if (typeof labels !== "object" || Object.values(labels).some(v => typeof v !== "string" && typeof v !== "number")) {
+            throw new Error(`cloud:${key}.labels must map label names to versions; got '${JSON.stringify(labels)}'.`);
+        }
+        const routing: ModelRoutingSpec = { labels: Object.fromEntries(Object.entries(labels).map(([l, v]) => [l, String(v)])) };
+        if (spec.traffic !== undefined) {
+            const weights = Object.entries(spec.traffic ?? {}).map(([l, w]) => [l, integer(`${key}.traffic.${l}`, w, 0, 100)] as const);
+            const sum = weights.reduce((total, [, w]) => total + w, 0);
+            if (sum !== 100) {
+                throw new Error(`cloud:${key}.traffic weights must sum to 100; these sum to ${sum}.`);
+            }
+            routing.traffic = Object.fromEntries(weights);
+            routing.requireValidation = spec.requireValidation === undefined ? false : boolean(`${key}.requireValidation`, spec.requireValidation);
+        }
+        return [model, routing];
+    }));
 }
 
 function integer(key: string, value: unknown, min: number, max: number): number {

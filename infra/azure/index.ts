@@ -1,5 +1,6 @@
 import * as authorization from "@pulumi/azure-native/authorization";
 import * as resources from "@pulumi/azure-native/resources";
+import * as web from "@pulumi/azure-native/web";
 import * as pulumi from "@pulumi/pulumi";
 import { AzureSettings } from "../config";
 import { functionAppGrants, jobRunnerGrants, uploaderGrants } from "./access";
@@ -10,6 +11,7 @@ import { Monitoring, createMonitoring } from "./monitoring";
 import { assignRoles } from "./roles";
 import { ServiceBus, createServiceBus } from "./serviceBus";
 import { Storage, createStorage } from "./storage";
+import { ModelRouting } from "./modelRouting";
 import { AzureOutputs, azureOutputs } from "./outputs";
 
 export interface AzureDeployment {
@@ -21,6 +23,7 @@ export interface AzureDeployment {
     blobTrigger: BlobTrigger;
     jobRunner: JobRunner;
     roleAssignments: authorization.RoleAssignment[];
+    routing: ModelRouting[];
     outputs: AzureOutputs;
 }
 
@@ -45,8 +48,32 @@ export function deployAzure(prefix: string, settings: AzureSettings, adminKey: p
         ...assignRoles("uploader", uploaderGrants(settings.uploaders, storage)),
     ];
 
+    const routing = createRouting(prefix, settings, group, functionApp, adminKey);
+
     return {
-        group, storage, monitoring, bus, functionApp, blobTrigger, jobRunner, roleAssignments,
+        group, storage, monitoring, bus, functionApp, blobTrigger, jobRunner, roleAssignments, routing,
         outputs: azureOutputs({ group, storage, bus, functionApp, jobRunner, subscribed: blobTrigger.subscription !== undefined }),
     };
+}
+
+/**
+ * Labels and splits from config, set through the running app (so, like the blob trigger's subscription, only once
+ * the package is deployed and the model's versions are registered). The Management function's key is read from the app.
+ */
+function createRouting(prefix: string, settings: AzureSettings, group: resources.ResourceGroup, functionApp: FunctionApp,
+    adminKey: pulumi.Input<string>): ModelRouting[] {
+    const models = Object.entries(settings.models);
+    if (models.length === 0) {
+        return [];
+    }
+    const keys = web.listWebAppFunctionKeysOutput({ resourceGroupName: group.name, name: functionApp.app.name, functionName: "Management" });
+    const functionKey = pulumi.secret(keys.apply(k => k.properties["default"] ?? ""));
+    return models.map(([model, spec]) => new ModelRouting(`${prefix}-routing-${model}`, {
+        baseUrl: functionApp.baseUrl,
+        model,
+        labels: spec.labels,
+        ...(spec.traffic === undefined ? {} : { traffic: spec.traffic, requireValidation: spec.requireValidation }),
+        functionKey,
+        adminKey: pulumi.secret(adminKey),
+    }, { dependsOn: [functionApp.app] }));
 }

@@ -42,6 +42,10 @@ test("config that Azure would refuse, or that breaks the runner's rules, is refu
     assert.throws(() => read(azure({ queue: { duplicateDetectionWindowMinutes: 5 } })), /longer than the runner's longest retry wait \(320 s\)/);
     assert.throws(() => read(azure({ jobs: { gpuProfileType: "Dedicated-D4" } })), /gpuProfileType must be one of/);
     assert.throws(() => read({ ...azure({}), namePrefix: "Cloud-1" }), /cloud:namePrefix/);
+    assert.throws(() => read(azure({ models: { iris: { labels: { stable: "1" }, traffic: { stable: 60, canary: 30 } } } })),
+        /cloud:azure.models.iris.traffic weights must sum to 100; these sum to 90/);
+    assert.throws(() => read(azure({ models: { iris: { labels: { stable: "1" }, traffic: { stable: 100.5 } } } })),
+        /cloud:azure.models.iris.traffic.stable must be a whole number from 0 to 100/);
 });
 
 test("a secret admin key from config is used as it is", async () => {

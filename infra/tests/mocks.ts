@@ -32,6 +32,8 @@ export class AzureMocks implements pulumi.runtime.Mocks {
                 return { subscriptionId, tenantId: "tenant", clientId: "client", objectId: "object" };
             case "azure-native:web:listWebAppHostKeys":
                 return { masterKey: "master", functionKeys: { default: "fn" }, systemKeys: this.systemKeys };
+            case "azure-native:web:listWebAppFunctionKeys":
+                return { id: "keys", name: args.inputs.functionName, properties: { default: `${args.inputs.functionName}-key` } };
             case "azure-native:operationalinsights:getSharedKeys":
                 return { primarySharedKey: "workspace-key" };
             default:

@@ -29,6 +29,7 @@ public sealed class PulumiProgramTests(InfraSuite suite) : IClassFixture<InfraSu
         "with GPU off, there is no GPU profile and the job runs CPU-only on Consumption",
         "the job is started by the queue's length and runs the worker until the queue is empty",
         "targets: both selects Azure and GCP; GCP is refused with a message naming its issue",
+        "creating a model's routing sets its labels, then its split, with both keys",
     };
 
     [InfraTheory]
