@@ -160,6 +160,9 @@ function readAzure(raw: Record<string, any>): AzureSettings {
         pollingIntervalSeconds: integer("azure.jobs.pollingIntervalSeconds", j.pollingIntervalSeconds ?? 30, 1, 3600),
         replicaTimeoutSeconds: integer("azure.jobs.replicaTimeoutSeconds", j.replicaTimeoutSeconds ?? 4 * 3600, 60, 24 * 3600),
     };
+    if (!(jobs.cpu > 0) || !/^\d+(\.\d+)?Gi$/.test(jobs.memory)) {
+        throw new Error(`cloud:azure.jobs.cpu must be a positive number of cores and memory a size such as '4Gi'; got ${j.cpu} and '${j.memory}'.`);
+    }
     if (gpu && !(gpuProfileTypes as readonly string[]).includes(jobs.gpuProfileType)) {
         throw new Error(`cloud:azure.jobs.gpuProfileType must be one of ${gpuProfileTypes.join(", ")}; got '${jobs.gpuProfileType}'.`);
     }

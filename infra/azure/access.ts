@@ -66,9 +66,10 @@ export function jobRunnerGrants(runner: JobRunner, storage: Storage, bus: Servic
 
 /** People or pipelines that upload model folders with `az storage blob upload-batch --auth-mode login` or the cloud CLI. */
 export function uploaderGrants(uploaders: Uploader[], storage: Storage): ScopedGrant[] {
-    return uploaders.map(({ principalId, principalType }, i) => ({
+    return uploaders.map(({ principalId, principalType }) => ({
         principalId, principalType, role: "storageBlobDataContributor" as const,
-        scope: storage.containers.models.id, scopeName: `models-uploader-${i}`,
+        // Named by principal, so removing one uploader from the list leaves the others' assignments alone.
+        scope: storage.containers.models.id, scopeName: `models-${principalId}`,
         reason: "Uploads model folders (shared keys are off, so uploads go by Entra ID).",
     }));
 }

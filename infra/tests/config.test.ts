@@ -41,6 +41,7 @@ test("config that Azure would refuse, or that breaks the runner's rules, is refu
     assert.throws(() => read(azure({ queue: { lockDurationSeconds: 301 } })), /lockDurationSeconds must be a whole number from 10 to 300/);
     assert.throws(() => read(azure({ queue: { duplicateDetectionWindowMinutes: 5 } })), /longer than the runner's longest retry wait \(320 s\)/);
     assert.throws(() => read(azure({ jobs: { gpuProfileType: "Dedicated-D4" } })), /gpuProfileType must be one of/);
+    assert.throws(() => read(azure({ jobs: { gpu: false, memory: "4GB" } })), /cloud:azure.jobs.cpu must be a positive number of cores and memory a size such as '4Gi'/);
     assert.throws(() => read({ ...azure({}), namePrefix: "Cloud-1" }), /cloud:namePrefix/);
     assert.throws(() => read(azure({ models: { iris: { labels: { stable: "1" }, traffic: { stable: 60, canary: 30 } } } })),
         /cloud:azure.models.iris.traffic weights must sum to 100; these sum to 90/);

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { deployAzure } from "../azure";
 import { readSettings } from "../config";
-import { AzureMocks, settle, useMocks } from "./mocks";
+import { settle, useMocks } from "./mocks";
 
 /** The region and the smallest config the program accepts; tests add what they look at. */
 export const baseAzure = { location: "swedencentral" };
@@ -10,11 +10,11 @@ export const baseAzure = { location: "swedencentral" };
  * Runs the Azure part of the program under mocks with `azure` as the stack's `cloud:azure` config (JSON, as
  * `pulumi config set --path` writes it), and waits until every resource is declared.
  */
-export async function deployWith(azure: Record<string, unknown> = {}, mocks?: AzureMocks) {
-    const installed = mocks ?? await useMocks();
+export async function deployWith(azure: Record<string, unknown> = {}) {
+    const mocks = await useMocks();
     pulumi.runtime.setAllConfig({ "cloud:azure": JSON.stringify({ ...baseAzure, ...azure }) });
     const settings = readSettings(new pulumi.Config("cloud"));
     const deployment = deployAzure(settings.namePrefix, settings.azure!, "admin-secret");
     await settle(deployment);
-    return { mocks: installed, deployment, settings };
+    return { mocks, deployment, settings };
 }

@@ -76,6 +76,8 @@ function computed(args: pulumi.runtime.MockResourceArgs): Record<string, unknown
             return { name, loginServer: `${name}.azurecr.io` };
         case "azure-native:operationalinsights:Workspace":
             return { name, customerId: "workspace-customer" };
+        case "random:index/randomPassword:RandomPassword":
+            return { result: "generated-admin-key" };
         case "azure-native:applicationinsights:Component":
             return { name, connectionString: "InstrumentationKey=insights" };
         default:
