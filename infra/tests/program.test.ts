@@ -1,0 +1,44 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import * as pulumi from "@pulumi/pulumi";
+import { settle, unwrapSecret, useMocks, valueOf } from "./mocks";
+
+/** Loads index.ts afresh, as `pulumi up` does, with the given stack config. */
+function loadProgram() {
+    const path = require.resolve("../index");
+    delete require.cache[path];
+    return require(path);
+}
+
+test("selecting gcp stops the whole program before any resource is declared", async () => {
+    const mocks = await useMocks({ "cloud:targets": "both", "cloud:azure": JSON.stringify({ location: "swedencentral" }) });
+    assert.throws(() => loadProgram(), /'gcp', which is not implemented yet \(issue #20\)/);
+    assert.equal(mocks.declared.length, 0);
+});
+
+test("the program's outputs: the prediction URL, names, and the commands to deploy, upload and call", async () => {
+    const mocks = await useMocks({ "cloud:azure": JSON.stringify({ location: "swedencentral" }) });
+    const program = loadProgram();
+    await settle(program);
+    const azure = await valueOf(program.azure) as Record<string, string>;
+    assert.equal(azure.predictionBaseUrl, "https://cloud-app.azurewebsites.net");
+    assert.equal(azure.storageAccount, "cloudst");
+    assert.equal(azure.modelsContainer, "models");
+    assert.equal(azure.jobsQueue, "jobs");
+    assert.equal(azure.serviceBusNamespace, "cloud-bus");
+    assert.equal(azure.uploadCommand,
+        "az storage blob upload-batch --auth-mode login --account-name cloudst -d models --destination-path iris/1 -s ../samples/models/iris");
+    assert.equal(azure.deployCommand,
+        "dotnet publish ../functions/Cloud.Functions -c Release -r linux-x64 --self-contained false && " +
+        "az functionapp deployment source config-zip -g cloud-rg -n cloud-app --src ../artifacts/cloud-functions.zip");
+    assert.match(azure.predictCommand, /^curl -X POST "https:\/\/cloud-app.azurewebsites.net\/v1\/models\/iris:predict" -H "x-functions-key: \$\(az functionapp function keys list -g cloud-rg -n cloud-app --function-name TfServing --query default -o tsv\)"/);
+    // No cloud:adminKey: one is generated, and it is secret.
+    const password = mocks.one("random:index/randomPassword:RandomPassword").inputs;
+    assert.equal(password.length, 48);
+    assert.equal(await pulumi.isSecret(program.managementAdminKey), true);
+    assert.equal(await valueOf(program.managementAdminKey), "generated-admin-key");
+    const app = mocks.one("azure-native:web:WebApp").inputs;
+    // The admin key makes the app's settings secret in the stack's state.
+    const settings = unwrapSecret(app.siteConfig).appSettings;
+    assert.equal(settings.find((s: any) => s.name === "Cloud__Management__AdminKey").value, "generated-admin-key");
+});
