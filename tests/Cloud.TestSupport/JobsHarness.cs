@@ -27,6 +27,7 @@ namespace Cloud.TestSupport;
 internal sealed class JobsHarness : IAsyncDisposable
 {
     private readonly DirectoryInfo _root = Directory.CreateTempSubdirectory("cloud-jobs-");
+    private JobRunner? _started;
 
     public JobsHarness(RegistryHarness registry, JobsOptions? options = null)
     {
@@ -127,11 +128,34 @@ internal sealed class JobsHarness : IAsyncDisposable
         return (long)(await command.ExecuteScalarAsync())!;
     }
 
+    /// <summary>
+    /// The harness's runner over this queue with <paramref name="handlers"/>, started on the first call (later calls return
+    /// it); stopped and disposed with the harness.
+    /// </summary>
+    internal async Task<JobRunner> StartRunnerAsync(IEnumerable<IJobHandler> handlers)
+    {
+        if (_started is null)
+        {
+            _started = Runner(handlers);
+            await _started.StartAsync(CancellationToken.None);
+        }
+
+        return _started;
+    }
+
+    /// <summary>Stops the started runner, then deletes the queue, the files and the registry this harness runs beside.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (_started is not null)
+        {
+            await _started.StopAsync(CancellationToken.None);
+            _started.Dispose();
+        }
+
         await Queue.DisposeAsync();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         _root.Delete(recursive: true);
+        Registry.Dispose();
     }
 
     /// <summary>A host lifetime that records a stop request (what `worker --until-empty` asks for when the queue is drained).</summary>

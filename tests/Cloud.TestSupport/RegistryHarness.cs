@@ -69,10 +69,17 @@ internal sealed class RegistryHarness : IDisposable
     public Task PutIrisDatasetAsync(string version = "1.0.0", string name = "iris") =>
         PutAsync($"{name}/{version}/validation.csv", File.ReadAllBytes(Path.Combine(Repo.IrisFolder, "validation.csv")));
 
+    /// <summary>Deletes everything; a second call (the jobs harness that shares this registry disposes it too) does nothing.</summary>
     public void Dispose()
     {
+        if (!_root.Exists)
+        {
+            return;
+        }
+
         Work.Dispose();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         _root.Delete(recursive: true);
+        _root.Refresh();
     }
 }

@@ -10,24 +10,13 @@ public sealed class ProbeJobTests : IAsyncDisposable
 {
     private readonly RegistryHarness _h = new();
     private readonly JobsHarness _jobs;
-    private JobRunner? _runner;
 
     public ProbeJobTests()
     {
         _jobs = new JobsHarness(_h);
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        if (_runner is not null)
-        {
-            await _runner.StopAsync(CancellationToken.None);
-            _runner.Dispose();
-        }
-
-        await _jobs.DisposeAsync();
-        _h.Dispose();
-    }
+    public ValueTask DisposeAsync() => _jobs.DisposeAsync(); // and the registry
 
     [Fact]
     public async Task AProbeSaysWhatTheWorkerHasAndHoldsTheJobForItsSeconds()
@@ -51,8 +40,7 @@ public sealed class ProbeJobTests : IAsyncDisposable
     private async Task<JobInfo> RunAsync(string spec)
     {
         await _jobs.Submitter.SubmitAsync(new JobMessage("probe-1", JobKinds.Probe, null, null, JsonDocument.Parse(spec).RootElement.Clone(), 1), CancellationToken.None);
-        _runner = _jobs.Runner([new ProbeJobHandler(TimeProvider.System)]);
-        await _runner.StartAsync(CancellationToken.None);
+        await _jobs.StartRunnerAsync([new ProbeJobHandler(TimeProvider.System)]);
         return await _jobs.WaitForAsync("probe-1", j => j.Status.IsFinished(), "the probe to finish");
     }
 }

@@ -16,32 +16,20 @@ public sealed class TorchMlpTrainerTests : IAsyncDisposable
 {
     private readonly RegistryHarness _h = new();
     private readonly JobsHarness _jobs;
-    private JobRunner? _runner;
 
     public TorchMlpTrainerTests()
     {
         _jobs = new JobsHarness(_h);
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        if (_runner is not null)
-        {
-            await _runner.StopAsync(CancellationToken.None);
-            _runner.Dispose();
-        }
-
-        await _jobs.DisposeAsync();
-        _h.Dispose();
-    }
+    public ValueTask DisposeAsync() => _jobs.DisposeAsync(); // and the registry
 
     [PythonFact("torch", "onnx")]
     public async Task TheTorchMlpTrainersExportRegistersAndIsValidated()
     {
         var workflow = new RegistrationWorkflow(_h.Registration, [new ValidationScheduling(_jobs.Submitter)]);
         await _h.PutAsync("data/iris.csv", File.ReadAllBytes(Repo.File("samples", "data", "iris.csv")));
-        _runner = _jobs.Runner([_jobs.TrainHandler(Repo.File("samples", "trainers")), _jobs.ValidateHandler()]);
-        await _runner.StartAsync(CancellationToken.None);
+        await _jobs.StartRunnerAsync([_jobs.TrainHandler(Repo.File("samples", "trainers")), _jobs.ValidateHandler()]);
 
         await _jobs.Submitter.SubmitAsync(new JobMessage("train-mlp", JobKinds.Train, "iris-mlp", null,
             JsonDocument.Parse("""{"command": ["torch-mlp/train.py"], "dataset": "data/iris.csv", "hyperParameters": {"epochs": 150}, "labelColumn": "species"}""").RootElement, 1), CancellationToken.None);

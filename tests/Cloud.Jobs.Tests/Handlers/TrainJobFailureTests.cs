@@ -19,7 +19,6 @@ public sealed class TrainJobFailureTests : IAsyncDisposable
     private readonly JobsHarness _jobs;
     private readonly DirectoryInfo _trainers = Directory.CreateTempSubdirectory("cloud-trainers-");
     private readonly DirectoryInfo _outside = Directory.CreateTempSubdirectory("cloud-outside-");
-    private JobRunner? _runner;
 
     public TrainJobFailureTests()
     {
@@ -28,14 +27,7 @@ public sealed class TrainJobFailureTests : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        if (_runner is not null)
-        {
-            await _runner.StopAsync(CancellationToken.None);
-            _runner.Dispose();
-        }
-
-        await _jobs.DisposeAsync();
-        _h.Dispose();
+        await _jobs.DisposeAsync(); // and the registry
         _trainers.Delete(recursive: true);
         _outside.Delete(recursive: true);
     }
@@ -299,11 +291,7 @@ public sealed class TrainJobFailureTests : IAsyncDisposable
 
     private async Task StartRunnerAsync()
     {
-        if (_runner is null)
-        {
-            _runner = _jobs.Runner([_jobs.TrainHandler(_trainers.FullName)]);
-            await _runner.StartAsync(CancellationToken.None);
-        }
+        await _jobs.StartRunnerAsync([_jobs.TrainHandler(_trainers.FullName)]);
     }
 
     private async Task<JobInfo> FailAsync(object spec, string id = "train-bad")

@@ -23,7 +23,6 @@ public sealed class TrainJobTests : IAsyncDisposable
     private readonly RegistryHarness _h = new();
     private readonly JobsHarness _jobs;
     private readonly RegistrationWorkflow _workflow;
-    private JobRunner? _runner;
 
     public TrainJobTests()
     {
@@ -31,17 +30,7 @@ public sealed class TrainJobTests : IAsyncDisposable
         _workflow = new RegistrationWorkflow(_h.Registration, [new ValidationScheduling(_jobs.Submitter)]);
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        if (_runner is not null)
-        {
-            await _runner.StopAsync(CancellationToken.None);
-            _runner.Dispose();
-        }
-
-        await _jobs.DisposeAsync();
-        _h.Dispose();
-    }
+    public ValueTask DisposeAsync() => _jobs.DisposeAsync(); // and the registry
 
     [PythonFact("numpy", "onnx")]
     public async Task TheLogregTrainerMakesTheNextPatchWithLineageThatRegistersAndIsValidated()
@@ -160,11 +149,7 @@ public sealed class TrainJobTests : IAsyncDisposable
 
     private async Task<JobInfo> TrainAsync(string id, string spec, string? parent = null)
     {
-        if (_runner is null)
-        {
-            _runner = _jobs.Runner([_jobs.TrainHandler(TrainersRoot), _jobs.ValidateHandler()]);
-            await _runner.StartAsync(CancellationToken.None);
-        }
+        await _jobs.StartRunnerAsync([_jobs.TrainHandler(TrainersRoot), _jobs.ValidateHandler()]);
 
         await _jobs.Submitter.SubmitAsync(new JobMessage(id, JobKinds.Train, "iris", parent, JsonDocument.Parse(spec).RootElement, 1), CancellationToken.None);
         return await _jobs.WaitForAsync(id, j => j.Status.IsFinished(), $"train job {id} to finish");

@@ -20,20 +20,12 @@ public sealed class TuneJobTests : IAsyncDisposable
     private readonly RegistryHarness _h = new();
     private readonly JobsHarness _jobs;
     private readonly DirectoryInfo _trainers = Directory.CreateTempSubdirectory("cloud-tune-trainers-");
-    private JobRunner? _runner;
 
     public TuneJobTests() => _jobs = new JobsHarness(_h);
 
     public async ValueTask DisposeAsync()
     {
-        if (_runner is not null)
-        {
-            await _runner.StopAsync(CancellationToken.None);
-            _runner.Dispose();
-        }
-
-        await _jobs.DisposeAsync();
-        _h.Dispose();
+        await _jobs.DisposeAsync(); // and the registry
         _trainers.Delete(recursive: true);
     }
 
@@ -154,8 +146,7 @@ public sealed class TuneJobTests : IAsyncDisposable
 
     private async Task<JobInfo> TuneAsync(string id, string trainersRoot, string spec)
     {
-        _runner = _jobs.Runner([_jobs.TuneHandler(trainersRoot)]);
-        await _runner.StartAsync(CancellationToken.None);
+        await _jobs.StartRunnerAsync([_jobs.TuneHandler(trainersRoot)]);
         await _jobs.Submitter.SubmitAsync(new JobMessage(id, JobKinds.Tune, "iris", null, JsonDocument.Parse(spec).RootElement, 1), CancellationToken.None);
         return await _jobs.WaitForAsync(id, j => j.Status.IsFinished(), $"tune job {id} to finish");
     }

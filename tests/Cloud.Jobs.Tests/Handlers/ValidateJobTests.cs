@@ -15,7 +15,6 @@ public sealed class ValidateJobTests : IAsyncDisposable
     private readonly RegistryHarness _h = new();
     private readonly JobsHarness _jobs;
     private readonly RegistrationWorkflow _workflow;
-    private JobRunner? _runner;
 
     public ValidateJobTests()
     {
@@ -23,17 +22,7 @@ public sealed class ValidateJobTests : IAsyncDisposable
         _workflow = new RegistrationWorkflow(_h.Registration, [new ValidationScheduling(_jobs.Submitter)]);
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        if (_runner is not null)
-        {
-            await _runner.StopAsync(CancellationToken.None);
-            _runner.Dispose();
-        }
-
-        await _jobs.DisposeAsync();
-        _h.Dispose();
-    }
+    public ValueTask DisposeAsync() => _jobs.DisposeAsync(); // and the registry
 
     [Fact]
     public async Task TheIrisSampleMeetsItsAccuracyThresholdAndBecomesValidated()
@@ -142,8 +131,7 @@ public sealed class ValidateJobTests : IAsyncDisposable
 
     private async Task<JobInfo> RunAsync(string id, JobStatus expected)
     {
-        _runner = _jobs.Runner([_jobs.ValidateHandler()]);
-        await _runner.StartAsync(CancellationToken.None);
+        await _jobs.StartRunnerAsync([_jobs.ValidateHandler()]);
         var job = await _jobs.WaitForAsync(id, j => j.Status.IsFinished(), "the validate job to finish");
         Assert.True(job.Status == expected, $"the job is {job.Status}: {job.Error}");
         return job;

@@ -20,7 +20,6 @@ public sealed class PromotionOnValidatedTests : IAsyncDisposable
     private readonly RegistryHarness _h = new();
     private readonly JobsHarness _jobs;
     private readonly RegistrationWorkflow _workflow;
-    private JobRunner? _runner;
 
     public PromotionOnValidatedTests()
     {
@@ -28,17 +27,7 @@ public sealed class PromotionOnValidatedTests : IAsyncDisposable
         _workflow = new RegistrationWorkflow(_h.Registration, [new ValidationScheduling(_jobs.Submitter)]);
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        if (_runner is not null)
-        {
-            await _runner.StopAsync(CancellationToken.None);
-            _runner.Dispose();
-        }
-
-        await _jobs.DisposeAsync();
-        _h.Dispose();
-    }
+    public ValueTask DisposeAsync() => _jobs.DisposeAsync(); // and the registry
 
     [Fact]
     public async Task AValidatedCanaryGetsItsLabelAndTheSplitAndEachStepIsRecorded()
@@ -144,7 +133,7 @@ public sealed class PromotionOnValidatedTests : IAsyncDisposable
               },
               "lineage":
             """));
-        _runner = _jobs.Runner([_jobs.ValidateHandler(), _jobs.PromoteHandler()]);
+        await _jobs.StartRunnerAsync([_jobs.ValidateHandler(), _jobs.PromoteHandler()]);
 
         await RunAsync(id, JobStatus.Succeeded);
         var last = await _jobs.WaitForAsync("promote-iris-1.1.0-soak3", j => j.Status.IsFinished(), "the third soak round to finish");
@@ -172,8 +161,7 @@ public sealed class PromotionOnValidatedTests : IAsyncDisposable
 
     private async Task<JobInfo> RunAsync(string id, JobStatus expected)
     {
-        _runner ??= _jobs.Runner([_jobs.ValidateHandler()]);
-        await _runner.StartAsync(CancellationToken.None);
+        await _jobs.StartRunnerAsync([_jobs.ValidateHandler()]);
         var job = await _jobs.WaitForAsync(id, j => j.Status.IsFinished(), "the validate job to finish");
         Assert.True(job.Status == expected, $"the job is {job.Status}: {job.Error}");
         return job;
