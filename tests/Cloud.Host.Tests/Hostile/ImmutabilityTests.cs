@@ -54,7 +54,7 @@ public abstract class ImmutabilityTests : IAsyncLifetime
         var put = await Host.Client.PutAsync("/api/models/iris/versions/1.0.0/files/model.onnx", new ByteArrayContent(OtherModel));
 
         Assert.Equal(HttpStatusCode.Conflict, put.StatusCode);
-        Assert.Equal(Refused, await ErrorOf(put));
+        Assert.Equal(Refused, await ServingHost.ErrorOfAsync(put));
         Assert.Equal(IrisModel, await StoredAsync("iris/1.0.0/model.onnx"));
     }
 
@@ -67,7 +67,7 @@ public abstract class ImmutabilityTests : IAsyncLifetime
             new StringContent(SampleModels.IrisManifest().Replace("Softmax", "Changed", StringComparison.Ordinal)));
 
         Assert.Equal(HttpStatusCode.Conflict, put.StatusCode);
-        Assert.Equal(Refused, await ErrorOf(put));
+        Assert.Equal(Refused, await ServingHost.ErrorOfAsync(put));
         Assert.Equal(manifest, await StoredAsync("iris/1.0.0/model.json"));
         Assert.Empty(await RefusalsAsync(Host)); // nothing reached the folder, so there is nothing to record
     }
@@ -78,7 +78,7 @@ public abstract class ImmutabilityTests : IAsyncLifetime
         var put = await Host.Client.PutAsync("/api/models/iris/versions/1.0.0/files/warmup.json", new StringContent("{}"));
 
         Assert.Equal(HttpStatusCode.Conflict, put.StatusCode);
-        Assert.Equal(Refused, await ErrorOf(put));
+        Assert.Equal(Refused, await ServingHost.ErrorOfAsync(put));
         Assert.Null(await StoredAsync("iris/1.0.0/warmup.json"));
     }
 
@@ -91,7 +91,7 @@ public abstract class ImmutabilityTests : IAsyncLifetime
         var put = await Host.Client.PutAsync("/api/models/iris/versions/2.0.0/files/model.onnx", new ByteArrayContent(OtherModel));
 
         Assert.Equal(HttpStatusCode.Conflict, put.StatusCode);
-        Assert.Equal("Model 'iris' version 2.0.0 is registered and immutable (retired now): its files cannot be changed. Upload the changed files as a new version.", await ErrorOf(put));
+        Assert.Equal("Model 'iris' version 2.0.0 is registered and immutable (retired now): its files cannot be changed. Upload the changed files as a new version.", await ServingHost.ErrorOfAsync(put));
     }
 
     [Fact]
@@ -166,6 +166,4 @@ public abstract class ImmutabilityTests : IAsyncLifetime
         return [.. version.GetProperty("refusals").EnumerateArray().Select(r => r.GetString()!)];
     }
 
-    private static async Task<string?> ErrorOf(HttpResponseMessage response) =>
-        JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("error").GetString();
 }

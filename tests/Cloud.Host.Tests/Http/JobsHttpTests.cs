@@ -28,8 +28,8 @@ public sealed class JobsHttpTests : IAsyncLifetime
         var upload = await _host.PushFolderAsync("iris", "1.1.0", Repo.IrisFolder);
         Assert.Contains("\"registration\":\"registered\"", upload, StringComparison.Ordinal);
 
-        var job = await FinishedJobAsync("iris", "1.1.0");
-        var version = await GetJsonAsync("/api/models/iris/versions/1.1.0");
+        var job = await _host.FinishedValidateJobAsync("iris", "1.1.0");
+        var version = await _host.GetJsonAsync("/api/models/iris/versions/1.1.0");
         var log = await Client.GetAsync($"/api/jobs/{job.GetProperty("id").GetString()}/log");
 
         Assert.Equal("validated", version.GetProperty("status").GetString());
@@ -55,8 +55,8 @@ public sealed class JobsHttpTests : IAsyncLifetime
         File.WriteAllLines(dataset, File.ReadAllLines(dataset).Select(l => l.Replace(",setosa", ",versicolor", StringComparison.Ordinal)));
         await _host.PushFolderAsync("iris", "1.2.0", folder.Path);
 
-        var job = await FinishedJobAsync("iris", "1.2.0");
-        var version = await GetJsonAsync("/api/models/iris/versions/1.2.0");
+        var job = await _host.FinishedValidateJobAsync("iris", "1.2.0");
+        var version = await _host.GetJsonAsync("/api/models/iris/versions/1.2.0");
 
         Assert.Equal("succeeded", job.GetProperty("status").GetString());
         Assert.Equal("rejected", version.GetProperty("status").GetString());
@@ -68,11 +68,11 @@ public sealed class JobsHttpTests : IAsyncLifetime
     {
         var submitted = await Client.PostAsJsonAsync("/api/jobs", new { kind = "probe", spec = new { seconds = 60 }, id = "probe-http-1" });
         var again = await Client.PostAsJsonAsync("/api/jobs", new { kind = "probe", spec = new { seconds = 60 }, id = "probe-http-1" });
-        await Eventually.TrueAsync(async () => (await GetJsonAsync("/api/jobs/probe-http-1")).GetProperty("status").GetString() == "running", "the probe to run");
+        await Eventually.TrueAsync(async () => (await _host.GetJsonAsync("/api/jobs/probe-http-1")).GetProperty("status").GetString() == "running", "the probe to run");
         var running = await Client.GetFromJsonAsync<JsonElement>("/api/jobs?status=running");
 
         var cancel = await Client.PostAsync("/api/jobs/probe-http-1/cancel", null);
-        await Eventually.TrueAsync(async () => (await GetJsonAsync("/api/jobs/probe-http-1")).GetProperty("status").GetString() == "cancelled", "the runner to stop the probe");
+        await Eventually.TrueAsync(async () => (await _host.GetJsonAsync("/api/jobs/probe-http-1")).GetProperty("status").GetString() == "cancelled", "the runner to stop the probe");
         var cancelAgain = await Client.PostAsync("/api/jobs/probe-http-1/cancel", null);
         var log = await Client.GetStringAsync("/api/jobs/probe-http-1/log");
 
@@ -83,7 +83,7 @@ public sealed class JobsHttpTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, cancel.StatusCode);
         Assert.True(JsonDocument.Parse(await cancel.Content.ReadAsStringAsync()).RootElement.GetProperty("cancelRequested").GetBoolean());
         Assert.Equal(HttpStatusCode.Conflict, cancelAgain.StatusCode);
-        Assert.Equal("Job 'probe-http-1' is cancelled already; there is nothing to cancel.", await ErrorOf(cancelAgain));
+        Assert.Equal("Job 'probe-http-1' is cancelled already; there is nothing to cancel.", await ServingHost.ErrorOfAsync(cancelAgain));
         Assert.Contains("ONNX Runtime providers", log, StringComparison.Ordinal);
         Assert.Contains("ended cancelled: Cancelled through the management API.", log, StringComparison.Ordinal);
     }
@@ -102,7 +102,7 @@ public sealed class JobsHttpTests : IAsyncLifetime
         var response = await Client.PostAsync("/api/jobs", new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
 
         Assert.Equal(status, (int)response.StatusCode);
-        Assert.Equal(error, await ErrorOf(response));
+        Assert.Equal(error, await ServingHost.ErrorOfAsync(response));
     }
 
     [Theory]
@@ -114,33 +114,6 @@ public sealed class JobsHttpTests : IAsyncLifetime
         var response = await Client.GetAsync(path);
 
         Assert.Equal(path.Contains('?', StringComparison.Ordinal) ? HttpStatusCode.BadRequest : HttpStatusCode.NotFound, response.StatusCode);
-        Assert.Equal(error, await ErrorOf(response));
-    }
-
-    /// <summary>The validate job of a version, once it has finished.</summary>
-    private async Task<JsonElement> FinishedJobAsync(string model, string version)
-    {
-        JsonElement job = default;
-        await Eventually.TrueAsync(async () =>
-        {
-            var jobs = (await GetJsonAsync($"/api/jobs?model={model}")).GetProperty("jobs").EnumerateArray();
-            job = jobs.FirstOrDefault(j => j.GetProperty("version").GetString() == version);
-            return job.ValueKind == JsonValueKind.Object && job.GetProperty("status").GetString() is "succeeded" or "failed" or "dead-lettered";
-        }, $"the validate job of {model} {version} to finish");
-        return job;
-    }
-
-    private async Task<JsonElement> GetJsonAsync(string path) => JsonDocument.Parse(await Client.GetStringAsync(path)).RootElement;
-
-    private static async Task<string?> ErrorOf(HttpResponseMessage response) =>
-        JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("error").GetString();
-
-    private sealed class TempFolder : IDisposable
-    {
-        private readonly DirectoryInfo _directory = Directory.CreateTempSubdirectory("cloud-folder-");
-
-        public string Path => _directory.FullName;
-
-        public void Dispose() => _directory.Delete(recursive: true);
+        Assert.Equal(error, await ServingHost.ErrorOfAsync(response));
     }
 }

@@ -21,7 +21,7 @@ public sealed class ManagementHttpTests : IAsyncLifetime
         using var bearer = new HttpRequestMessage(HttpMethod.Get, "/api/models") { Headers = { { "Authorization", "Bearer s3cret" } } };
 
         Assert.Equal(HttpStatusCode.Unauthorized, without.StatusCode);
-        Assert.Equal("The management API needs the admin key (header X-Cloud-Admin-Key).", await ErrorOf(without));
+        Assert.Equal("The management API needs the admin key (header X-Cloud-Admin-Key).", await ServingHost.ErrorOfAsync(without));
         Assert.Equal(HttpStatusCode.Unauthorized, (await _host.Client.SendAsync(wrong)).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await _host.Client.SendAsync(right)).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await _host.Client.SendAsync(bearer)).StatusCode);
@@ -33,7 +33,7 @@ public sealed class ManagementHttpTests : IAsyncLifetime
         var answer = await _host.Client.GetAsync("/api/models/Iris");
 
         Assert.Equal(HttpStatusCode.Unauthorized, answer.StatusCode);
-        Assert.Equal("The management API needs the admin key (header X-Cloud-Admin-Key).", await ErrorOf(answer));
+        Assert.Equal("The management API needs the admin key (header X-Cloud-Admin-Key).", await ServingHost.ErrorOfAsync(answer));
     }
 
     [Fact]
@@ -70,12 +70,12 @@ public sealed class ManagementHttpTests : IAsyncLifetime
         Assert.Equal("1.0.0", label.GetProperty("version").GetString());
         Assert.Equal(HttpStatusCode.PreconditionFailed, stale.StatusCode);
         Assert.Equal(HttpStatusCode.Conflict, retireLabelled.StatusCode);
-        Assert.Equal("iris 1.0.0 cannot become retired while label 'stable' points at it; move the label first.", await ErrorOf(retireLabelled));
+        Assert.Equal("iris 1.0.0 cannot become retired while label 'stable' points at it; move the label first.", await ServingHost.ErrorOfAsync(retireLabelled));
         Assert.Equal(HttpStatusCode.BadRequest, badSplit.StatusCode);
-        Assert.Equal("Traffic weights must sum to 100; these sum to 70.", await ErrorOf(badSplit));
+        Assert.Equal("Traffic weights must sum to 100; these sum to 70.", await ServingHost.ErrorOfAsync(badSplit));
         Assert.Equal(HttpStatusCode.OK, retireFree.StatusCode);
         Assert.Equal(HttpStatusCode.Conflict, labelRetired.StatusCode);
-        Assert.Equal("Label 'canary' cannot point at iris 2.0.0: it is retired (bad canary).", await ErrorOf(labelRetired));
+        Assert.Equal("Label 'canary' cannot point at iris 2.0.0: it is retired (bad canary).", await ServingHost.ErrorOfAsync(labelRetired));
     }
 
     [Fact]
@@ -97,6 +97,4 @@ public sealed class ManagementHttpTests : IAsyncLifetime
         _host.Client.DefaultRequestHeaders.Add("X-Cloud-Admin-Key", "s3cret");
     }
 
-    private static async Task<string?> ErrorOf(HttpResponseMessage response) =>
-        JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("error").GetString();
 }

@@ -36,11 +36,11 @@ public sealed class PromotionHttpTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, (await Client.PutAsJsonAsync("/api/models/iris/labels/stable", new { version = "1.0.0" })).StatusCode);
         await _host.PushFolderAsync("iris", "1.1.0", Repo.IrisFolder, m => m.Replace("\"lineage\":", Canary, StringComparison.Ordinal));
 
-        var job = await FinishedJobAsync("iris", "1.1.0");
-        var model = await GetJsonAsync("/api/models/iris");
-        var version = await GetJsonAsync("/api/models/iris/versions/1.1.0");
-        var metrics = await GetJsonAsync("/api/models/iris/versions/1.1.0/metrics");
-        var promotions = await GetJsonAsync("/api/models/iris/versions/1.1.0/promotions");
+        var job = await _host.FinishedValidateJobAsync("iris", "1.1.0");
+        var model = await _host.GetJsonAsync("/api/models/iris");
+        var version = await _host.GetJsonAsync("/api/models/iris/versions/1.1.0");
+        var metrics = await _host.GetJsonAsync("/api/models/iris/versions/1.1.0/metrics");
+        var promotions = await _host.GetJsonAsync("/api/models/iris/versions/1.1.0/promotions");
 
         Assert.Equal("succeeded", job.GetProperty("status").GetString());
         var labels = model.GetProperty("labels").EnumerateArray().ToDictionary(l => l.GetProperty("label").GetString()!, l => l.GetProperty("version").GetString());
@@ -73,12 +73,12 @@ public sealed class PromotionHttpTests : IAsyncLifetime
             (await promoted.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("steps").GetRawText());
         Assert.Equal("""["label 'stable' was already on 1.0.0"]""", (await again.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("steps").GetRawText());
         Assert.Equal(HttpStatusCode.Conflict, noPolicy.StatusCode);
-        Assert.Equal("""iris 1.0.0 has no promotion.afterSoak in its model.json; name what to apply: {"setLabels": ["stable"], "traffic": {"stable": 100}}.""", await ErrorOf(noPolicy));
+        Assert.Equal("""iris 1.0.0 has no promotion.afterSoak in its model.json; name what to apply: {"setLabels": ["stable"], "traffic": {"stable": 100}}.""", await ServingHost.ErrorOfAsync(noPolicy));
         Assert.Equal(HttpStatusCode.BadRequest, badSplit.StatusCode);
-        Assert.Equal("Traffic weights must sum to 100; these sum to 50.", await ErrorOf(badSplit));
+        Assert.Equal("Traffic weights must sum to 100; these sum to 50.", await ServingHost.ErrorOfAsync(badSplit));
         Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
-        Assert.Equal("Model 'iris' has no version '9.9.9'.", await ErrorOf(unknown));
-        Assert.Equal(2, (await GetJsonAsync("/api/models/iris/versions/1.0.0/promotions")).GetProperty("promotions").GetArrayLength());
+        Assert.Equal("Model 'iris' has no version '9.9.9'.", await ServingHost.ErrorOfAsync(unknown));
+        Assert.Equal(2, (await _host.GetJsonAsync("/api/models/iris/versions/1.0.0/promotions")).GetProperty("promotions").GetArrayLength());
     }
 
     [Fact]
@@ -95,17 +95,17 @@ public sealed class PromotionHttpTests : IAsyncLifetime
         File.WriteAllLines(dataset, File.ReadAllLines(dataset).Select(l => l.Replace(",setosa", ",versicolor", StringComparison.Ordinal)));
         Assert.Equal(HttpStatusCode.OK, (await Client.PutAsJsonAsync("/api/models/iris/labels/stable", new { version = "1.0.0" })).StatusCode);
         await _host.PushFolderAsync("iris", "1.2.0", folder.Path, m => m.Replace("\"lineage\":", Canary, StringComparison.Ordinal));
-        await FinishedJobAsync("iris", "1.2.0");
+        await _host.FinishedValidateJobAsync("iris", "1.2.0");
 
         var promote = await Client.PostAsJsonAsync("/api/models/iris/versions/1.2.0/promote", new { setLabels = new[] { "canary" } });
-        var model = await GetJsonAsync("/api/models/iris");
+        var model = await _host.GetJsonAsync("/api/models/iris");
 
-        Assert.Equal("rejected", (await GetJsonAsync("/api/models/iris/versions/1.2.0")).GetProperty("status").GetString());
+        Assert.Equal("rejected", (await _host.GetJsonAsync("/api/models/iris/versions/1.2.0")).GetProperty("status").GetString());
         Assert.Equal(HttpStatusCode.Conflict, promote.StatusCode);
-        Assert.Equal("iris 1.2.0 is rejected; only a servable version can take traffic.", await ErrorOf(promote));
+        Assert.Equal("iris 1.2.0 is rejected; only a servable version can take traffic.", await ServingHost.ErrorOfAsync(promote));
         Assert.Equal(1, model.GetProperty("labels").GetArrayLength()); // stable alone: no canary from the policy nor the request
         Assert.Equal("{}", model.GetProperty("policy").GetProperty("traffic").GetRawText());
-        Assert.Equal("rejected", Assert.Single((await GetJsonAsync("/api/models/iris/versions/1.2.0/metrics")).GetProperty("metrics").EnumerateArray().ToArray())
+        Assert.Equal("rejected", Assert.Single((await _host.GetJsonAsync("/api/models/iris/versions/1.2.0/metrics")).GetProperty("metrics").EnumerateArray().ToArray())
             .GetProperty("outcome").GetString());
     }
 
@@ -124,7 +124,7 @@ public sealed class PromotionHttpTests : IAsyncLifetime
         var nan = await Client.PostAsync("/v2/models/iris/versions/1.0.0/infer", new StringContent(
             """{"inputs": [{"name": "features", "shape": [1, 4], "datatype": "FP32", "data": ["NaN", 3.5, 1.4, 0.2]}]}"""));
 
-        var status = await GetJsonAsync("/api/status");
+        var status = await _host.GetJsonAsync("/api/status");
         var iris = status.GetProperty("traffic").EnumerateArray().Single(v => v.GetProperty("version").GetString() == "1.0.0");
         var published = Path.Combine(_host.DataDirectory, "jobs", "traffic", "iris", "1.0.0");
         await Eventually.TrueAsync(() => Task.FromResult(Directory.Exists(published) && Directory.GetFiles(published).Any(f =>
@@ -144,31 +144,5 @@ public sealed class PromotionHttpTests : IAsyncLifetime
         var predicted = File.ReadAllLines(Path.Combine(Repo.IrisFolder, "expected.csv")).Skip(1)
             .Select(l => classes[int.Parse(l.Split(',')[3], CultureInfo.InvariantCulture)]).ToArray();
         return (double)species.Where((s, i) => predicted[i] == s).Count() / species.Length;
-    }
-
-    private async Task<JsonElement> FinishedJobAsync(string model, string version)
-    {
-        JsonElement job = default;
-        await Eventually.TrueAsync(async () =>
-        {
-            var jobs = (await GetJsonAsync($"/api/jobs?model={model}")).GetProperty("jobs").EnumerateArray();
-            job = jobs.FirstOrDefault(j => j.GetProperty("version").GetString() == version && j.GetProperty("kind").GetString() == "validate");
-            return job.ValueKind == JsonValueKind.Object && job.GetProperty("status").GetString() is "succeeded" or "failed" or "dead-lettered";
-        }, $"the validate job of {model} {version} to finish");
-        return job;
-    }
-
-    private async Task<JsonElement> GetJsonAsync(string path) => JsonDocument.Parse(await Client.GetStringAsync(path)).RootElement;
-
-    private static async Task<string?> ErrorOf(HttpResponseMessage response) =>
-        JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("error").GetString();
-
-    private sealed class TempFolder : IDisposable
-    {
-        private readonly DirectoryInfo _directory = Directory.CreateTempSubdirectory("cloud-folder-");
-
-        public string Path => _directory.FullName;
-
-        public void Dispose() => _directory.Delete(recursive: true);
     }
 }

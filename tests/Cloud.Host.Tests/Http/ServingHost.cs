@@ -108,6 +108,26 @@ public sealed class ServingHost : IAsyncDisposable
         return await response.Content.ReadAsStringAsync();
     }
 
+    /// <summary>A GET's JSON answer.</summary>
+    public async Task<System.Text.Json.JsonElement> GetJsonAsync(string path) => System.Text.Json.JsonDocument.Parse(await Client.GetStringAsync(path)).RootElement;
+
+    /// <summary>The validate job of a version, once it has finished (succeeded, failed or dead-lettered).</summary>
+    public async Task<System.Text.Json.JsonElement> FinishedValidateJobAsync(string model, string version)
+    {
+        System.Text.Json.JsonElement job = default;
+        await Eventually.TrueAsync(async () =>
+        {
+            var jobs = (await GetJsonAsync($"/api/jobs?model={model}")).GetProperty("jobs").EnumerateArray();
+            job = jobs.FirstOrDefault(j => j.GetProperty("version").GetString() == version && j.GetProperty("kind").GetString() == "validate");
+            return job.ValueKind == System.Text.Json.JsonValueKind.Object && job.GetProperty("status").GetString() is "succeeded" or "failed" or "dead-lettered";
+        }, $"the validate job of {model} {version} to finish");
+        return job;
+    }
+
+    /// <summary>The "error" of an answer in the one error shape.</summary>
+    public static async Task<string?> ErrorOfAsync(HttpResponseMessage response) =>
+        System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("error").GetString();
+
     public async ValueTask DisposeAsync()
     {
         Client.Dispose();

@@ -47,13 +47,13 @@ public sealed class TrainHttpTests : IAsyncLifetime
         });
         Assert.Equal(HttpStatusCode.Created, submitted.StatusCode);
 
-        await Eventually.TrueAsync(async () => (await GetJsonAsync("/api/jobs/train-http-1")).GetProperty("status").GetString() is "succeeded" or "failed", "the train job to finish");
-        var job = await GetJsonAsync("/api/jobs/train-http-1");
+        await Eventually.TrueAsync(async () => (await _host.GetJsonAsync("/api/jobs/train-http-1")).GetProperty("status").GetString() is "succeeded" or "failed", "the train job to finish");
+        var job = await _host.GetJsonAsync("/api/jobs/train-http-1");
         Assert.True(job.GetProperty("status").GetString() == "succeeded", job.GetRawText());
         Assert.StartsWith("Trained iris 1.0.1 from 1.0.0 on 'data/iris.csv'", job.GetProperty("summary").GetString(), StringComparison.Ordinal);
 
         await Eventually.TrueAsync(async () => (await Client.GetAsync("/api/models/iris/versions/1.0.1")).IsSuccessStatusCode
-            && (await GetJsonAsync("/api/models/iris/versions/1.0.1")).GetProperty("status").GetString() == "validated", "the trained version to register and validate");
+            && (await _host.GetJsonAsync("/api/models/iris/versions/1.0.1")).GetProperty("status").GetString() == "validated", "the trained version to register and validate");
 
         var curve = await Client.GetAsync("/api/jobs/train-http-1/curve");
         Assert.Equal(HttpStatusCode.OK, curve.StatusCode);
@@ -93,18 +93,18 @@ public sealed class TrainHttpTests : IAsyncLifetime
         });
         Assert.Equal(HttpStatusCode.Created, submitted.StatusCode);
 
-        await Eventually.TrueAsync(async () => (await GetJsonAsync("/api/jobs/train-closed-loop")).GetProperty("status").GetString() is "succeeded" or "failed", "the train job to finish");
-        var job = await GetJsonAsync("/api/jobs/train-closed-loop");
+        await Eventually.TrueAsync(async () => (await _host.GetJsonAsync("/api/jobs/train-closed-loop")).GetProperty("status").GetString() is "succeeded" or "failed", "the train job to finish");
+        var job = await _host.GetJsonAsync("/api/jobs/train-closed-loop");
         Assert.True(job.GetProperty("status").GetString() == "succeeded", job.GetRawText());
 
         // Registered by the scanner, validated by its own job, promoted by the policy the train job gave it.
         await Eventually.TrueAsync(async () =>
         {
-            var model = await GetJsonAsync("/api/models/iris");
+            var model = await _host.GetJsonAsync("/api/models/iris");
             return model.GetProperty("labels").EnumerateArray().Any(l => l.GetProperty("label").GetString() == "canary" && l.GetProperty("version").GetString() == "1.0.1")
                 && model.GetProperty("policy").GetProperty("traffic").TryGetProperty("canary", out var weight) && weight.GetInt32() == 10;
         }, "the trained version to be validated and made canary with 10 %");
-        Assert.Equal("validated", (await GetJsonAsync("/api/models/iris/versions/1.0.1")).GetProperty("status").GetString());
+        Assert.Equal("validated", (await _host.GetJsonAsync("/api/models/iris/versions/1.0.1")).GetProperty("status").GetString());
         await Eventually.TrueAsync(async () => (await PredictUnlabelledAsync()).Version == "1.0.1", "routing to send unlabelled requests to the canary");
 
         const int requests = 2000;
@@ -132,8 +132,8 @@ public sealed class TrainHttpTests : IAsyncLifetime
         });
         Assert.Equal(HttpStatusCode.Created, submitted.StatusCode);
 
-        await Eventually.TrueAsync(async () => (await GetJsonAsync("/api/jobs/train-http-bad")).GetProperty("status").GetString() is "succeeded" or "failed", "the train job to finish");
-        var job = await GetJsonAsync("/api/jobs/train-http-bad");
+        await Eventually.TrueAsync(async () => (await _host.GetJsonAsync("/api/jobs/train-http-bad")).GetProperty("status").GetString() is "succeeded" or "failed", "the train job to finish");
+        var job = await _host.GetJsonAsync("/api/jobs/train-http-bad");
         var noCurve = await Client.GetAsync("/api/jobs/train-http-bad/curve");
 
         Assert.Equal("failed", job.GetProperty("status").GetString());
@@ -160,5 +160,4 @@ public sealed class TrainHttpTests : IAsyncLifetime
     private Task<HttpResponseMessage> PredictAsync(string path) =>
         Client.PostAsync(path, new StringContent("""{"instances": [[5.1, 3.5, 1.4, 0.2]]}""", Encoding.UTF8, "application/json"));
 
-    private async Task<JsonElement> GetJsonAsync(string path) => JsonDocument.Parse(await Client.GetStringAsync(path)).RootElement;
 }
