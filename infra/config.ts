@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { ModelRoutingSpec } from "./azure/modelRouting";
+import { boolean, integer, weights } from "./checks";
 
 /** The clouds one stack provisions: `cloud:targets` is `azure`, `gcp` or `both`. */
 export type Target = "azure" | "gcp";
@@ -202,28 +203,9 @@ function readModels(raw: unknown): Record<string, ModelRoutingSpec> {
         }
         const routing: ModelRoutingSpec = { labels: Object.fromEntries(Object.entries(labels).map(([l, v]) => [l, String(v)])) };
         if (spec.traffic !== undefined) {
-            const weights = Object.entries(spec.traffic ?? {}).map(([l, w]) => [l, integer(`${key}.traffic.${l}`, w, 0, 100)] as const);
-            const sum = weights.reduce((total, [, w]) => total + w, 0);
-            if (sum !== 100) {
-                throw new Error(`cloud:${key}.traffic weights must sum to 100; these sum to ${sum}.`);
-            }
-            routing.traffic = Object.fromEntries(weights);
+            routing.traffic = weights(`${key}.traffic`, spec.traffic ?? {});
             routing.requireValidation = spec.requireValidation === undefined ? false : boolean(`${key}.requireValidation`, spec.requireValidation);
         }
         return [model, routing];
     }));
-}
-
-function integer(key: string, value: unknown, min: number, max: number): number {
-    const n = Number(value);
-    if (!Number.isInteger(n) || n < min || n > max) {
-        throw new Error(`cloud:${key} must be a whole number from ${min} to ${max}; got '${value}'.`);
-    }
-    return n;
-}
-
-function boolean(key: string, value: unknown): boolean {
-    if (value === true || value === "true") return true;
-    if (value === false || value === "false") return false;
-    throw new Error(`cloud:${key} must be true or false; got '${value}'.`);
 }
