@@ -39,7 +39,7 @@ export interface RolloutState {
     deployedModels: Record<string, string>;
 }
 
-interface LiveVersion { versionId: string; artifactUri?: string; versionAliases?: string[] }
+interface LiveVersion { versionId: string; artifactUri?: string; versionAliases?: string[]; containerSpec?: { imageUri?: string } }
 interface LiveDeployed { id: string; model: string; modelVersionId?: string; dedicatedResources?: any }
 
 const names = (t: ModelTarget) => {
@@ -82,7 +82,7 @@ export function shares(t: ModelTarget): Map<string, number> {
  * Makes Vertex match the target, starting from what Vertex has (not from Pulumi's state), so a run that stopped half
  * way is finished by the next one and a run with nothing to change changes nothing. In order:
  *  1. aliases that config moves away from a version or no longer names are removed (an alias is on one version);
- *  2. versions Vertex lacks (matched by their gs:// folder) are uploaded with their aliases; others get missing aliases;
+ *  2. versions Vertex lacks (matched by their gs:// folder and image) are uploaded with their aliases; others get missing aliases;
  *  3. deployed models whose replicas or metric targets differ are mutated in place;
  *  4. versions with a share but no deployment (or one on another machine) are deployed, each deployModel carrying the
  *     split; the largest share first, and until the last one is deployed it holds the shares still to come, so every
@@ -94,8 +94,11 @@ export function shares(t: ModelTarget): Map<string, number> {
 export async function rollOut(api: VertexApi, t: ModelTarget): Promise<RolloutState> {
     const n = names(t);
     const live = await listVersions(api, n.model);
-    const wanted = new Map(t.versions.map(v => [folder(v.artifactUri), v.version]));
-    const ourVersionOf = (v: LiveVersion) => wanted.get(folder(v.artifactUri));
+    // A Vertex version is ours when it holds our folder in our image: a new image uploads every version again (the
+    // container of an uploaded version cannot change), and the split moves to them like any other rollout.
+    const key = (artifactUri: string | undefined, image: string | undefined) => `${folder(artifactUri)} ${image ?? ""}`;
+    const wanted = new Map(t.versions.map(v => [key(v.artifactUri, t.image), v.version]));
+    const ourVersionOf = (v: LiveVersion) => wanted.get(key(v.artifactUri, v.containerSpec?.imageUri));
     const vertexVersions: Record<string, string> = {};
     for (const v of live) {
         const ours = ourVersionOf(v);
@@ -137,7 +140,7 @@ export async function rollOut(api: VertexApi, t: ModelTarget): Promise<RolloutSt
             throw new Error(`Uploading ${t.model} ${version} to Vertex: the finished operation names no modelVersionId (${JSON.stringify(response)}).`);
         }
         vertexVersions[version] = response.modelVersionId;
-        live.push({ versionId: response.modelVersionId, artifactUri, versionAliases: aliasesOf(version) });
+        live.push({ versionId: response.modelVersionId, artifactUri, versionAliases: aliasesOf(version), containerSpec: { imageUri: t.image } });
     }
     for (const v of live) {
         const ours = ourVersionOf(v);

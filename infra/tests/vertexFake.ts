@@ -123,7 +123,7 @@ export class VertexFake {
             const versions = this.models.get(id);
             if (versions === undefined) return refuse(404, "NOT_FOUND", `Model ${id} not found.`);
             if (r.method === "GET" && verb === ":listVersions") {
-                return { models: versions.map(v => ({ name: `${loc}/models/${id}`, versionId: v.versionId, artifactUri: v.artifactUri, versionAliases: v.versionAliases })) };
+                return { models: versions.map(v => ({ name: `${loc}/models/${id}`, versionId: v.versionId, artifactUri: v.artifactUri, versionAliases: v.versionAliases, containerSpec: v.upload.model?.containerSpec })) };
             }
             if (r.method === "GET" && verb === undefined) return { name: `${loc}/models/${id}` };
             if (r.method === "POST" && verb === ":mergeVersionAliases") {

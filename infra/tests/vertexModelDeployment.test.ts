@@ -191,6 +191,26 @@ test("new replica counts or metric targets mutate the deployed models in place; 
     assert.deepEqual(fake.endpoints.get("4242")!.deployedModels.map(d => d.dedicatedResources.machineSpec.machineType), ["g2-standard-8", "g2-standard-8"]);
 });
 
+test("a new serving image uploads every version again and moves the split to them before undeploying the old ones", async () => {
+    const { outs } = await provider.create!(target());
+    const before = fake.changes().length;
+    await provider.update!("4242/iris", outs!, target({ image: "europe-west4-docker.pkg.dev/demo-project/cloud/cloud-host:1.1" }));
+    assert.deepEqual(fake.changes().slice(before).map(r => `${r.method} ${r.path.replace(`${loc}/`, "")}`), [
+        "POST models/iris@1:mergeVersionAliases",
+        "POST models/iris@2:mergeVersionAliases",
+        "POST models:upload",
+        "POST models:upload",
+        "POST endpoints/4242:deployModel",
+        "POST endpoints/4242:deployModel",
+        "POST endpoints/4242:undeployModel",
+        "POST endpoints/4242:undeployModel",
+    ]);
+    const versions = fake.models.get("iris")!;
+    assert.deepEqual(versions.map(v => [v.upload.model.containerSpec.imageUri.split(":").pop(), v.versionAliases]),
+        [["1.0", ["default"]], ["1.0", []], ["1.1", ["stable"]], ["1.1", ["canary"]]]);
+    assert.deepEqual(fake.endpoints.get("4242")!.trafficSplit, { "7003": 90, "7004": 10 });
+});
+
 test("an operation that never finishes fails after the timeout with a message naming it and what it was doing", async () => {
     fake.neverFinish = r => r.path.endsWith(":deployModel");
     const started = Date.now();
