@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { ModelRoutingSpec } from "./azure/modelRouting";
 import { boolean, integer, weights } from "./checks";
+import { GcpSettings, readGcp } from "./gcp/settings";
 
 /** The clouds one stack provisions: `cloud:targets` is `azure`, `gcp` or `both`. */
 export type Target = "azure" | "gcp";
@@ -13,6 +14,7 @@ export interface Settings {
     /** `cloud:adminKey` when the stack sets one (a secret); otherwise the program generates it. */
     adminKey?: pulumi.Output<string>;
     azure?: AzureSettings;
+    gcp?: GcpSettings;
 }
 
 export interface AzureSettings {
@@ -103,6 +105,7 @@ export function readSettings(config: pulumi.Config = new pulumi.Config("cloud"))
         namePrefix,
         adminKey: config.getSecret("adminKey"),
         azure: targets.includes("azure") ? readAzure(config.getObject<Record<string, any>>("azure") ?? {}) : undefined,
+        gcp: targets.includes("gcp") ? readGcp(config.getObject<Record<string, any>>("gcp") ?? {}) : undefined,
     };
 }
 
