@@ -52,7 +52,8 @@ export function vertexDeploymentProvider(options: ProviderOptions = {}): pulumi.
         async diff(_id, olds, news) {
             const changed = canonical(targetOf(olds)) !== canonical(targetOf(news));
             const replaces = identity.filter(k => olds[k] !== news[k]);
-            return { changes: changed, replaces, deleteBeforeReplace: false };
+            // Torn down first: the old deployment's teardown deletes the Vertex model, which the new one may reuse.
+            return { changes: changed, replaces, deleteBeforeReplace: replaces.length > 0 };
         },
         async update(_id, _olds, news) {
             return { outs: await apply(news) };

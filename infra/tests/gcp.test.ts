@@ -76,8 +76,12 @@ test("each model gets its own Vertex endpoint, whose split is left to the model'
     assert.deepEqual(endpoints.map(e => [e.name, e.inputs.location, e.inputs.labels["cloud-model"]]).sort(),
         [["cloud-iris", "europe-west4", "iris"], ["cloud-other", "europe-west4", "other"]]);
     assert.ok(endpoints.every(e => e.inputs.trafficSplit === undefined && e.inputs.dedicatedEndpointEnabled === false));
+    // Vertex's endpoint ids are numeric, without a leading zero, 10 digits at most.
+    assert.deepEqual(endpoints.map(e => e.inputs.name).sort(), [mockEndpointId("cloud-iris-endpoint-id"), mockEndpointId("cloud-other-endpoint-id")].sort());
+    assert.ok(endpoints.every(e => /^[1-9]\d{0,9}$/.test(e.inputs.name)), endpoints.map(e => e.inputs.name).join(", "));
+    assert.deepEqual(mocks.ofType("random:index/randomInteger:RandomInteger").map(r => [r.inputs.min, r.inputs.max]), [[1000000000, 9999999999], [1000000000, 9999999999]]);
     const deployments = mocks.ofType("pulumi-nodejs:dynamic:Resource").map(d => [d.inputs.model, d.inputs.endpointId]).sort();
-    assert.deepEqual(deployments, [["iris", mockEndpointId("cloud-iris")], ["other", mockEndpointId("cloud-other")]]);
+    assert.deepEqual(deployments, [["iris", mockEndpointId("cloud-iris-endpoint-id")], ["other", mockEndpointId("cloud-other-endpoint-id")]]);
 });
 
 test("each version's model folder is copied to {model}/{version}/ in the bucket, file by file", async () => {
@@ -101,7 +105,7 @@ test("the model's Vertex deployment takes its versions, aliases, split, machine,
         apiEndpoint: "https://europe-west4-aiplatform.googleapis.com",
         project: "demo-project",
         region: "europe-west4",
-        endpointId: mockEndpointId("cloud-iris"),
+        endpointId: mockEndpointId("cloud-iris-endpoint-id"),
         model: "iris",
         vertexModelId: "iris",
         versions: [

@@ -86,14 +86,14 @@ function computed(args: pulumi.runtime.MockResourceArgs): Record<string, unknown
         }
         case "gcp:artifactregistry/repository:Repository":
             return { name: `projects/${args.inputs.project}/locations/${args.inputs.location}/repositories/${args.inputs.repositoryId}` };
-        case "gcp:vertex/aiEndpoint:AiEndpoint":
-            return { name: mockEndpointId(name) };
+        case "random:index/randomInteger:RandomInteger":
+            return { result: Number(mockEndpointId(name)) };
         default:
             return { name: args.inputs.name ?? name };
     }
 }
 
-/** The numeric id the mocks give a Vertex endpoint (Vertex assigns one when the program names none). */
+/** The number the mocks' RandomInteger gives, by its logical name: a Vertex endpoint id, numeric and 10 digits. */
 export function mockEndpointId(logicalName: string): string {
     return String(1000000000 + [...logicalName].reduce((h, c) => (h * 31 + c.charCodeAt(0)) % 1000000000, 7));
 }

@@ -21,7 +21,7 @@ test("targets: both builds Azure and GCP in one program, with each cloud's outpu
     await settle(program);
     assert.equal((await valueOf(program.azure) as Record<string, string>).storageAccount, "cloudst");
     const gcp = await valueOf(program.gcp) as Record<string, any>;
-    const endpoint = `projects/demo-project/locations/europe-west4/endpoints/${mockEndpointId("cloud-iris")}`;
+    const endpoint = `projects/demo-project/locations/europe-west4/endpoints/${mockEndpointId("cloud-iris-endpoint-id")}`;
     assert.deepEqual(gcp.endpoints, { iris: endpoint });
     assert.deepEqual(gcp.predictUrls, { iris: `https://europe-west4-aiplatform.googleapis.com/v1/${endpoint}:predict` });
     assert.equal(gcp.bucket, "cloud-demo-project-models");

@@ -118,6 +118,14 @@ test("a diff of an unchanged config reports no change, and an update with it cha
     assert.deepEqual(during.filter(r => r.method !== "GET"), [], "and changed nothing");
 });
 
+test("another endpoint or model id replaces the deployment, the old one torn down first", async () => {
+    const { outs } = await provider.create!(target());
+    const diff = await provider.diff!("4242/iris", outs!, target({ endpointId: "4343" }));
+    assert.deepEqual([diff.changes, diff.replaces, diff.deleteBeforeReplace], [true, ["endpointId"], true]);
+    const labelsOnly = await provider.diff!("4242/iris", outs!, target({ labels: { stable: "2.0.0", canary: "2.0.0" } }));
+    assert.deepEqual([labelsOnly.changes, labelsOnly.replaces, labelsOnly.deleteBeforeReplace], [true, [], false]);
+});
+
 test("moving canary and the traffic split is one deployModel carrying the new split, then the undeploy of the version it no longer names", async () => {
     const { outs } = await provider.create!(target());
     const before = fake.changes().length;
