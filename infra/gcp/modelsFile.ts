@@ -6,7 +6,6 @@
 export function modelFromApiFile(source: string, model: string, text: string): {
     labels: Record<string, string>;
     traffic: Record<string, unknown> | undefined;
-    versions: string[];
 } {
     let body: any;
     try {
@@ -33,5 +32,5 @@ export function modelFromApiFile(source: string, model: string, text: string): {
     }
 
     const traffic = body?.policy?.traffic;
-    return { labels, traffic: traffic === null ? undefined : traffic, versions: [] };
+    return { labels, traffic: traffic === null ? undefined : traffic };
 }

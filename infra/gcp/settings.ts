@@ -142,7 +142,9 @@ function readModel(model: string, raw: Record<string, any>, modelsRoot: string, 
         } catch (e) {
             throw new Error(`cloud:${key}.from names '${raw.from}', which cannot be read: ${(e as Error).message}`);
         }
-        ({ labels, traffic, versions: extra } = modelFromApiFile(`cloud:${key}.from (${raw.from})`, model, text));
+        // The versions are those the labels name: only they can have a share of traffic.
+        ({ labels, traffic } = modelFromApiFile(`cloud:${key}.from (${raw.from})`, model, text));
+        extra = [];
     } else {
         const rawLabels = raw.labels ?? {};
         if (typeof rawLabels !== "object" || Object.values(rawLabels).some(v => typeof v !== "string" && typeof v !== "number")) {
