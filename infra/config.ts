@@ -1,5 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { ModelRoutingSpec } from "./azure/modelRouting";
+import { boolean, integer, weights } from "./checks";
+import { GcpSettings, readGcp } from "./gcp/settings";
 
 /** The clouds one stack provisions: `cloud:targets` is `azure`, `gcp` or `both`. */
 export type Target = "azure" | "gcp";
@@ -12,6 +14,7 @@ export interface Settings {
     /** `cloud:adminKey` when the stack sets one (a secret); otherwise the program generates it. */
     adminKey?: pulumi.Output<string>;
     azure?: AzureSettings;
+    gcp?: GcpSettings;
 }
 
 export interface AzureSettings {
@@ -102,6 +105,7 @@ export function readSettings(config: pulumi.Config = new pulumi.Config("cloud"))
         namePrefix,
         adminKey: config.getSecret("adminKey"),
         azure: targets.includes("azure") ? readAzure(config.getObject<Record<string, any>>("azure") ?? {}) : undefined,
+        gcp: targets.includes("gcp") ? readGcp(config.getObject<Record<string, any>>("gcp") ?? {}) : undefined,
     };
 }
 
@@ -202,28 +206,9 @@ function readModels(raw: unknown): Record<string, ModelRoutingSpec> {
         }
         const routing: ModelRoutingSpec = { labels: Object.fromEntries(Object.entries(labels).map(([l, v]) => [l, String(v)])) };
         if (spec.traffic !== undefined) {
-            const weights = Object.entries(spec.traffic ?? {}).map(([l, w]) => [l, integer(`${key}.traffic.${l}`, w, 0, 100)] as const);
-            const sum = weights.reduce((total, [, w]) => total + w, 0);
-            if (sum !== 100) {
-                throw new Error(`cloud:${key}.traffic weights must sum to 100; these sum to ${sum}.`);
-            }
-            routing.traffic = Object.fromEntries(weights);
+            routing.traffic = weights(`${key}.traffic`, spec.traffic ?? {});
             routing.requireValidation = spec.requireValidation === undefined ? false : boolean(`${key}.requireValidation`, spec.requireValidation);
         }
         return [model, routing];
     }));
-}
-
-function integer(key: string, value: unknown, min: number, max: number): number {
-    const n = Number(value);
-    if (!Number.isInteger(n) || n < min || n > max) {
-        throw new Error(`cloud:${key} must be a whole number from ${min} to ${max}; got '${value}'.`);
-    }
-    return n;
-}
-
-function boolean(key: string, value: unknown): boolean {
-    if (value === true || value === "true") return true;
-    if (value === false || value === "false") return false;
-    throw new Error(`cloud:${key} must be true or false; got '${value}'.`);
 }

@@ -5,10 +5,6 @@ import { readSettings } from "./config";
 import { deployGcp } from "./gcp";
 
 const settings = readSettings();
-// Every target is checked before any resource is declared: `both` fails whole until GCP exists.
-if (settings.targets.includes("gcp")) {
-    deployGcp();
-}
 
 // The management API's second key (X-Cloud-Admin-Key, docs/functions.md); generated unless the stack sets cloud:adminKey.
 // Marked secret here too, so that no path (app setting, output, routing) can show it in plain text.
@@ -16,3 +12,4 @@ const adminKey = pulumi.secret(settings.adminKey ?? new random.RandomPassword("a
 
 export const azure = settings.azure ? deployAzure(settings.namePrefix, settings.azure, adminKey).outputs : undefined;
 export const managementAdminKey = adminKey;
+export const gcp = settings.gcp ? deployGcp(settings.namePrefix, settings.gcp).outputs : undefined;

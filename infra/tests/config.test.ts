@@ -2,7 +2,6 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
 import { readSettings } from "../config";
-import { deployGcp } from "../gcp";
 
 function read(config: Record<string, unknown>) {
     pulumi.runtime.setAllConfig(Object.fromEntries(Object.entries(config).map(([k, v]) => [`cloud:${k}`, typeof v === "string" ? v : JSON.stringify(v)])));
@@ -25,10 +24,15 @@ test("defaults: Azure only, GPU jobs, a first deployment without the Event Grid 
     assert.equal(settings.azure?.blobTriggerSubscription, false);
 });
 
-test("targets: both selects Azure and GCP; GCP is refused with a message naming its issue", () => {
-    assert.deepEqual(read({ targets: "both", azure: { location: "swedencentral" } }).targets, ["azure", "gcp"]);
-    assert.equal(read({ targets: "gcp" }).azure, undefined);
-    assert.throws(() => deployGcp(), /'gcp', which is not implemented yet \(issue #20\)/);
+test("targets: both selects Azure and GCP, each read from its own config", () => {
+    const both = read({ targets: "both", azure: { location: "swedencentral" }, gcp: { project: "demo-project", region: "europe-west4" } });
+    assert.deepEqual(both.targets, ["azure", "gcp"]);
+    assert.equal(both.azure?.location, "swedencentral");
+    assert.equal(both.gcp?.project, "demo-project");
+    const gcpOnly = read({ targets: "gcp", gcp: { project: "demo-project", region: "europe-west4" } });
+    assert.equal(gcpOnly.azure, undefined);
+    assert.equal(gcpOnly.gcp?.region, "europe-west4");
+    assert.equal(read({ azure: { location: "swedencentral" } }).gcp, undefined, "azure alone reads no GCP config");
     assert.throws(() => read({ targets: "aws" }), /cloud:targets must be 'azure', 'gcp' or 'both'; got 'aws'/);
 });
 

@@ -80,9 +80,22 @@ function computed(args: pulumi.runtime.MockResourceArgs): Record<string, unknown
             return { result: "generated-admin-key" };
         case "azure-native:applicationinsights:Component":
             return { name, connectionString: "InstrumentationKey=insights" };
+        case "gcp:serviceaccount/account:Account": {
+            const email = `${args.inputs.accountId}@${args.inputs.project}.iam.gserviceaccount.com`;
+            return { email, member: `serviceAccount:${email}`, name: `projects/${args.inputs.project}/serviceAccounts/${email}` };
+        }
+        case "gcp:artifactregistry/repository:Repository":
+            return { name: `projects/${args.inputs.project}/locations/${args.inputs.location}/repositories/${args.inputs.repositoryId}` };
+        case "random:index/randomInteger:RandomInteger":
+            return { result: Number(mockEndpointId(name)) };
         default:
             return { name: args.inputs.name ?? name };
     }
+}
+
+/** The number the mocks' RandomInteger gives, by its logical name: a Vertex endpoint id, numeric and 10 digits. */
+export function mockEndpointId(logicalName: string): string {
+    return String(1000000000 + [...logicalName].reduce((h, c) => (h * 31 + c.charCodeAt(0)) % 1000000000, 7));
 }
 
 /** Installs the mocks; call before the program's modules declare anything. */

@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
-import { settle, unwrapSecret, useMocks, valueOf } from "./mocks";
+import { irisFolder } from "./deployGcp";
+import { mockEndpointId, settle, unwrapSecret, useMocks, valueOf } from "./mocks";
 
 /** Loads index.ts afresh, as `pulumi up` does, with the given stack config. */
 function loadProgram() {
@@ -10,10 +11,33 @@ function loadProgram() {
     return require(path);
 }
 
-test("selecting gcp stops the whole program before any resource is declared", async () => {
-    const mocks = await useMocks({ "cloud:targets": "both", "cloud:azure": JSON.stringify({ location: "swedencentral" }) });
-    assert.throws(() => loadProgram(), /'gcp', which is not implemented yet \(issue #20\)/);
-    assert.equal(mocks.declared.length, 0);
+test("targets: both builds Azure and GCP in one program, with each cloud's outputs", async () => {
+    const mocks = await useMocks({
+        "cloud:targets": "both",
+        "cloud:azure": JSON.stringify({ location: "swedencentral" }),
+        "cloud:gcp": JSON.stringify({ project: "demo-project", region: "europe-west4", models: { iris: { labels: { stable: "1" }, folders: { "1": irisFolder } } } }),
+    });
+    const program = loadProgram();
+    await settle(program);
+    assert.equal((await valueOf(program.azure) as Record<string, string>).storageAccount, "cloudst");
+    const gcp = await valueOf(program.gcp) as Record<string, any>;
+    const endpoint = `projects/demo-project/locations/europe-west4/endpoints/${mockEndpointId("cloud-iris-endpoint-id")}`;
+    assert.deepEqual(gcp.endpoints, { iris: endpoint });
+    assert.deepEqual(gcp.predictUrls, { iris: `https://europe-west4-aiplatform.googleapis.com/v1/${endpoint}:predict` });
+    assert.equal(gcp.bucket, "cloud-demo-project-models");
+    assert.equal(gcp.image, "europe-west4-docker.pkg.dev/demo-project/cloud/cloud-host:latest");
+    assert.equal(gcp.servingAccount, "cloud-serving@demo-project.iam.gserviceaccount.com");
+    assert.equal(gcp.deployerAccount, "cloud-deployer@demo-project.iam.gserviceaccount.com");
+    assert.equal(mocks.ofType("azure-native:web:WebApp").length, 1);
+    assert.equal(mocks.ofType("gcp:vertex/aiEndpoint:AiEndpoint").length, 1);
+});
+
+test("targets: azure declares nothing on GCP, and exports no GCP outputs", async () => {
+    const mocks = await useMocks({ "cloud:azure": JSON.stringify({ location: "swedencentral" }) });
+    const program = loadProgram();
+    await settle(program);
+    assert.equal(program.gcp, undefined);
+    assert.deepEqual(mocks.declared.filter(d => d.type.startsWith("gcp:")), []);
 });
 
 test("the program's outputs: the prediction URL, names, and the commands to deploy, upload and call", async () => {

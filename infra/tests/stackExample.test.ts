@@ -21,3 +21,15 @@ test("Pulumi.dev.yaml is a valid stack whose values are the program's defaults",
 
     assert.deepEqual(example, defaults);
 });
+
+test("Pulumi.dev.yaml's GCP section is valid and holds the program's GCP defaults", () => {
+    const stack = load(readFileSync(stackFile, "utf8")) as { config: Record<string, unknown> };
+    const gcp = stack.config["cloud:gcp"] as Record<string, unknown>;
+    pulumi.runtime.setAllConfig({ "cloud:targets": "gcp", "cloud:gcp": JSON.stringify(gcp) });
+    const example = readSettings(new pulumi.Config("cloud")).gcp;
+
+    pulumi.runtime.setAllConfig({ "cloud:targets": "gcp", "cloud:gcp": JSON.stringify({ project: gcp.project, region: gcp.region }) });
+    const defaults = readSettings(new pulumi.Config("cloud")).gcp;
+
+    assert.deepEqual(example, defaults);
+});
