@@ -1,0 +1,36 @@
+using System.Text.Json;
+using Cloud.Sdk.Http;
+
+namespace Cloud.Sdk.Prediction;
+
+/// <summary>
+/// A prediction and who made it: the served model and version and how routing chose it (the answer's
+/// <c>X-Cloud-Model</c>, <c>X-Cloud-Model-Version</c> and <c>X-Cloud-Route</c> headers).
+/// </summary>
+public sealed class PredictionResult
+{
+    internal PredictionResult(JsonElement predictions, ServedBy servedBy)
+    {
+        Predictions = predictions;
+        Model = servedBy.Model;
+        ModelVersion = servedBy.Version;
+        Route = servedBy.Route;
+    }
+
+    /// <summary>The answer's <c>predictions</c> (row format) or <c>outputs</c> (columnar) value.</summary>
+    public JsonElement Predictions { get; }
+
+    /// <summary>The model that answered, or null when the server did not say (a Vertex endpoint).</summary>
+    public string? Model { get; }
+
+    /// <summary>The version that answered, or null when the server did not say.</summary>
+    public string? ModelVersion { get; }
+
+    /// <summary>How the version was chosen: <c>version</c>, <c>label:{l}</c>, <c>traffic:{l}</c>, <c>stable</c> or <c>newest</c>; null when not said.</summary>
+    public string? Route { get; }
+
+    /// <summary>Reads the predictions as a .NET type, such as <c>float[][]</c> for a classifier's rows of scores.</summary>
+    /// <typeparam name="T">The type.</typeparam>
+    /// <returns>The predictions.</returns>
+    public T ReadAs<T>() => Predictions.Deserialize<T>(CloudJson.Options)!;
+}
