@@ -16,13 +16,13 @@ internal sealed class JobsSubmitCommand(CliEnvironment environment) : ClientComm
         [Description("validate, probe, promote, ...")]
         public string Kind { get; init; } = "";
 
-        [CommandArgument(1, "<MODEL>")]
-        [Description("The model's name.")]
-        public string Model { get; init; } = "";
+        [CommandArgument(1, "[MODEL]")]
+        [Description("The model's name (a probe job takes none).")]
+        public string? Model { get; init; }
 
-        [CommandArgument(2, "<VERSION>")]
+        [CommandArgument(2, "[VERSION]")]
         [Description("The version.")]
-        public string Version { get; init; } = "";
+        public string? Version { get; init; }
 
         [CommandOption("--spec <JSON>")]
         [Description("The job's spec as JSON, or @file.json.")]
@@ -66,7 +66,7 @@ internal sealed class JobsSubmitCommand(CliEnvironment environment) : ClientComm
         }
         else
         {
-            Environment.Console.MarkupLineInterpolated($"Job [bold]{job.Id}[/] ({job.Kind} {job.Model} {job.Version}) is {job.Status.ToWireName()}. Follow it with: cloud jobs follow {job.Id}");
+            Environment.Console.MarkupLineInterpolated($"Job [bold]{job.Id}[/] ({$"{job.Kind} {job.Model} {job.Version}".TrimEnd()}) is {job.Status.ToWireName()}. Follow it with: cloud jobs follow {job.Id}");
         }
 
         return ExitCodes.Ok;
