@@ -32,6 +32,8 @@ internal static class CloudCli
             config.SetApplicationName("cloud");
             config.Settings.Console = environment.Console;
             config.Settings.CancellationExitCode = ExitCodes.Cancelled;
+            // An option nobody defined is a mistake to report, not an argument to pass along.
+            config.Settings.StrictParsing = true;
             // Parse errors (an unknown option, a missing argument) end like any other: one line, exit code 2.
             config.SetExceptionHandler((error, _) => ErrorReport.Write(error, environment));
 

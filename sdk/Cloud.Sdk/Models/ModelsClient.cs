@@ -96,7 +96,11 @@ public class ModelsClient : IDisposable
                 // A retry starts the file again, so the count restarts from where this file began.
                 done = start;
                 var stream = new ProgressStream(new FileStream(file.FullName, FileMode.Open, FileAccess.Read, FileShare.Read, 81920, FileOptions.Asynchronous | FileOptions.SequentialScan),
-                    read => options.Progress?.Report(new PushProgress(file.Name, Interlocked.Add(ref done, read), total)));
+                    read =>
+                    {
+                        var sent = Interlocked.Add(ref done, read);
+                        options.Progress?.Report(new PushProgress(file.Name, sent, total));
+                    });
                 var content = new StreamContent(stream, 81920);
                 content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
                 content.Headers.ContentLength = file.Length;

@@ -84,7 +84,8 @@ internal sealed record GraphSignature(IReadOnlyList<TensorSignature> Inputs, IRe
             {
                 case (1, 0): type = ElementTypeName(reader.ReadVarint()); break;
                 case (2, 2):
-                    var shapeEnd = reader.Position + reader.ReadLength();
+                    var shapeLength = reader.ReadLength();
+                    var shapeEnd = reader.Position + shapeLength;
                     while (reader.Position < shapeEnd && reader.TryReadTag(out var dimField, out var dimWire))
                     {
                         if (dimField == 1 && dimWire == 2)
