@@ -36,7 +36,7 @@ public sealed class CliEndToEndTests(CliFixture fixture) : IClassFixture<CliFixt
         Assert.Equal("features", init.Json.GetProperty("inputs")[0].GetProperty("name").GetString());
         Assert.Equal("registered", push.Json.GetProperty("registration").GetString());
         Assert.Equal(("5.0.0", "version"), (byArgs.Json.GetProperty("version").GetString(), byArgs.Json.GetProperty("route").GetString()));
-        // samples/models/iris/expected.csv: setosa (0) for the first row, virginica (2) for 6.7, 3.0, 5.2, 2.3.
+        // samples/models/iris/expected.csv: setosa (0) for 5.1, 3.5, 1.4, 0.2; samples/data/iris.csv row 147: virginica (2) for 6.7, 3.0, 5.2, 2.3.
         Assert.Equal(0, byArgs.Json.GetProperty("predictions")[0].GetProperty("label").GetInt32());
         Assert.Equal(2, byName.Json.GetProperty("predictions")[0].GetProperty("label").GetInt32());
         Assert.Equal([0, 2], byCsv.Json.GetProperty("predictions").EnumerateArray().Select(p => p.GetProperty("label").GetInt32()));

@@ -20,7 +20,7 @@ public sealed class ClientAppSampleTests
         Assert.Equal($"pushed iris {pushed}: registered", lines[0]);
         Assert.StartsWith("before: 1.0.0 via label:stable → ", lines[2], StringComparison.Ordinal);
         Assert.Equal($"moved stable 1.0.0 → {pushed}", lines[3]);
-        // 6.7, 3.0, 5.2, 2.3 is virginica (class 2) in samples/models/iris/expected.csv; the same model file answers it.
+        // 6.7, 3.0, 5.2, 2.3 is labelled virginica (class 2, the third of classNames) in samples/data/iris.csv, row 147.
         Assert.Equal($"after: {pushed} via label:stable → 2", lines[4]);
     }
 }
