@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
@@ -18,6 +19,7 @@ public class PredictionClient : IDisposable
     private readonly CloudPipeline _pipeline = null!;
     private readonly PredictionClientOptions _options = null!;
     private readonly Lazy<Task<bool>> _binaryTensors = null!;
+    private readonly ConcurrentDictionary<(string Model, ModelTarget Target), Uri> _predictUris = new();
 
     /// <summary>For mocking.</summary>
     protected PredictionClient()
@@ -118,21 +120,18 @@ public class PredictionClient : IDisposable
     public virtual async Task<PredictionResult> PredictJsonAsync(string model, ReadOnlyMemory<byte> body, ModelTarget? target = null, CancellationToken cancellationToken = default)
     {
         target ??= ModelTarget.Routed;
-        var uri = _options.Protocol == PredictionProtocol.Vertex
-            ? new Uri(_pipeline.Endpoint.AbsoluteUri.TrimEnd('/') + ":predict")
-            : _pipeline.Resolve(target.TfServingPath(CheckModel(model)));
+        var uri = PredictUri(CheckModel(model), target);
         using var response = await _pipeline.SendAsync(() => Post(uri, body, target), cancellationToken).ConfigureAwait(false);
         var bytes = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
-        var root = JsonSerializer.Deserialize<JsonElement>(bytes);
-        var predictions = root.ValueKind == JsonValueKind.Object && (root.TryGetProperty("predictions", out var p) || root.TryGetProperty("outputs", out p)) ? p : root;
         var servedBy = ServedBy.Of(response);
-        if (servedBy.Version is null && root.ValueKind == JsonValueKind.Object && root.TryGetProperty("deployedModelId", out var deployed))
+        if (servedBy.Version is null && _options.Protocol == PredictionProtocol.Vertex
+            && JsonSerializer.Deserialize<JsonElement>(bytes) is { ValueKind: JsonValueKind.Object } root && root.TryGetProperty("deployedModelId", out var deployed))
         {
             // Vertex does not pass our headers through; its own answer names the deployed model instead.
             servedBy = servedBy with { Version = deployed.GetString() };
         }
 
-        return new PredictionResult(predictions, servedBy);
+        return new PredictionResult(bytes, servedBy);
     }
 
     /// <summary>
@@ -236,6 +235,29 @@ public class PredictionClient : IDisposable
             w.WriteEndArray();
             w.WriteEndObject();
         }), target, cancellationToken);
+    }
+
+    /// <summary>
+    /// The predict address of a model and target, made once: building and parsing a Uri per call is a measurable
+    /// share of a small prediction's client CPU (docs/performance.md). Bounded, so a caller that invents model names
+    /// cannot grow it without end.
+    /// </summary>
+    private Uri PredictUri(string model, ModelTarget target)
+    {
+        if (_predictUris.TryGetValue((model, target), out var cached))
+        {
+            return cached;
+        }
+
+        var uri = _options.Protocol == PredictionProtocol.Vertex
+            ? new Uri(_pipeline.Endpoint.AbsoluteUri.TrimEnd('/') + ":predict")
+            : _pipeline.Resolve(target.TfServingPath(model));
+        if (_predictUris.Count < 1024)
+        {
+            _predictUris.TryAdd((model, target), uri);
+        }
+
+        return uri;
     }
 
     private HttpRequestMessage Post(Uri uri, ReadOnlyMemory<byte> body, ModelTarget target)

@@ -9,16 +9,25 @@ namespace Cloud.Sdk.Prediction;
 /// </summary>
 public sealed class PredictionResult
 {
-    internal PredictionResult(JsonElement predictions, ServedBy servedBy)
+    private readonly byte[] _body;
+    private JsonElement? _predictions;
+
+    internal PredictionResult(byte[] body, ServedBy servedBy)
     {
-        Predictions = predictions;
+        _body = body;
         Model = servedBy.Model;
         ModelVersion = servedBy.Version;
         Route = servedBy.Route;
     }
 
-    /// <summary>The answer's <c>predictions</c> (row format) or <c>outputs</c> (columnar) value.</summary>
-    public JsonElement Predictions { get; }
+    /// <summary>
+    /// The answer's <c>predictions</c> (row format) or <c>outputs</c> (columnar) value. Parsed on first access, so a
+    /// caller that only needs who answered (or reads <see cref="Body"/> itself) pays nothing for it.
+    /// </summary>
+    public JsonElement Predictions => _predictions ??= Parse(_body);
+
+    /// <summary>The answer's body as the server sent it (UTF-8 JSON).</summary>
+    public ReadOnlyMemory<byte> Body => _body;
 
     /// <summary>The model that answered, or null when the server did not say (a Vertex endpoint).</summary>
     public string? Model { get; }
@@ -33,4 +42,10 @@ public sealed class PredictionResult
     /// <typeparam name="T">The type.</typeparam>
     /// <returns>The predictions.</returns>
     public T ReadAs<T>() => Predictions.Deserialize<T>(CloudJson.Options)!;
+
+    internal static JsonElement Parse(byte[] body)
+    {
+        var root = JsonSerializer.Deserialize<JsonElement>(body);
+        return root.ValueKind == JsonValueKind.Object && (root.TryGetProperty("predictions", out var p) || root.TryGetProperty("outputs", out p)) ? p : root;
+    }
 }
