@@ -43,5 +43,7 @@ internal sealed class StatusCommand(CliEnvironment environment) : ClientCommand<
     }
 
     private static string Text(System.Text.Json.JsonElement element, string name) =>
-        Markup.Escape(element.TryGetProperty(name, out var value) ? value.ToString() : "");
+        Markup.Escape(!element.TryGetProperty(name, out var value) ? ""
+            : value.ValueKind == System.Text.Json.JsonValueKind.Number && !value.TryGetInt64(out _) ? value.GetDouble().ToString("0.##", System.Globalization.CultureInfo.InvariantCulture)
+            : value.ToString());
 }
