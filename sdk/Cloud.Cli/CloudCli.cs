@@ -1,3 +1,4 @@
+using System.Reflection;
 using Cloud.Cli.Commands;
 using Cloud.Cli.Infrastructure;
 using Spectre.Console.Cli;
@@ -30,6 +31,7 @@ internal static class CloudCli
         app.Configure(config =>
         {
             config.SetApplicationName("cloud");
+            config.SetApplicationVersion(typeof(CloudCli).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0");
             config.Settings.Console = environment.Console;
             config.Settings.CancellationExitCode = ExitCodes.Cancelled;
             // An option nobody defined is a mistake to report, not an argument to pass along.

@@ -73,6 +73,23 @@ public sealed class CliEndToEndTests(CliFixture fixture) : IClassFixture<CliFixt
     }
 
     [Fact]
+    public async Task FollowingAJobThatEndsCancelledIsExitCode6()
+    {
+        var submitted = await fixture.RunAsync("jobs", "submit", "probe", "--spec", "{\"seconds\": 600}", "--json");
+        var id = submitted.Json.GetProperty("id").GetString()!;
+        var cancelled = await fixture.RunAsync("jobs", "cancel", id, "--json");
+        var followed = await fixture.RunAsync("jobs", "follow", id);
+        var version = await fixture.RunAsync("--version");
+
+        Assert.Equal((0, 0), (submitted.ExitCode, cancelled.ExitCode));
+        Assert.Equal(6, followed.ExitCode);
+        Assert.StartsWith($"error: Job {id} ended cancelled", followed.Error, StringComparison.Ordinal);
+        Assert.EndsWith($" Its log: cloud jobs logs {id}\n", followed.Error.ReplaceLineEndings("\n"), StringComparison.Ordinal);
+        Assert.Single(followed.Error.TrimEnd('\n').Split('\n'));
+        Assert.Equal("0.1.0", version.Out.Trim());
+    }
+
+    [Fact]
     public async Task PushShowsProgressOnATerminalAndNoneWhenRedirected()
     {
         var onTerminal = LoopbackHost.IrisFolder("6.0.0");

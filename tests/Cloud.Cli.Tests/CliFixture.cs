@@ -25,8 +25,8 @@ public sealed class CliFixture : IAsyncLifetime
         }
 
         var error = new StringWriter();
-        var withHost = args.Concat(args.Contains("--endpoint") || args[0] is "init" or "completion" ? [] : new[] { "--endpoint", Host.Endpoint.ToString() })
-            .Concat(args.Contains("--admin-key") || args[0] is "init" or "completion" ? [] : new[] { "--admin-key", LoopbackHost.AdminKey }).ToArray();
+        var withHost = args.Concat(args.Contains("--endpoint") || args[0] is "init" or "completion" or "--version" ? [] : new[] { "--endpoint", Host.Endpoint.ToString() })
+            .Concat(args.Contains("--admin-key") || args[0] is "init" or "completion" or "--version" ? [] : new[] { "--admin-key", LoopbackHost.AdminKey }).ToArray();
         var code = await CloudCli.RunAsync(withHost, new CliEnvironment(console, error, _ => null));
         return new CliRun(code, console.Output, error.ToString());
     }

@@ -27,6 +27,26 @@ public sealed class AuthenticationAndProtocolTests
     }
 
     [Fact]
+    public async Task CallsOneAfterAnotherReuseOneKeptAliveConnection()
+    {
+        var connections = new System.Collections.Concurrent.ConcurrentBag<string>();
+        await using var server = await FakeServer.StartAsync((context, _) =>
+        {
+            connections.Add(context.Connection.Id);
+            return context.Response.WriteAsJsonAsync(new { predictions = Array.Empty<int>() });
+        });
+        using var client = new PredictionClient(server.Endpoint);
+
+        for (var i = 0; i < 5; i++)
+        {
+            await client.PredictAsync("iris", [[1f, 2f, 3f, 4f]]);
+        }
+
+        Assert.Equal(5, connections.Count);
+        Assert.Single(connections.Distinct());
+    }
+
+    [Fact]
     public async Task AnEntraIdTokenIsSentAsABearerTokenForTheScopeAsked()
     {
         await using var server = await FakeServer.StartAsync((context, _) => context.Response.WriteAsJsonAsync(new { predictions = Array.Empty<int>() }));
