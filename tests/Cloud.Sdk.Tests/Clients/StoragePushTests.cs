@@ -51,7 +51,8 @@ public sealed class StoragePushTests(AzuriteFixture azurite) : IClassFixture<Azu
 
         Assert.False(manifestExists.Value);
         Assert.True(staged.UncommittedBlocks.Count() >= 4, $"{staged.UncommittedBlocks.Count()} blocks staged before the interruption");
-        Assert.Equal(staged.UncommittedBlocks.Sum(b => b.SizeLong), second.BytesResumed);
+        // At least what was staged when we looked: a block whose request was in flight at the cancellation may land after.
+        Assert.InRange(second.BytesResumed, staged.UncommittedBlocks.Sum(b => b.SizeLong), opened.TotalBytes - 1);
         Assert.Equal(opened.TotalBytes, second.BytesSent + second.BytesResumed);
         Assert.Equal(SHA256.HashData(bytes), SHA256.HashData(downloaded));
         Assert.Equal((0L, opened.TotalBytes), (third.BytesSent, third.BytesResumed));
