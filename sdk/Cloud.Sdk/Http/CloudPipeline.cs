@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Reflection;
@@ -49,8 +48,8 @@ internal sealed class CloudPipeline : IDisposable
     /// <summary>The server's base address, ending in '/'.</summary>
     public Uri Endpoint { get; }
 
-    /// <summary>The clock retries wait on; tests may replace it.</summary>
-    internal TimeProvider Time { get; init; } = TimeProvider.System;
+    /// <summary>The clock retries wait on and read Retry-After dates against.</summary>
+    private static TimeProvider Time => TimeProvider.System;
 
     public static HttpMessageHandler CreateHandler() => new SocketsHttpHandler
     {
@@ -179,6 +178,5 @@ internal sealed class CloudPipeline : IDisposable
         }
     }
 
-    [DebuggerStepThrough]
     public void Dispose() => _http.Dispose();
 }
