@@ -12,6 +12,11 @@ return args switch
         rest.SkipWhile(a => a != "--only").Skip(1).Select(c => int.Parse(c, System.Globalization.CultureInfo.InvariantCulture)).ToArray()),
     ["compare", var rounds, var concurrency, .. var configurations] when configurations.Length > 0 => await Compare.RunAsync(
         int.Parse(rounds, System.Globalization.CultureInfo.InvariantCulture), int.Parse(concurrency, System.Globalization.CultureInfo.InvariantCulture), configurations),
+    ["sdk-overhead"] => await SdkOverhead.RunAsync(5, [1, 64]),
+    ["sdk-overhead", var rounds, .. var concurrencies] => await SdkOverhead.RunAsync(int.Parse(rounds, System.Globalization.CultureInfo.InvariantCulture),
+        concurrencies.Length > 0 ? concurrencies.Select(c => int.Parse(c, System.Globalization.CultureInfo.InvariantCulture)).ToArray() : [1, 64]),
+    ["push-throughput"] => await PushThroughput.RunAsync(256),
+    ["push-throughput", var mb] => await PushThroughput.RunAsync(int.Parse(mb, System.Globalization.CultureInfo.InvariantCulture)),
     ["body-memory"] => await BodyMemory.RunAsync(20, 256),
     ["body-memory", var seconds, var concurrency] => await BodyMemory.RunAsync(int.Parse(seconds, System.Globalization.CultureInfo.InvariantCulture), int.Parse(concurrency, System.Globalization.CultureInfo.InvariantCulture)),
     ["validate-throughput"] => await ValidateThroughput.RunAsync(100_000, 3),
@@ -33,6 +38,6 @@ static async Task<int> LoadOnceAsync(string url, string bodyFile, string concurr
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: Cloud.LoadHarness registration-memory [size-mb] | serve-load [rounds [--Cloud:Key value ...] [--only C1 C2 ...]] | compare ROUNDS CONCURRENCY \"HOST-SETTINGS\"|bare ... | body-memory [SECONDS CONCURRENCY] | validate-throughput [ROWS ROUNDS] | raw-ort [BATCH ...] | load URL BODY-FILE CONCURRENCY SECONDS");
+    Console.Error.WriteLine("usage: Cloud.LoadHarness registration-memory [size-mb] | serve-load [rounds [--Cloud:Key value ...] [--only C1 C2 ...]] | compare ROUNDS CONCURRENCY \"HOST-SETTINGS\"|bare ... | body-memory [SECONDS CONCURRENCY] | validate-throughput [ROWS ROUNDS] | raw-ort [BATCH ...] | sdk-overhead [ROUNDS [CONCURRENCY ...]] | push-throughput [SIZE-MB] | load URL BODY-FILE CONCURRENCY SECONDS");
     return 2;
 }

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.Json;
 using Cloud.Registry.Onnx;
+using Cloud.Sdk.Onnx;
 using Cloud.Registry;
 using Cloud.Registry.Registered;
 using Cloud.Registry.Registration;

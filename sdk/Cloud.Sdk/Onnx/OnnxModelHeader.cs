@@ -1,25 +1,40 @@
 using System.Text;
 
-namespace Cloud.Registry.Onnx;
+using Cloud.Sdk.Registry;
+
+namespace Cloud.Sdk.Onnx;
 
 /// <summary>
 /// The top-level fields of an ONNX ModelProto — IR version, opsets, producer — read by walking the protobuf
 /// wire format and skipping everything else (the graph and its weights) without holding it in memory. ORT's
 /// C API does not expose opsets, and this also tells a non-ONNX file from a model cheaply, before ORT loads it.
+/// With <c>includeSignature</c> it also reads the graph's declared inputs and outputs (names, element types,
+/// dimensions), still skipping nodes and weights: enough for <c>cloud init</c> to write a manifest without loading
+/// ONNX Runtime, whose native libraries a command-line tool should not carry. It lives in the SDK so that the registry
+/// and the CLI read ONNX files with one reader.
 /// </summary>
 /// <param name="IrVersion">ModelProto.ir_version.</param>
 /// <param name="Opsets">Operator set versions by domain ("" is the default ONNX domain).</param>
 /// <param name="ProducerName">ModelProto.producer_name.</param>
 /// <param name="ProducerVersion">ModelProto.producer_version.</param>
 /// <param name="HasGraph">Whether the model has a graph.</param>
-internal sealed record OnnxModelHeader(long IrVersion, IReadOnlyDictionary<string, long> Opsets, string ProducerName, string ProducerVersion, bool HasGraph)
+public sealed record OnnxModelHeader(long IrVersion, IReadOnlyDictionary<string, long> Opsets, string ProducerName, string ProducerVersion, bool HasGraph)
 {
     // Strings in the header (names, versions) are short; a longer one means the bytes are not a ModelProto.
     private const int MaxHeaderString = 64 * 1024;
 
+    /// <summary>The graph's inputs (those that are not initializers), in order; empty unless read with the signature.</summary>
+    public IReadOnlyList<TensorSignature> Inputs { get; init; } = [];
+
+    /// <summary>The graph's outputs, in order; empty unless read with the signature.</summary>
+    public IReadOnlyList<TensorSignature> Outputs { get; init; } = [];
+
     /// <summary>Reads the header from a stream positioned at the start of an ONNX file (seekable streams skip faster).</summary>
+    /// <param name="stream">The file's bytes.</param>
+    /// <param name="includeSignature">Whether to read the graph's inputs and outputs too.</param>
+    /// <returns>The header.</returns>
     /// <exception cref="InvalidDataException">The bytes are not an ONNX ModelProto.</exception>
-    public static OnnxModelHeader Read(Stream stream)
+    public static OnnxModelHeader Read(Stream stream, bool includeSignature = false)
     {
         ArgumentNullException.ThrowIfNull(stream);
         var reader = new WireReader(stream);
@@ -27,6 +42,7 @@ internal sealed record OnnxModelHeader(long IrVersion, IReadOnlyDictionary<strin
         var opsets = new Dictionary<string, long>(StringComparer.Ordinal);
         string producer = string.Empty, producerVersion = string.Empty;
         var hasGraph = false;
+        GraphSignature? graph = null;
         while (reader.TryReadTag(out var field, out var wireType))
         {
             switch (field, wireType)
@@ -34,6 +50,7 @@ internal sealed record OnnxModelHeader(long IrVersion, IReadOnlyDictionary<strin
                 case (1, 0): irVersion = reader.ReadVarint(); break;
                 case (2, 2): producer = reader.ReadString(MaxHeaderString); break;
                 case (3, 2): producerVersion = reader.ReadString(MaxHeaderString); break;
+                case (7, 2) when includeSignature: hasGraph = true; graph = GraphSignature.Read(reader, reader.ReadLength()); break;
                 case (7, 2): hasGraph = true; reader.Skip(wireType); break;
                 case (8, 2):
                     var (domain, version) = ReadOpset(reader, reader.ReadLength());
@@ -48,7 +65,11 @@ internal sealed record OnnxModelHeader(long IrVersion, IReadOnlyDictionary<strin
             throw NotOnnx(irVersion <= 0 ? "it has no IR version" : "it has no graph");
         }
 
-        return new OnnxModelHeader(irVersion, opsets, producer, producerVersion, hasGraph);
+        return new OnnxModelHeader(irVersion, opsets, producer, producerVersion, hasGraph)
+        {
+            Inputs = graph?.Inputs ?? [],
+            Outputs = graph?.Outputs ?? [],
+        };
     }
 
     private static (string Domain, long Version) ReadOpset(WireReader reader, long length)
@@ -69,10 +90,12 @@ internal sealed record OnnxModelHeader(long IrVersion, IReadOnlyDictionary<strin
         return reader.Position == end ? (domain, version) : throw NotOnnx("an opset entry overruns its length");
     }
 
-    private static InvalidDataException NotOnnx(string why) => new($"The file is not an ONNX model: {why}.");
+    private static InvalidDataException NotOnnx(string why) => NotOnnxModel(why);
+
+    internal static InvalidDataException NotOnnxModel(string why) => new($"The file is not an ONNX model: {why}.");
 
     /// <summary>Just enough of the protobuf wire format to walk a message and skip what we do not need.</summary>
-    private sealed class WireReader(Stream stream)
+    internal sealed class WireReader(Stream stream)
     {
         private readonly byte[] _skipBuffer = new byte[81920];
 

@@ -1,7 +1,6 @@
-using Cloud.Registry.Onnx;
-using Cloud.Registry.Registration;
+using Cloud.Sdk.Onnx;
 
-namespace Cloud.Registry.Tests.Registration;
+namespace Cloud.Sdk.Tests.Onnx;
 
 public sealed class OnnxModelHeaderTests
 {
