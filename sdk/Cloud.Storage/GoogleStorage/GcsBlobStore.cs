@@ -74,7 +74,9 @@ public class GcsBlobStore : IBlobStore
         // The client library only downloads into a stream it is handed; a reader wants one it can pull from. So one GET
         // of the media through the client's own HTTP client (its credentials and retries), pinned to the generation
         // whose properties are returned, whose body the caller reads from the network.
-        var media = new Uri($"{_client.Service.BaseUri}b/{Uri.EscapeDataString(_location.Bucket)}/o/{Uri.EscapeDataString(ObjectName(path))}?alt=media&generation={properties.ETag}");
+        // BaseUri ends in '/' for the service (…/storage/v1/) but not under STORAGE_EMULATOR_HOST (http://host:port).
+        var root = _client.Service.BaseUri.EndsWith('/') ? _client.Service.BaseUri : _client.Service.BaseUri + "/";
+        var media = new Uri($"{root}b/{Uri.EscapeDataString(_location.Bucket)}/o/{Uri.EscapeDataString(ObjectName(path))}?alt=media&generation={properties.ETag}");
         var response = await _client.Service.HttpClient.GetAsync(media, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
         if (response.StatusCode == HttpStatusCode.NotFound)
         {

@@ -64,6 +64,26 @@ public sealed partial class FakeGcsServer : IAsyncDisposable
         return server;
     }
 
+    private volatile TaskCompletionSource _mediaGate = Open();
+
+    /// <summary>Holds every media read (object content) until <see cref="ResumeMedia"/>: a slow bucket, to see what a client does meanwhile.</summary>
+    public void PauseMedia() => _mediaGate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Lets held and later media reads through.</summary>
+    public void ResumeMedia() => _mediaGate.TrySetResult();
+
+    /// <summary>How many media reads are waiting at the gate or went through it.</summary>
+    public int MediaReads => _mediaReads;
+
+    private int _mediaReads;
+
+    private static TaskCompletionSource Open()
+    {
+        var open = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        open.SetResult();
+        return open;
+    }
+
     /// <summary>Puts an object directly (a test's fixture data), as if uploaded.</summary>
     public void Put(string bucket, string name, byte[] content) => _objects.Put(bucket, name, content, null);
 
@@ -96,8 +116,8 @@ public sealed partial class FakeGcsServer : IAsyncDisposable
         var method = context.Request.Method;
         _requests.Enqueue($"{method} {target}");
 
-        // The library builds upload URIs from the service root ("/upload/storage/v1/…") and the rest from BaseUri; both
-        // are matched wherever the fake's root is.
+        // The library builds upload URIs from the service root ("/upload/storage/v1/…") and the rest from BaseUri, which
+        // is …/storage/v1/ when given, and the bare host under STORAGE_EMULATOR_HOST: all are matched.
         if (UploadPath().Match(path) is { Success: true } upload)
         {
             var bucket = Uri.UnescapeDataString(upload.Groups[1].Value);
@@ -142,6 +162,8 @@ public sealed partial class FakeGcsServer : IAsyncDisposable
 
     private async Task MediaAsync(HttpContext context, string bucket, string name, Dictionary<string, Microsoft.Extensions.Primitives.StringValues> query)
     {
+        Interlocked.Increment(ref _mediaReads);
+        await _mediaGate.Task.WaitAsync(context.RequestAborted);
         if (Readable(context, bucket, name, query) is not { } found)
         {
             return;
@@ -384,10 +406,10 @@ public sealed partial class FakeGcsServer : IAsyncDisposable
     private static long? Number(Dictionary<string, Microsoft.Extensions.Primitives.StringValues> query, string key) =>
         Text(query, key) is { } text ? long.Parse(text, CultureInfo.InvariantCulture) : null;
 
-    [GeneratedRegex("^(?:.*)/upload/storage/v1/b/([^/]+)/o$")]
+    [GeneratedRegex("^(?:.*)/upload/(?:storage/v1/)?b/([^/]+)/o$")]
     private static partial Regex UploadPath();
 
-    [GeneratedRegex("^(?:.*?)/(download/)?storage/v1/b/([^/]+)/o(?:/(.+))?$")]
+    [GeneratedRegex("^(?:.*?)/(download/)?(?:storage/v1/)?b/([^/]+)/o(?:/(.+))?$")]
     private static partial Regex ObjectsPath();
 
     [GeneratedRegex(@"^bytes (?:(\d+)-(\d+)|\*)/(\d+|\*)$")]
