@@ -66,6 +66,27 @@ public sealed class GcsBlobStoreTests : BlobStoreContract, IClassFixture<FakeGcs
         Assert.Equal("v1", await ReadTextAsync(store, "a.txt"));
     }
 
+    [Fact]
+    public async Task ABlobReplacedWhileItDownloadsIsAConflictAndLeavesNoFile()
+    {
+        var folder = Folder();
+        var store = new GcsBlobStore(_gcs.Client, folder, new GcsBlobStoreOptions { ChunkSize = UploadObjectOptions.MinimumChunkSize });
+        var first = await store.PutAsync("model.onnx", new PatternStream(3 * UploadObjectOptions.MinimumChunkSize, seed: 1));
+        var file = TemporaryFile();
+
+        _gcs.Server.PauseMedia();
+        var readsBefore = _gcs.Server.MediaReads;
+        var downloading = store.DownloadToFileAsync("model.onnx", file);
+        await Eventually.TrueAsync(() => _gcs.Server.MediaReads > readsBefore, "the first range to be asked for");
+        _gcs.Server.Put(folder.Bucket, folder.Prefix + "model.onnx", new byte[3 * UploadObjectOptions.MinimumChunkSize]);
+        _gcs.Server.ResumeMedia();
+
+        var conflict = await Assert.ThrowsAsync<StorageConflictException>(() => downloading);
+        Assert.Equal(StorageConflict.ETagMismatch, conflict.Conflict);
+        Assert.Contains($"no longer at generation {first.ETag}", conflict.Message, StringComparison.Ordinal);
+        Assert.False(File.Exists(file));
+    }
+
     [Theory]
     [InlineData("gs://models/iris/1.0.0", "models", "iris/1.0.0/")]
     [InlineData("gs://my-bucket", "my-bucket", "")]

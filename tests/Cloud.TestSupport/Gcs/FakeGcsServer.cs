@@ -158,14 +158,20 @@ public sealed partial class FakeGcsServer : IAsyncDisposable
     }
 
     private Task MetadataAsync(HttpContext context, string bucket, string name, Dictionary<string, Microsoft.Extensions.Primitives.StringValues> query) =>
-        Readable(context, bucket, name, query) is { } found ? JsonAsync(context, 200, ObjectJson(found)) : Task.CompletedTask;
+        Readable(bucket, name, query) switch
+        {
+            (null, var status, var reason, var message) => ErrorAsync(context, status, reason, message),
+            var (found, _, _, _) => JsonAsync(context, 200, ObjectJson(found!)),
+        };
 
     private async Task MediaAsync(HttpContext context, string bucket, string name, Dictionary<string, Microsoft.Extensions.Primitives.StringValues> query)
     {
         Interlocked.Increment(ref _mediaReads);
         await _mediaGate.Task.WaitAsync(context.RequestAborted);
-        if (Readable(context, bucket, name, query) is not { } found)
+        var (found, status, reason, message) = Readable(bucket, name, query);
+        if (found is null)
         {
+            await ErrorAsync(context, status, reason, message);
             return;
         }
 
@@ -198,23 +204,18 @@ public sealed partial class FakeGcsServer : IAsyncDisposable
         await response.Body.WriteAsync(found.Content.AsMemory((int)from, (int)(to - from + 1)));
     }
 
-    /// <summary>The object a read names (its generation=, its ifGenerationMatch=), or null after answering 404 / 412.</summary>
-    private FakeGcsObject? Readable(HttpContext context, string bucket, string name, Dictionary<string, Microsoft.Extensions.Primitives.StringValues> query)
+    /// <summary>The object a read names (its generation=, its ifGenerationMatch=), or null with the 404 / 412 to answer.</summary>
+    private (FakeGcsObject? Found, int Status, string Reason, string Message) Readable(string bucket, string name, Dictionary<string, Microsoft.Extensions.Primitives.StringValues> query)
     {
         var found = _objects.Get(bucket, name);
         if (found is null || (Number(query, "generation") is { } generation && generation != found.Generation))
         {
-            _ = ErrorAsync(context, 404, "notFound", $"No such object: {bucket}/{name}");
-            return null;
+            return (null, 404, "notFound", $"No such object: {bucket}/{name}");
         }
 
-        if (Number(query, "ifGenerationMatch") is { } match && match != found.Generation)
-        {
-            _ = ErrorAsync(context, 412, "conditionNotMet", "At least one of the pre-conditions you specified did not hold.");
-            return null;
-        }
-
-        return found;
+        return Number(query, "ifGenerationMatch") is { } match && match != found.Generation
+            ? (null, 412, "conditionNotMet", "At least one of the pre-conditions you specified did not hold.")
+            : (found, 200, "", "");
     }
 
     private Task ListAsync(HttpContext context, string bucket, Dictionary<string, Microsoft.Extensions.Primitives.StringValues> query)
