@@ -162,6 +162,25 @@ public sealed class VertexContainerTests(VertexDeployment vertex)
             container.Output, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task AModelThatCannotRegisterStopsTheContainerWithRegistrationsReason()
+    {
+        // The iris folder with a model file that is not an ONNX model: registration records it failed, with why.
+        foreach (var file in Directory.GetFiles(Repo.IrisFolder).Where(f => !f.EndsWith(".onnx", StringComparison.Ordinal)))
+        {
+            vertex.Gcs.Put(VertexDeployment.Bucket, $"deployments/broken/{Path.GetFileName(file)}", File.ReadAllBytes(file));
+        }
+
+        vertex.Gcs.Put(VertexDeployment.Bucket, "deployments/broken/model.onnx", "not a model"u8.ToArray());
+
+        await using var container = ContainerProcess.Start(vertex.Executable, vertex.Environment(ContainerProcess.FreePort(), $"gs://{VertexDeployment.Bucket}/deployments/broken"));
+
+        Assert.Equal(3, await container.WaitForExitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Contains(
+            "Cannot serve the artifacts at AIP_STORAGE_URI: iris 1.0.0 from gs://cloud-vertex-tests/deployments/broken/ did not register (failed): ",
+            container.Output, StringComparison.Ordinal);
+    }
+
     /// <summary>The validation rows' features and the trainer's own probabilities and labels for them (expected.csv, numpy).</summary>
     private static (string[] Rows, (double[] Probabilities, long Label)[] Expected) IrisRows()
     {
