@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Cloud.Jobs.Evaluation;
 using Cloud.Host;
+using Cloud.Host.Vertex;
 using Cloud.Registry.Onnx;
 using Cloud.Sdk.Registry;
 using Cloud.Registry.Registration;
@@ -14,6 +15,7 @@ using Microsoft.ML.OnnxRuntime;
 //                            every metric (default: the iris sample); exit code 0 validated, 1 rejected, 2 cannot validate
 //   inspect-model FILE       the child process registration starts to load big or untrusted models away from the host
 //   worker [--until-empty]   the job runner alone, on the queue Cloud:Jobs names; --until-empty exits once it is drained
+// With AIP_MODE=PREDICTION in the environment (Vertex AI), no verb: the Vertex prediction container (docs/vertex.md).
 if (args is [ModelInspector.Verb, var modelFile])
 {
     return ModelInspector.RunChild(modelFile);
@@ -31,6 +33,12 @@ try
         using var worker = JobWorker.Build(workerArgs);
         await worker.RunAsync();
         return 0;
+    }
+
+    // Vertex AI runs the image with AIP_MODE=PREDICTION (docs/vertex.md); the verbs above still work inside it.
+    if (VertexOptions.IsPrediction(new ConfigurationBuilder().AddEnvironmentVariables().Build()))
+    {
+        return await VertexHost.RunAsync(VertexHost.Build(args));
     }
 
     var app = CloudHost.Build(args, builder =>

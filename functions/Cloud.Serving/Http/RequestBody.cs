@@ -111,7 +111,7 @@ internal static class RequestBody
     }
 
     private static ProtocolError TooLarge(ServingOptions options) => new(StatusCodes.Status413PayloadTooLarge,
-        $"The request body is larger than the limit of {options.MaxRequestBodyBytes:N0} bytes (Cloud:Serving:MaxRequestBodyBytes).");
+        $"The request body is larger than the limit of {options.MaxRequestBodyBytes:N0} bytes (Cloud:Serving:MaxRequestBodyBytes{(options.MaxRequestBodyBytesReason is { } why ? ": " + why : "")}).");
 
     private static ProtocolError Busy(BodyLease lease, long asked) => new(StatusCodes.Status429TooManyRequests, lease.Budget.BusyMessage(asked));
 

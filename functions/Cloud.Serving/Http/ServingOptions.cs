@@ -9,6 +9,12 @@ internal sealed record ServingOptions : ISettings
     public long MaxRequestBodyBytes { get; init; } = 10 * 1024 * 1024;
 
     /// <summary>
+    /// Why <see cref="MaxRequestBodyBytes"/> has its value, when a host sets it for a reason of its own (Vertex AI's
+    /// request limit): appended to the 413's message, so a client learns which limit it met. Null for none.
+    /// </summary>
+    public string? MaxRequestBodyBytesReason { get; init; }
+
+    /// <summary>
     /// Prediction body bytes held at once across requests, from reading until the answer (see <see cref="BodyBudget"/>);
     /// a body that would pass it gets 429 with Retry-After before it is read.
     /// </summary>

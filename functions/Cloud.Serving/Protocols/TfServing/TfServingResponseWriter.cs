@@ -40,8 +40,23 @@ internal static class TfServingResponseWriter
             return;
         }
 
-        var rows = CheckRows(outputs);
         writer.WriteStartObject();
+        WritePredictions(writer, response);
+        writer.WriteEndObject();
+    }
+
+    /// <summary>
+    /// The row format's <c>"predictions": [...]</c> property inside an object the caller opened: one entry per row, the
+    /// value when the response has one output, else an object keyed by output name. Vertex AI's answer is this property
+    /// plus its own.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The outputs do not share dimension 0; nothing has been written.</exception>
+    public static void WritePredictions(Utf8JsonWriter writer, InferenceResponse response)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        ArgumentNullException.ThrowIfNull(response);
+        var outputs = response.Outputs;
+        var rows = CheckRows(outputs);
         writer.WritePropertyName("predictions"u8);
         writer.WriteStartArray();
         for (var row = 0; row < rows; row++)
@@ -63,7 +78,6 @@ internal static class TfServingResponseWriter
         }
 
         writer.WriteEndArray();
-        writer.WriteEndObject();
     }
 
     private static void WriteNamedTensors(Utf8JsonWriter writer, IReadOnlyList<NamedTensor> outputs)
