@@ -21,7 +21,7 @@ export interface AzureOutputs {
     deployCommand: pulumi.Output<string>;
     /** Builds the worker image in the stack's registry (the Dockerfile is issue #20's). */
     workerImageCommand: pulumi.Output<string>;
-    /** Uploads the iris sample as version 1 of model `iris`: the blob trigger registers it. */
+    /** Uploads the iris sample as version 1.0.0 of model `iris` (its model.json's version): the blob trigger registers it. */
     uploadCommand: pulumi.Output<string>;
     /** Calls it (TF Serving REST) with the TfServing function's key. */
     predictCommand: pulumi.Output<string>;
@@ -47,8 +47,8 @@ export function azureOutputs(args: {
         workerImage: jobRunner.image,
         // Run from infra/ (paths are relative to it).
         deployCommand: pulumi.interpolate`dotnet publish ../functions/Cloud.Functions -c Release -r linux-x64 --self-contained false && az functionapp deployment source config-zip -g ${rg} -n ${app} --src ../artifacts/cloud-functions.zip`,
-        workerImageCommand: pulumi.interpolate`az acr build -r ${jobRunner.registry.name} -t ${jobRunner.image} -f <Dockerfile of Cloud.Host (issue #20)> ..`,
-        uploadCommand: pulumi.interpolate`az storage blob upload-batch --auth-mode login --account-name ${storage.account.name} -d ${containers.models} --destination-path iris/1 -s ../samples/models/iris`,
+        workerImageCommand: pulumi.interpolate`dotnet publish ../functions/Cloud.Host -c Release -r linux-x64 --self-contained -o ../artifacts/cloud-host && az acr build -r ${jobRunner.registry.name} -t ${jobRunner.image} -f ../functions/Cloud.Host/Dockerfile ../artifacts/cloud-host`,
+        uploadCommand: pulumi.interpolate`az storage blob upload-batch --auth-mode login --account-name ${storage.account.name} -d ${containers.models} --destination-path iris/1.0.0 -s ../samples/models/iris`,
         predictCommand: pulumi.interpolate`curl -X POST "${functionApp.baseUrl}/v1/models/iris:predict" -H "x-functions-key: $(az functionapp function keys list -g ${rg} -n ${app} --function-name TfServing --query default -o tsv)" -d '{"instances": [[5.1, 3.5, 1.4, 0.2]]}'`,
         nextStep: args.subscribed
             ? "Uploads to the models container are registered through Event Grid."

@@ -51,7 +51,7 @@ test("the program's outputs: the prediction URL, names, and the commands to depl
     assert.equal(azure.jobsQueue, "jobs");
     assert.equal(azure.serviceBusNamespace, "cloud-bus");
     assert.equal(azure.uploadCommand,
-        "az storage blob upload-batch --auth-mode login --account-name cloudst -d models --destination-path iris/1 -s ../samples/models/iris");
+        "az storage blob upload-batch --auth-mode login --account-name cloudst -d models --destination-path iris/1.0.0 -s ../samples/models/iris");
     assert.equal(azure.deployCommand,
         "dotnet publish ../functions/Cloud.Functions -c Release -r linux-x64 --self-contained false && " +
         "az functionapp deployment source config-zip -g cloud-rg -n cloud-app --src ../artifacts/cloud-functions.zip");
