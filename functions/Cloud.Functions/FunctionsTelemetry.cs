@@ -1,25 +1,17 @@
-using Azure.Monitor.OpenTelemetry.AspNetCore;
 using Cloud.Registry.Telemetry;
 
 namespace Cloud.Functions;
 
 /// <summary>
 /// OpenTelemetry in the Functions app: what every host has (AddCloudTelemetry: the rooms' meters and sources, OTLP when
-/// configured) plus Azure Monitor when the app has an Application Insights connection string, which infra/ sets. No
-/// /metrics here: the Functions host fronts HTTP (a scrape would be a billed invocation on whichever instance answered,
-/// so a scraper could never see every instance), and Application Insights is how Azure collects a Function App's telemetry.
+/// configured, Azure Monitor with the app's Application Insights connection string, which infra/ sets). No /metrics
+/// here: the Functions host fronts HTTP and hands each request to an instance of its choosing, so a scraper would read
+/// one instance at random, each scrape a billed invocation; Application Insights is how Azure collects a Function App's
+/// telemetry, pushed from every instance.
 /// </summary>
 internal static class FunctionsTelemetry
 {
-    /// <summary>The setting the Functions host and the Azure Monitor distro both read.</summary>
-    public const string ConnectionStringSetting = "APPLICATIONINSIGHTS_CONNECTION_STRING";
+    public const string ServiceName = "cloud-functions";
 
-    public static void Add(IConfiguration configuration, IServiceCollection services)
-    {
-        var azureMonitor = !string.IsNullOrEmpty(configuration[ConnectionStringSetting]);
-        if (services.AddCloudTelemetry(configuration, "cloud-functions", hostExportsTraces: azureMonitor) is { } telemetry && azureMonitor)
-        {
-            telemetry.Builder.UseAzureMonitor(options => options.ConnectionString = configuration[ConnectionStringSetting]);
-        }
-    }
+    public static void Add(IConfiguration configuration, IServiceCollection services) => services.AddCloudTelemetry(configuration, ServiceName);
 }

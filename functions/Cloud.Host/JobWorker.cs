@@ -25,7 +25,7 @@ internal static class JobWorker
         builder.Services.AddSingleton(new JobRunnerMode(Worker: true, UntilEmpty: args.Contains(UntilEmpty)));
         builder.Services.AddCloudRegistry();
         builder.Services.AddCloudJobs();
-        // No HTTP surface to scrape: a worker's metrics and spans go out by OTLP when it is configured (docs/telemetry.md).
+        // No HTTP surface to scrape: a worker's metrics and spans go out by OTLP or to Azure Monitor when configured (docs/telemetry.md).
         builder.Services.AddCloudTelemetry(builder.Configuration, "cloud-worker");
         return builder.Build();
     }
