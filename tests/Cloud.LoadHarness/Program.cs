@@ -12,6 +12,8 @@ return args switch
         rest.SkipWhile(a => a != "--only").Skip(1).Select(c => int.Parse(c, System.Globalization.CultureInfo.InvariantCulture)).ToArray()),
     ["compare", var rounds, var concurrency, .. var configurations] when configurations.Length > 0 => await Compare.RunAsync(
         int.Parse(rounds, System.Globalization.CultureInfo.InvariantCulture), int.Parse(concurrency, System.Globalization.CultureInfo.InvariantCulture), configurations),
+    ["telemetry"] => await TelemetryOverhead.RunAsync(8),
+    ["telemetry", var rounds] => await TelemetryOverhead.RunAsync(int.Parse(rounds, System.Globalization.CultureInfo.InvariantCulture)),
     ["body-memory"] => await BodyMemory.RunAsync(20, 256),
     ["body-memory", var seconds, var concurrency] => await BodyMemory.RunAsync(int.Parse(seconds, System.Globalization.CultureInfo.InvariantCulture), int.Parse(concurrency, System.Globalization.CultureInfo.InvariantCulture)),
     ["validate-throughput"] => await ValidateThroughput.RunAsync(100_000, 3),
@@ -33,6 +35,6 @@ static async Task<int> LoadOnceAsync(string url, string bodyFile, string concurr
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: Cloud.LoadHarness registration-memory [size-mb] | serve-load [rounds [--Cloud:Key value ...] [--only C1 C2 ...]] | compare ROUNDS CONCURRENCY \"HOST-SETTINGS\"|bare ... | body-memory [SECONDS CONCURRENCY] | validate-throughput [ROWS ROUNDS] | raw-ort [BATCH ...] | load URL BODY-FILE CONCURRENCY SECONDS");
+    Console.Error.WriteLine("usage: Cloud.LoadHarness registration-memory [size-mb] | serve-load [rounds [--Cloud:Key value ...] [--only C1 C2 ...]] | compare ROUNDS CONCURRENCY \"HOST-SETTINGS\"|bare ... | telemetry [ROUNDS] | body-memory [SECONDS CONCURRENCY] | validate-throughput [ROWS ROUNDS] | raw-ort [BATCH ...] | load URL BODY-FILE CONCURRENCY SECONDS");
     return 2;
 }

@@ -43,8 +43,13 @@ internal static class TelemetryServiceCollectionExtensions
             .ConfigureResource(resource => resource.AddService(configuration["OTEL_SERVICE_NAME"] ?? options.ServiceName ?? serviceName))
             .WithMetrics(metrics =>
             {
-                // ASP.NET Core's own meter: http.server.request.duration for every route, the unrouted 404s included.
-                metrics.AddMeter(RegistryTelemetry.Name, "Microsoft.AspNetCore.Hosting");
+                metrics.AddMeter(RegistryTelemetry.Name);
+                if (options.HttpMetrics)
+                {
+                    // ASP.NET Core's own meter: http.server.request.duration for every route, the unrouted 404s included.
+                    metrics.AddMeter("Microsoft.AspNetCore.Hosting");
+                }
+
                 if (otlp)
                 {
                     metrics.AddOtlpExporter(otlpOptions => Configure(otlpOptions, options));
