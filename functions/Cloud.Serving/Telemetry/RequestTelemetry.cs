@@ -8,7 +8,8 @@ namespace Cloud.Serving.Telemetry;
 /// One prediction as telemetry sees it: the "predict" span (started before routing, so it holds the routing decision;
 /// the batcher's "queue wait" span and the batch's "run" span hang under and link to it) and one measurement of
 /// <c>cloud.serving.request.duration</c> once the version is known. Requests that do not route (404, 400 for a
-/// version and a label) have no version to count under: ASP.NET Core's http.server.request.duration counts them.
+/// version and a label) have no version to count under: ASP.NET Core's http.server.request.duration counts them when
+/// Cloud:Telemetry:HttpMetrics is on.
 /// </summary>
 internal static class RequestTelemetry
 {
