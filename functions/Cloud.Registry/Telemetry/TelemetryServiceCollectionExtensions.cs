@@ -73,7 +73,7 @@ internal static class TelemetryServiceCollectionExtensions
             builder.UseAzureMonitor(monitor => monitor.ConnectionString = azureMonitor);
         }
 
-        return new CloudTelemetryBuilder(builder, options, traces);
+        return new CloudTelemetryBuilder(builder, options);
     }
 
     private static void Configure(OtlpExporterOptions otlp, TelemetryOptions options)
@@ -91,4 +91,4 @@ internal static class TelemetryServiceCollectionExtensions
 }
 
 /// <summary>What <see cref="TelemetryServiceCollectionExtensions.AddCloudTelemetry"/> built, for the host to add its own exporter to.</summary>
-internal sealed record CloudTelemetryBuilder(OpenTelemetryBuilder Builder, TelemetryOptions Options, bool Traces);
+internal sealed record CloudTelemetryBuilder(OpenTelemetryBuilder Builder, TelemetryOptions Options);
