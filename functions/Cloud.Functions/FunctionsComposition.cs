@@ -29,6 +29,7 @@ internal static class FunctionsComposition
         services.AddCloudRegistry();
         services.AddCloudJobs();
         services.AddCloudServing();
+        FunctionsTelemetry.Add(configuration, services);
         services.AddRouting();
         services.AddSingleton<ServingDispatch>();
         services.AddOptions<KestrelServerOptions>().Configure<ServingOptions>((kestrel, serving) =>

@@ -33,6 +33,7 @@ internal static class CloudHost
         services.AddCloudJobs();
         services.AddCloudServing();
         services.AddSettings<LocalHostOptions>("Local");
+        var prometheus = HostTelemetry.Add(builder);
         // Hosted services start in this order: the stores exist (AddCloudRegistry), then the samples are in them,
         // then the scanner registers what is there.
         services.AddHostedService<SampleSeeder>();
@@ -50,6 +51,7 @@ internal static class CloudHost
         var app = builder.Build();
         app.UseCloudServing();
         app.MapCloudServing();
+        HostTelemetry.Map(app, prometheus);
         return app;
     }
 }

@@ -1,6 +1,7 @@
 using Cloud.Jobs;
 using Cloud.Jobs.Runner;
 using Cloud.Registry;
+using Cloud.Registry.Telemetry;
 
 namespace Cloud.Host;
 
@@ -24,6 +25,8 @@ internal static class JobWorker
         builder.Services.AddSingleton(new JobRunnerMode(Worker: true, UntilEmpty: args.Contains(UntilEmpty)));
         builder.Services.AddCloudRegistry();
         builder.Services.AddCloudJobs();
+        // No HTTP surface to scrape: a worker's metrics and spans go out by OTLP or to Azure Monitor when configured (docs/telemetry.md).
+        builder.Services.AddCloudTelemetry(builder.Configuration, "cloud-worker");
         return builder.Build();
     }
 }

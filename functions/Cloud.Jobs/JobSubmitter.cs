@@ -1,5 +1,6 @@
 using Cloud.Jobs.Ledger;
 using Cloud.Jobs.Queue;
+using Cloud.Jobs.Telemetry;
 using Cloud.Sdk.Jobs;
 
 namespace Cloud.Jobs;
@@ -14,6 +15,9 @@ internal sealed partial class JobSubmitter(JobLedger ledger, IJobQueue queue, IL
     /// <summary>Submits the job; its message is deliverable after <paramref name="delay"/> (a soak window), at once by default.</summary>
     public async Task<(JobInfo Job, bool Created)> SubmitAsync(JobMessage message, CancellationToken cancellationToken, TimeSpan delay = default)
     {
+        // The producer span of the messaging conventions; its traceparent is kept on the row, so every attempt's run links to it.
+        using var activity = JobsTelemetry.StartSubmit(message);
+        message = message with { TraceParent = message.TraceParent ?? JobsTelemetry.TraceParentOf(activity) };
         var (row, created) = await ledger.CreateAsync(message, cancellationToken).ConfigureAwait(false);
         if (JobRows.StatusOf(row) == JobStatus.Queued)
         {
@@ -23,6 +27,7 @@ internal sealed partial class JobSubmitter(JobLedger ledger, IJobQueue queue, IL
         var job = JobRows.ToInfo(row);
         if (created)
         {
+            JobsTelemetry.Created(job.Kind);
             LogSubmitted(job.Id, job.Kind, job.Model, job.Version, queue.Description);
         }
 

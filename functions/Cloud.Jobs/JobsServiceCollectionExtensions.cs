@@ -8,6 +8,7 @@ using Cloud.Jobs.Queue;
 using Cloud.Jobs.Queue.ServiceBus;
 using Cloud.Jobs.Queue.Sqlite;
 using Cloud.Jobs.Runner;
+using Cloud.Jobs.Telemetry;
 using Cloud.Jobs.Training;
 using Cloud.Jobs.Validation;
 using Cloud.Registry;
@@ -17,6 +18,8 @@ using Cloud.Registry.Registration;
 using Cloud.Registry.Settings;
 using Cloud.Registry.Stores;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
 
 namespace Cloud.Jobs;
 
@@ -31,6 +34,9 @@ internal static class JobsServiceCollectionExtensions
     {
         services.AddSettings<JobsOptions>("Jobs");
         services.TryAddSingleton(new JobRunnerMode(Worker: false, UntilEmpty: false));
+        // Heard only by the providers a host builds (AddCloudTelemetry); without one these are never read.
+        services.ConfigureOpenTelemetryMeterProvider(metrics => metrics.AddMeter(JobsTelemetry.Name));
+        services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddSource(JobsTelemetry.Name));
         services.AddSingleton(sp => new JobLedger(sp.GetRequiredService<CloudStores>().Jobs, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => new JobFiles(sp.GetRequiredService<CloudStores>().JobFiles));
         // Inside this process's locked work folder: a run killed with its host leaves files that the next start deletes.

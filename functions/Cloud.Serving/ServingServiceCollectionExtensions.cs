@@ -10,6 +10,9 @@ using Cloud.Serving.Management;
 using Cloud.Serving.Models;
 using Cloud.Serving.Routing;
 using Cloud.Serving.Statistics;
+using Cloud.Serving.Telemetry;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
 
 namespace Cloud.Serving;
 
@@ -37,6 +40,9 @@ internal static class ServingServiceCollectionExtensions
         services.AddSingleton<AdminKeyFilter>();
         services.AddSingleton<VersionRequestStatistics>();
         services.AddHostedService<VersionStatisticsPublisher>();
+        // Heard only by the providers a host builds (AddCloudTelemetry); without one these are never read.
+        services.ConfigureOpenTelemetryMeterProvider(metrics => metrics.AddMeter(ServingTelemetry.Name));
+        services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddSource(ServingTelemetry.Name));
         services.ConfigureHttpJsonOptions(json =>
         {
             // Statuses and states read as words ("registered", "available"), as docs/api.md shows them.

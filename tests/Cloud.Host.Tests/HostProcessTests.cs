@@ -51,6 +51,18 @@ public sealed partial class HostProcessTests
         Assert.Contains("Cloud:Local:ScanInterval must be positive; got 00:00:00.", host.Output, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task AnOtlpEndpointThatIsNotAnAddressEndsTheProcessNamingTheSetting()
+    {
+        using var data = new TempDirectory();
+        await using var host = HostProcess.Start("--Cloud:Storage:DataDirectory", data.Path, "--Cloud:Telemetry:OtlpEndpoint", "collector:4317/");
+
+        var exitCode = await host.WaitForExitAsync(TimeSpan.FromSeconds(20));
+
+        Assert.Equal(2, exitCode);
+        Assert.Contains("Cloud:Telemetry:OtlpEndpoint must be an absolute http or https address; got 'collector:4317/'.", host.Output, StringComparison.Ordinal);
+    }
+
     public enum Signal
     {
         Interrupt = 2,

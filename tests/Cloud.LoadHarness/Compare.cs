@@ -9,7 +9,8 @@ namespace Cloud.LoadHarness;
 /// </summary>
 internal static class Compare
 {
-    public static async Task<int> RunAsync(int rounds, int concurrency, IReadOnlyList<string> configurations)
+    /// <param name="scrapeEvery">When set, every host is scraped at /metrics this often while it is measured (TelemetryOverhead).</param>
+    public static async Task<int> RunAsync(int rounds, int concurrency, IReadOnlyList<string> configurations, TimeSpan? scrapeEvery = null)
     {
         var repo = Repo.Root;
         var mlpFolder = Path.Combine(repo, "samples", "models", "bench", "mlp");
@@ -39,7 +40,11 @@ internal static class Compare
 
             await BenchServers.WarmUpAsync(servers, body);
             var before = await Task.WhenAll(servers.Select(s => BatchTotalsAsync(s.Name, s.Process.Url)));
+            using var stopScraping = new CancellationTokenSource();
+            var scraping = scrapeEvery is { } every ? TelemetryOverhead.ScrapeAsync(servers, every, stopScraping.Token) : Task.CompletedTask;
             var measured = await BenchServers.MeasureAsync(servers, body, concurrency, rounds);
+            await stopScraping.CancelAsync();
+            await scraping;
             var after = await Task.WhenAll(servers.Select(s => BatchTotalsAsync(s.Name, s.Process.Url)));
             Console.WriteLine($"concurrency {concurrency}, {rounds} interleaved rounds of 1 s");
             Console.WriteLine("| configuration | req/s | ÷ first (median, range) | server / client CPU µs per request | p50 / p99 ms | mean batch |");

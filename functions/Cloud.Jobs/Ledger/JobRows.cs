@@ -32,6 +32,7 @@ internal static class JobRows
         SetIfPresent(row, "Model", message.Model);
         SetIfPresent(row, "Version", message.Version);
         SetIfPresent(row, "Spec", message.Spec is { } spec ? spec.GetRawText() : null);
+        SetIfPresent(row, "TraceParent", message.TraceParent);
         return row;
     }
 
@@ -56,7 +57,7 @@ internal static class JobRows
     public static JobMessage NextMessage(TableEntity row)
     {
         var info = ToInfo(row);
-        return new JobMessage(info.Id, info.Kind, info.Model, info.Version, info.Spec, LastAttempt(row) + 1);
+        return new JobMessage(info.Id, info.Kind, info.Model, info.Version, info.Spec, LastAttempt(row) + 1) { TraceParent = row.Get<string>("TraceParent") };
     }
 
     public static JobStatus StatusOf(TableEntity row) =>

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using Cloud.Jobs.Ledger;
 using Cloud.Jobs.Queue;
+using Cloud.Jobs.Telemetry;
 using Cloud.Sdk.Jobs;
 
 namespace Cloud.Jobs.Runner;
@@ -152,7 +153,10 @@ internal sealed partial class JobRunner(
             using var stopBeating = new CancellationTokenSource();
             var beating = BeatAsync(lease, run, log, heartbeat, job, stopBeating.Token);
 
+            using var activity = JobsTelemetry.StartRun(message, run);
+            var started = Stopwatch.GetTimestamp();
             var outcome = await RunHandlerAsync(message, run, log, directory, heartbeat, timeout, job.Token, stoppingToken).ConfigureAwait(false);
+            JobsTelemetry.Ended(activity, message, outcome, Stopwatch.GetElapsedTime(started));
             await stopBeating.CancelAsync().ConfigureAwait(false);
             await beating.ConfigureAwait(false);
             await EndAsync(lease, run, log, outcome).ConfigureAwait(false);

@@ -1,3 +1,6 @@
+using System.Diagnostics;
+using Cloud.Registry.Telemetry;
+
 namespace Cloud.Registry.Registration;
 
 /// <summary>
@@ -11,6 +14,24 @@ internal sealed class RegistrationWorkflow(ModelRegistration registration, IEnum
     private readonly IRegistrationFollowUp[] _followUps = [.. followUps];
 
     public async Task<RegistrationOutcome> HandleBlobAsync(string blobPath, CancellationToken cancellationToken)
+    {
+        // One span and one count per attempt, whichever trigger made it; a validate job submitted by a follow-up links to it.
+        using var activity = RegistryTelemetry.StartRegistration(blobPath);
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            var outcome = await RegisterAsync(blobPath, cancellationToken).ConfigureAwait(false);
+            RegistryTelemetry.Concluded(activity, outcome, Stopwatch.GetElapsedTime(started));
+            return outcome;
+        }
+        catch (Exception error)
+        {
+            RegistryTelemetry.Threw(activity, error, Stopwatch.GetElapsedTime(started));
+            throw;
+        }
+    }
+
+    private async Task<RegistrationOutcome> RegisterAsync(string blobPath, CancellationToken cancellationToken)
     {
         var outcome = await registration.RegisterAsync(blobPath, cancellationToken).ConfigureAwait(false);
         if (outcome.Status is RegistrationStatus.Pending or RegistrationStatus.Ignored)

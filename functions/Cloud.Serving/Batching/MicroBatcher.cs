@@ -1,4 +1,5 @@
 using System.Buffers;
+using Cloud.Serving.Telemetry;
 using Microsoft.Extensions.Logging;
 
 namespace Cloud.Serving.Batching;
@@ -50,6 +51,7 @@ internal sealed class MicroBatcher<TItem, TResult> : IAsyncDisposable
     private readonly long _timeoutTimestamps;
     private readonly ITimer? _timer;
     private readonly BatchStatisticsRecorder _statistics;
+    private readonly BatcherTelemetry? _telemetry;
     private readonly Lock _lock = new();
     private readonly PendingQueue<TItem, TResult> _queue = new();
     private readonly TaskCompletionSource _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -66,8 +68,9 @@ internal sealed class MicroBatcher<TItem, TResult> : IAsyncDisposable
     /// How a batch's run is started: null for a thread-pool work item. Tests pass their own to hold a run back and
     /// decide when it begins.
     /// </param>
+    /// <param name="telemetry">Where batches, waits, rejections and the queue's depth are reported (OpenTelemetry); null for nowhere.</param>
     public MicroBatcher(IBatchExecutor<TItem, TResult> executor, BatchingOptions options, TimeProvider time, ILogger logger, string name,
-        Action<Action>? dispatch = null)
+        Action<Action>? dispatch = null, BatcherTelemetry? telemetry = null)
     {
         ArgumentNullException.ThrowIfNull(executor);
         ArgumentNullException.ThrowIfNull(options);
@@ -91,6 +94,12 @@ internal sealed class MicroBatcher<TItem, TResult> : IAsyncDisposable
         _minParallelRows = options.MinParallelBatchSize;
         _maxQueuedRows = (long)options.EffectiveMaxEnqueuedBatches * options.MaxBatchSize;
         _statistics = new BatchStatisticsRecorder(options.MaxBatchSize);
+        if (telemetry is not null)
+        {
+            _telemetry = telemetry;
+            telemetry.QueuedRows = QueuedRows;
+            ServingTelemetry.Track(telemetry);
+        }
         if (options.Enabled && options.BatchTimeout > TimeSpan.Zero)
         {
             // Exact integer conversion: the deadline comparison must not be off by one tick under a fake clock.
@@ -143,6 +152,10 @@ internal sealed class MicroBatcher<TItem, TResult> : IAsyncDisposable
         }
 
         var request = new PendingRequest<TItem, TResult>(this, item, rows, alone);
+        if (_telemetry is not null)
+        {
+            request.Span = BatcherTelemetry.CurrentSpan();
+        }
         if (cancellationToken.CanBeCanceled)
         {
             // Registered before the request is visible to batch loops, so they always see the registration. If the
@@ -205,6 +218,14 @@ internal sealed class MicroBatcher<TItem, TResult> : IAsyncDisposable
         return _statistics.Snapshot(_name, queuedItems, queuedRows, running);
     }
 
+    private int QueuedRows()
+    {
+        lock (_lock)
+        {
+            return _queue.Rows;
+        }
+    }
+
     /// <summary>
     /// Stops accepting requests (<see cref="BatcherStoppedException"/>), fails the queued ones with it at once,
     /// and completes when the running batches have finished and handed out their results.
@@ -237,6 +258,11 @@ internal sealed class MicroBatcher<TItem, TResult> : IAsyncDisposable
         if (dropped is not null)
         {
             _timer?.Dispose();
+            if (_telemetry is not null)
+            {
+                ServingTelemetry.Untrack(_telemetry);
+            }
+
             BatchingLog.Stopping(_logger, _name, dropped.Count, running);
             if (dropped.Count > 0)
             {
@@ -416,6 +442,11 @@ internal sealed class MicroBatcher<TItem, TResult> : IAsyncDisposable
         }
 
         _statistics.RecordBatch(batch.Rows, batch.PaddedRows, runTime, error is not null, waits.AsSpan(0, requests.Length));
+        if (_telemetry is not null)
+        {
+            RecordTelemetry(_telemetry, batch, runTime, error, waits.AsSpan(0, requests.Length));
+        }
+
         ArrayPool<TimeSpan>.Shared.Return(waits);
 
         lock (_lock)
@@ -454,6 +485,30 @@ internal sealed class MicroBatcher<TItem, TResult> : IAsyncDisposable
             {
             }
         }
+    }
+
+    private void RecordTelemetry(BatcherTelemetry telemetry, Batch<TItem, TResult> batch, TimeSpan runTime, Exception? error, ReadOnlySpan<TimeSpan> waits)
+    {
+        var requests = batch.Requests;
+        var anySpan = false;
+        foreach (var request in requests)
+        {
+            anySpan |= request.Span != default;
+        }
+
+        if (!anySpan)
+        {
+            telemetry.Batch(batch.Rows, default, runTime, error, waits, default);
+            return;
+        }
+
+        var spans = new System.Diagnostics.ActivityContext[requests.Length];
+        for (var i = 0; i < requests.Length; i++)
+        {
+            spans[i] = requests[i].Span;
+        }
+
+        telemetry.Batch(batch.Rows, _time.GetUtcNow() - runTime, runTime, error, waits, spans);
     }
 
     /// <summary>
@@ -520,6 +575,7 @@ internal sealed class MicroBatcher<TItem, TResult> : IAsyncDisposable
     private BatchQueueFullException QueueFull(int rows, int queuedRows, int queuedItems)
     {
         _statistics.CountRejected();
+        _telemetry?.Rejected();
         var queuedBatches = _options.Enabled ? (queuedRows + _maxBatchSize - 1) / _maxBatchSize : queuedItems;
         var retryAfter = RetryAfterEstimate.From(_statistics.MeanRunTime, queuedBatches, _threads);
         BatchingLog.QueueFull(_logger, _name, queuedRows, _maxQueuedRows, rows, retryAfter.TotalSeconds);

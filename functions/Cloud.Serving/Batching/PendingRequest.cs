@@ -41,6 +41,9 @@ internal sealed class PendingRequest<TItem, TResult>(MicroBatcher<TItem, TResult
     /// <summary>The time provider's timestamp when it was queued.</summary>
     public long EnqueuedAt { get; set; }
 
+    /// <summary>The caller's span, for the batch's spans to hang under and link to; default when none is recorded.</summary>
+    public System.Diagnostics.ActivityContext Span { get; set; }
+
     public PendingState State { get; set; }
 
     /// <summary>Set before the request is queued, so whoever completes it can see it.</summary>

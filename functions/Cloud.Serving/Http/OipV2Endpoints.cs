@@ -1,8 +1,10 @@
+using System.Diagnostics;
 using Cloud.Registry;
 using Cloud.Serving.Models;
 using Cloud.Serving.Protocols;
 using Cloud.Serving.Protocols.OipV2;
 using Cloud.Serving.Routing;
+using Cloud.Serving.Telemetry;
 
 namespace Cloud.Serving.Http;
 
@@ -33,21 +35,25 @@ internal static class OipV2Endpoints
 
     private static async Task InferAsync(HttpContext context, ServingServices s, string model, string? version)
     {
+        using var activity = RequestTelemetry.Start();
         var decision = await RequestRouting.RouteOrWriteErrorAsync(context, s, model, version, null);
         if (decision is null)
         {
             return;
         }
 
+        RequestTelemetry.Routed(activity, decision);
+        var routedAt = Stopwatch.GetTimestamp();
         using var body = new BodyLease(s.Bodies);
         var request = await RequestBody.ReadAndDecodeAsync<OipV2Request>(context, s, body, decision.Target.Served, OipV2RequestReader.TryRead);
-        if (request is null)
+        var status = request is null
+            ? context.Response.StatusCode
+            : await Prediction.RunAsync(context, s.Statistics, decision, request.Request, (decision.Target.Served, request.Id),
+                static (writer, s) => OipV2ResponseWriter.WriteInferResponse(writer, s.State.Served, s.State.Id, s.Response));
+        if (status != 0)
         {
-            return;
+            RequestTelemetry.Answered(activity, decision, status, routedAt);
         }
-
-        await Prediction.RunAsync(context, s.Statistics, decision, request.Request, (decision.Target.Served, request.Id),
-            static (writer, s) => OipV2ResponseWriter.WriteInferResponse(writer, s.State.Served, s.State.Id, s.Response));
     }
 
     private static async Task ModelMetadataAsync(HttpContext context, ServingServices s, string model, string? version)

@@ -9,8 +9,8 @@ namespace Cloud.Serving.Http;
 /// <summary>The part of a prediction every protocol shares once its body is decoded: run, then answer or fail.</summary>
 internal static class Prediction
 {
-    /// <summary>Runs a decoded request on the routed version and writes the answer with the serving headers.</summary>
-    public static async Task RunAsync<TState>(HttpContext context, VersionRequestStatistics statistics, RouteDecision decision, InferenceRequest request, TState state,
+    /// <summary>Runs a decoded request on the routed version and writes the answer with the serving headers; the status answered, 0 when the client left first.</summary>
+    public static async Task<int> RunAsync<TState>(HttpContext context, VersionRequestStatistics statistics, RouteDecision decision, InferenceRequest request, TState state,
         Action<Utf8JsonWriter, (InferenceResponse Response, TState State)> write)
     {
         // Counted per version for promotion's soak (error rate, latency): from the decoded request to the answer written,
@@ -21,7 +21,7 @@ internal static class Prediction
         {
             await ErrorResponses.WriteAsync(context, StatusCodes.Status400BadRequest, nonFinite);
             counters.Record(StatusCodes.Status400BadRequest, Stopwatch.GetTimestamp() - started);
-            return;
+            return StatusCodes.Status400BadRequest;
         }
 
         InferenceResponse response;
@@ -31,13 +31,13 @@ internal static class Prediction
         }
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
         {
-            return; // The client has gone; its request was dropped before it was computed, or its answer is not wanted.
+            return 0; // The client has gone; its request was dropped before it was computed, or its answer is not wanted.
         }
         catch (Exception error) when (ErrorResponses.For(error) is { } e)
         {
             await ErrorResponses.WriteAsync(context, e.Status, e.Message, e.RetryAfter);
             counters.Record(e.Status, Stopwatch.GetTimestamp() - started);
-            return;
+            return e.Status;
         }
 
         var headers = context.Response.Headers;
@@ -47,5 +47,6 @@ internal static class Prediction
         // No flush: Kestrel sends the whole answer in one write when the request ends.
         JsonAnswer.Write(context.Response, (response, state), write);
         counters.Record(StatusCodes.Status200OK, Stopwatch.GetTimestamp() - started);
+        return StatusCodes.Status200OK;
     }
 }

@@ -1,8 +1,10 @@
+using System.Diagnostics;
 using Cloud.Registry;
 using Cloud.Serving.Models;
 using Cloud.Serving.Protocols;
 using Cloud.Serving.Protocols.TfServing;
 using Cloud.Serving.Routing;
+using Cloud.Serving.Telemetry;
 using Cloud.Sdk.Registry;
 
 namespace Cloud.Serving.Http;
@@ -32,20 +34,24 @@ internal static class TfServingEndpoints
 
     private static async Task PredictAsync(HttpContext context, ServingServices s, string model, string? version, string? label)
     {
+        using var activity = RequestTelemetry.Start();
         var decision = await RequestRouting.RouteOrWriteErrorAsync(context, s, model, version, label);
         if (decision is null)
         {
             return;
         }
 
+        RequestTelemetry.Routed(activity, decision);
+        var routedAt = Stopwatch.GetTimestamp();
         using var body = new BodyLease(s.Bodies);
         var request = await RequestBody.ReadAndDecodeAsync<TfServingRequest>(context, s, body, decision.Target.Served, TfServingRequestReader.TryRead);
-        if (request is null)
+        var status = request is null
+            ? context.Response.StatusCode
+            : await Prediction.RunAsync(context, s.Statistics, decision, request.Request, request.Format, static (writer, s) => TfServingResponseWriter.WritePredictResponse(writer, s.Response, s.State));
+        if (status != 0)
         {
-            return;
+            RequestTelemetry.Answered(activity, decision, status, routedAt);
         }
-
-        await Prediction.RunAsync(context, s.Statistics, decision, request.Request, request.Format, static (writer, s) => TfServingResponseWriter.WritePredictResponse(writer, s.Response, s.State));
     }
 
     private static async Task StatusAsync(HttpContext context, ServingServices s, string model, string? version, string? label)

@@ -5,6 +5,7 @@ using Cloud.Registry;
 using Cloud.Registry.Registered;
 using Cloud.Serving.Batching;
 using Cloud.Serving.Protocols;
+using Cloud.Serving.Telemetry;
 using Cloud.Sdk.Manifests;
 using Cloud.Sdk.Registry;
 
@@ -132,12 +133,13 @@ internal sealed partial class ModelCache(RegisteredContent content, ModelRegistr
                 var warmUp = await _warmUp.RunAsync(runner, served, manifest, files).ConfigureAwait(false);
                 var batching = BatchingFor(served.Signature, manifest.Batching);
                 var batcher = new MicroBatcher<InferenceRequest, InferenceResponse>(new SessionBatchExecutor(runner), batching, time,
-                    loggers.CreateLogger("Cloud.Batching"), $"{model} {version}");
+                    loggers.CreateLogger("Cloud.Batching"), $"{model} {version}", telemetry: new BatcherTelemetry(model, version));
                 var loaded = new LoadedModel(served, info.Sha256, session, batcher, (long)(new FileInfo(file).Length * options.MemoryPerModelByte), time.GetUtcNow())
                 {
                     WarmUp = warmUp,
                 };
                 LogLoaded(model, version, clock.Elapsed.TotalMilliseconds, batching.Enabled, batching.MaxBatchSize);
+                ServingTelemetry.Loaded(model, version, clock.Elapsed, failed: false);
                 return loaded;
             }
             catch
@@ -149,12 +151,14 @@ internal sealed partial class ModelCache(RegisteredContent content, ModelRegistr
         catch (Exception error) when (error is not ModelLoadException)
         {
             LogLoadFailed(model, version, error.Message);
+            ServingTelemetry.Loaded(model, version, clock.Elapsed, failed: true);
             var message = file is null ? error.Message : OrtErrors.NamingUserFile(error.Message, file, $"{model}/{version}/{modelFile}");
             throw new ModelLoadException($"{model} {version} could not be loaded: {message}", error);
         }
         catch (ModelLoadException error)
         {
             LogLoadFailed(model, version, error.Message);
+            ServingTelemetry.Loaded(model, version, clock.Elapsed, failed: true);
             throw;
         }
     }
@@ -242,6 +246,7 @@ internal sealed partial class ModelCache(RegisteredContent content, ModelRegistr
 
                 _entries.TryRemove(victim.Key, out _);
                 LogEvicted(victim.Model.Model, victim.Model.Version);
+                ServingTelemetry.Evicted(victim.Model.Model, victim.Model.Version);
                 await victim.Model.DisposeAsync().ConfigureAwait(false);
             }
         }

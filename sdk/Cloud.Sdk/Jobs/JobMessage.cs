@@ -16,4 +16,11 @@ namespace Cloud.Sdk.Jobs;
 /// 1 for the first message of a job; a retry after a failure is a new message with the next attempt, so the queue's
 /// duplicate detection (by id and attempt) keeps a redelivered message from running twice but lets a retry through.
 /// </param>
-public sealed record JobMessage(string Id, string Kind, string? Model, string? Version, JsonElement? Spec, int Attempt);
+public sealed record JobMessage(string Id, string Kind, string? Model, string? Version, JsonElement? Spec, int Attempt)
+{
+    /// <summary>
+    /// The W3C traceparent of the span that submitted the job (00-{trace id}-{span id}-{flags}), when it had one: the
+    /// span of each run links to it, so a trace follows the job across the queue and into another process.
+    /// </summary>
+    public string? TraceParent { get; init; }
+}

@@ -1,4 +1,5 @@
 using Cloud.Serving.Batching;
+using Cloud.Serving.Telemetry;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Cloud.Serving.Tests.Batching;
@@ -6,10 +7,10 @@ namespace Cloud.Serving.Tests.Batching;
 /// <summary>A batcher named "test 1" over a <see cref="GatedExecutor"/> and a <see cref="TestClock"/>.</summary>
 internal sealed class BatcherHarness : IAsyncDisposable
 {
-    public BatcherHarness(BatchingOptions options, GatedExecutor? executor = null, HeldDispatch? dispatch = null)
+    public BatcherHarness(BatchingOptions options, GatedExecutor? executor = null, HeldDispatch? dispatch = null, BatcherTelemetry? telemetry = null)
     {
         Executor = executor ?? new GatedExecutor();
-        Batcher = new MicroBatcher<Job, string>(Executor, options, Time, NullLogger.Instance, "test 1", dispatch is null ? null : dispatch.Dispatch);
+        Batcher = new MicroBatcher<Job, string>(Executor, options, Time, NullLogger.Instance, "test 1", dispatch is null ? null : dispatch.Dispatch, telemetry);
     }
 
     public TestClock Time { get; } = new();
