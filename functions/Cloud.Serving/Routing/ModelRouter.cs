@@ -58,6 +58,13 @@ internal sealed partial class ModelRouter(ModelRegistry registry, ModelCache cac
 
         if (label is not null)
         {
+            if (!table.Labels.ContainsKey(label))
+            {
+                // As for a version: a label made since the table was built (another host's management API, or this
+                // one's, whose refresh runs after it answers) is looked for again once before saying no.
+                table = await RefreshAsync(model, cancellationToken).ConfigureAwait(false) ?? table;
+            }
+
             return table.Labels.TryGetValue(label, out var labelled)
                 ? await LoadAsync(model, labelled, "label:" + label, cancellationToken).ConfigureAwait(false)
                 : RouteResult.Fail(RouteFailure.NotFound, $"Model '{model}' has no label '{label}'.");

@@ -135,6 +135,15 @@ public sealed class RoutingHttpTests : IAsyncLifetime
         throw new TimeoutException($"stable never routed to {version}");
     }
 
+    [Fact]
+    public async Task ALabelMadeSinceRoutingWasBuiltServesAtOnce()
+    {
+        // Written straight to the registry, as another host's management API would: this host's table does not have it.
+        await _host.Registry.SetLabelAsync("iris", "edge", "1.0.0");
+
+        Assert.Equal(("1.0.0", "label:edge"), await PredictAsync("/v1/models/iris/labels/edge:predict"));
+    }
+
     private async Task<(string Version, string Route)> PredictAsync(string path, string? routingKey = null)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new StringContent(Body) };
