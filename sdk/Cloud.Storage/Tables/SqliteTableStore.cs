@@ -13,10 +13,9 @@ namespace Cloud.Storage.Tables;
 /// </summary>
 public sealed partial class SqliteTableStore : ITableStore
 {
-    private readonly string _connectionString;
+    private readonly SqliteDatabase _database;
     private readonly string _sqlName;
     private readonly TimeProvider _time;
-    private readonly Lazy<Task> _created;
 
     /// <summary>Opens (creating when missing) table <paramref name="tableName"/> in the SQLite file at <paramref name="databasePath"/>.</summary>
     public SqliteTableStore(string databasePath, string tableName, TimeProvider? timeProvider = null)
@@ -26,20 +25,12 @@ public sealed partial class SqliteTableStore : ITableStore
             throw new ArgumentException($"Table name '{tableName}' must be 3 to 63 letters and digits, starting with a letter (Azure's rule).", nameof(tableName));
         }
 
-        var fullPath = Path.GetFullPath(databasePath);
-        Directory.CreateDirectory(Path.GetDirectoryName(fullPath)!);
-        _connectionString = new SqliteConnectionStringBuilder
-        {
-            DataSource = fullPath,
-            Mode = SqliteOpenMode.ReadWriteCreate,
-            Cache = SqliteCacheMode.Private,
-            Pooling = true,
-            DefaultTimeout = 30, // seconds SQLite keeps retrying a busy database before a command fails
-        }.ToString();
         _sqlName = "t_" + tableName;
+        // The file is shared by every table of the host (and the embedded job queue).
+        _database = new SqliteDatabase(databasePath,
+            $"CREATE TABLE IF NOT EXISTS {_sqlName} (pk TEXT NOT NULL, rk TEXT NOT NULL, etag TEXT NOT NULL, ts INTEGER NOT NULL, props TEXT NOT NULL, PRIMARY KEY (pk, rk)) WITHOUT ROWID;");
         _time = timeProvider ?? TimeProvider.System;
-        _created = new Lazy<Task>(CreateAsync, LazyThreadSafetyMode.ExecutionAndPublication);
-        Description = $"sqlite:{fullPath}/{tableName}";
+        Description = $"sqlite:{_database.FullPath}/{tableName}";
     }
 
     /// <inheritdoc/>
@@ -193,27 +184,7 @@ public sealed partial class SqliteTableStore : ITableStore
         return entity;
     }
 
-    private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
-    {
-        var connection = new SqliteConnection(_connectionString);
-        await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-        if (!_created.IsValueCreated || !_created.Value.IsCompletedSuccessfully)
-        {
-            await _created.Value.ConfigureAwait(false);
-        }
-
-        return connection;
-    }
-
-    private async Task CreateAsync()
-    {
-        await using var connection = new SqliteConnection(_connectionString);
-        await connection.OpenAsync().ConfigureAwait(false);
-        // WAL lets readers proceed while a writer commits; the file is shared by every table of the host.
-        await using var command = Command(connection,
-            $"PRAGMA journal_mode = WAL; CREATE TABLE IF NOT EXISTS {_sqlName} (pk TEXT NOT NULL, rk TEXT NOT NULL, etag TEXT NOT NULL, ts INTEGER NOT NULL, props TEXT NOT NULL, PRIMARY KEY (pk, rk)) WITHOUT ROWID;");
-        await command.ExecuteNonQueryAsync().ConfigureAwait(false);
-    }
+    private Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken) => _database.OpenAsync(cancellationToken);
 
     private static SqliteCommand Command(SqliteConnection connection, string sql, params (string Name, object Value)[] parameters) =>
         Command(connection, null, sql, parameters);

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Cloud.Sdk.Jobs;
+using Cloud.Storage;
 using Microsoft.Data.Sqlite;
 
 namespace Cloud.Jobs.Queue.Sqlite;
@@ -15,33 +16,28 @@ internal sealed partial class SqliteJobQueue : IJobQueue
 {
     private static readonly TimeSpan DuplicateWindow = TimeSpan.FromDays(1);
 
-    private readonly string _connectionString;
+    private readonly SqliteDatabase _database;
     private readonly string _queue;
     private readonly JobsOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger<SqliteJobQueue> _logger;
-    private readonly Lazy<Task> _created;
 
     // Wakes this process's receivers when it enqueues; other processes' messages are found by polling.
     private readonly SemaphoreSlim _arrived = new(0);
 
     public SqliteJobQueue(string databasePath, JobsOptions options, TimeProvider time, ILogger<SqliteJobQueue> logger)
     {
-        var fullPath = Path.GetFullPath(databasePath);
-        Directory.CreateDirectory(Path.GetDirectoryName(fullPath)!);
-        _connectionString = new SqliteConnectionStringBuilder
-        {
-            DataSource = fullPath,
-            Mode = SqliteOpenMode.ReadWriteCreate,
-            Pooling = true,
-            DefaultTimeout = 30, // seconds SQLite retries a busy database before a command fails
-        }.ToString();
+        // The host's embedded tables share the file.
+        _database = new SqliteDatabase(databasePath,
+            "CREATE TABLE IF NOT EXISTS job_queue (queue TEXT NOT NULL, message_id TEXT NOT NULL, body BLOB NOT NULL, state TEXT NOT NULL, " +
+            "visible_at INTEGER NOT NULL, lock_token TEXT, delivery_count INTEGER NOT NULL, enqueued_at INTEGER NOT NULL, settled_at INTEGER, " +
+            "reason TEXT, description TEXT, PRIMARY KEY (queue, message_id)) WITHOUT ROWID; " +
+            "CREATE INDEX IF NOT EXISTS job_queue_ready ON job_queue (queue, state, visible_at);");
         _queue = options.QueueName;
         _options = options;
         _time = time;
         _logger = logger;
-        _created = new Lazy<Task>(CreateAsync, LazyThreadSafetyMode.ExecutionAndPublication);
-        Description = $"sqlite:{fullPath}/{_queue}";
+        Description = $"sqlite:{_database.FullPath}/{_queue}";
     }
 
     public string Description { get; }
@@ -207,31 +203,7 @@ internal sealed partial class SqliteJobQueue : IJobQueue
         }
     }
 
-    private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
-    {
-        var connection = new SqliteConnection(_connectionString);
-        await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-        if (!_created.IsValueCreated || !_created.Value.IsCompletedSuccessfully)
-        {
-            await _created.Value.ConfigureAwait(false);
-        }
-
-        return connection;
-    }
-
-    private async Task CreateAsync()
-    {
-        await using var connection = new SqliteConnection(_connectionString);
-        await connection.OpenAsync().ConfigureAwait(false);
-        // WAL as the table stores in the same file set it: readers go on while a writer commits.
-        await using var command = Command(connection,
-            "PRAGMA journal_mode = WAL; " +
-            "CREATE TABLE IF NOT EXISTS job_queue (queue TEXT NOT NULL, message_id TEXT NOT NULL, body BLOB NOT NULL, state TEXT NOT NULL, " +
-            "visible_at INTEGER NOT NULL, lock_token TEXT, delivery_count INTEGER NOT NULL, enqueued_at INTEGER NOT NULL, settled_at INTEGER, " +
-            "reason TEXT, description TEXT, PRIMARY KEY (queue, message_id)) WITHOUT ROWID; " +
-            "CREATE INDEX IF NOT EXISTS job_queue_ready ON job_queue (queue, state, visible_at);");
-        await command.ExecuteNonQueryAsync().ConfigureAwait(false);
-    }
+    private Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken) => _database.OpenAsync(cancellationToken);
 
     private SqliteCommand Command(SqliteConnection connection, string sql, params (string Name, object Value)[] parameters)
     {
