@@ -120,7 +120,7 @@ internal sealed partial class TuneJobHandler(TrainingSteps steps, IBlobStore job
             ?? throw new EvaluationException($"The trainer's model.json has no \"validation\" section; a tune job ranks trials on the validation dataset it names.");
         spec = spec.Metrics.Contains(metric.Name) ? spec : spec with { Metrics = [.. spec.Metrics, metric.Name] };
         using var model = ModelUnderTest.Load(folder.ModelPath, folder.Manifest, folder.Name, validation);
-        var (content, path) = (folder with { Manifest = folder.Manifest with { Validation = spec } }).OpenDataset();
+        var (content, path) = folder.OpenDataset(); // the spec's dataset is the manifest's: only the metric was added
         var outcome = await DatasetValidation.RunAsync(content, Path.GetFileName(path), spec, model, null, validation, null, cancellationToken).ConfigureAwait(false);
         return outcome.Candidate.Metrics.TryGetValue(metric.Name, out var value) && double.IsFinite(value) ? value
             : throw new EvaluationException($"The trial's model has no finite {metric.Name} on its validation data ({string.Join("; ", outcome.Candidate.Notes)}).");
