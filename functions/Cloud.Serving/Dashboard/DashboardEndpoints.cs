@@ -18,14 +18,19 @@ internal static class DashboardEndpoints
 
     public static IEndpointRouteBuilder MapDashboard(this IEndpointRouteBuilder app)
     {
-        // Relative links in the pages resolve against /ui/, never /.
-        app.MapMethods(Path, [HttpMethods.Get, HttpMethods.Head], () => Results.Redirect(Path + "/", permanent: false));
+        // "/ui/{**file}" matches /ui as well as /ui/ (routing ignores a trailing slash).
         app.MapMethods(Path + "/{**file}", [HttpMethods.Get, HttpMethods.Head], Serve);
         return app;
     }
 
     private static IResult Serve(string? file, HttpContext context, DashboardFiles files)
     {
+        // Relative links in the pages resolve against /ui/, never /.
+        if (string.IsNullOrEmpty(file) && !context.Request.Path.Value!.EndsWith('/'))
+        {
+            return Results.Redirect(context.Request.PathBase + Path + "/" + context.Request.QueryString, permanent: false);
+        }
+
         if (files.Find(string.IsNullOrEmpty(file) ? "index.html" : file) is not { } found)
         {
             return ManagementErrors.Result(StatusCodes.Status404NotFound, $"The dashboard has no file '{file}'.");

@@ -30,7 +30,8 @@ export function drawChart(box, { x, series, time = false, xLabel = "", yLabel = 
     width,
     height,
     scales: { x: xNames ? { time: false, range: u => [-0.5, Math.max(0.5, u.data[0].length - 0.5)] } : { time } },
-    axes: [xNames ? { label: xLabel, splits: u => u.data[0], values: (u, splits) => splits.map(i => box.names?.[i] ?? "") } : { label: xLabel },
+    // Times need room: "10:40pm" every 40 px runs together.
+    axes: [xNames ? { label: xLabel, splits: u => u.data[0], values: (u, splits) => splits.map(i => box.names?.[i] ?? "") } : { label: xLabel, space: time ? 90 : 50 },
       { label: yLabel, size: 60 }],
     legend: { live: false },
     cursor: { drag: { x: false, y: false } },

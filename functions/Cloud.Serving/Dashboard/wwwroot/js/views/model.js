@@ -150,7 +150,9 @@ function chartFigure(name, title) {
 
 // Each metric a version was validated on: the version's latest value (points) and the threshold its manifest set (line).
 async function drawMetrics(root, detail) {
-  const histories = await Promise.all(detail.versions.map(v => getJson(`models/${enc(detail.name)}/versions/${enc(v.version)}/metrics`)));
+  // Oldest version first, left to right.
+  const versions = [...detail.versions].sort((a, b) => Date.parse(a.createdAt) - Date.parse(b.createdAt));
+  const histories = await Promise.all(versions.map(v => getJson(`models/${enc(detail.name)}/versions/${enc(v.version)}/metrics`)));
   const measured = histories.filter(hst => hst.metrics.length > 0);
   const names = [...new Set(measured.flatMap(hst => Object.keys(hst.metrics.at(-1).metrics)))].sort();
   const grid = root.querySelector("#metrics");
@@ -163,12 +165,13 @@ async function drawMetrics(root, detail) {
     const figure = chartFigure(`metric-${metric}`, `${metric}: latest validation per version`);
     grid.append(figure);
     const box = figure.querySelector(".chart");
+    const hasThreshold = rows.some(r => typeof r.thresholds?.[metric] === "number");
     drawChart(box, { x: rows.map((_, i) => i), xLabel: "version", yLabel: metric, xNames: rows.map(r => r.version),
       series: [
         { label: metric, values: rows.map(r => r.metrics.at(-1).metrics[metric]), points: true, color: color(0) },
-        { label: "threshold", values: rows.map(r => r.thresholds?.[metric] ?? null), color: color(1), dash: [6, 4] },
+        { label: hasThreshold ? "threshold" : "threshold (none set)", values: rows.map(r => r.thresholds?.[metric] ?? null), color: color(1), dash: [6, 4] },
       ] });
-    grid.append(h("table", { class: "small", dataset: { metricTable: metric } },
+    figure.append(h("table", { class: "small", dataset: { metricTable: metric } },
       h("tr", {}, h("th", {}, "version"), h("th", {}, metric), h("th", {}, "threshold"), h("th", {}, "outcome")),
       rows.map(r => h("tr", {}, h("td", {}, r.version), h("td", {}, number(r.metrics.at(-1).metrics[metric])),
         h("td", {}, number(r.thresholds?.[metric])), h("td", {}, statusBadge(r.metrics.at(-1).outcome))))));
