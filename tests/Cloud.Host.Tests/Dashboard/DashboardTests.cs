@@ -190,6 +190,42 @@ public sealed class DashboardTests(DashboardHost fixture) : IClassFixture<Dashbo
     }
 
     [ChromiumFact]
+    public async Task ASplitSetInThePageReachesThePolicyAndAStaleOneShowsTheConflict()
+    {
+        await using var page = await fixture.OpenAsync();
+        await page.GoAsync("#/models/iris");
+        try
+        {
+            await page.Page.FillAsync("#set-split input[name=stable]", "50");
+            await page.Page.FillAsync("#set-split input[name=canary]", "50");
+            await page.Page.ClickAsync("#set-split button");
+
+            await Expect(page.Page.Locator("#flash")).ToHaveTextAsync("The split is now canary 50%, stable 50%.");
+            var traffic = (await fixture.Host.GetJsonAsync("/api/models/iris")).GetProperty("policy").GetProperty("traffic");
+            Assert.Equal((50, 50), (traffic.GetProperty("stable").GetInt32(), traffic.GetProperty("canary").GetInt32()));
+            await Expect(page.Page.Locator(".split span[data-label=stable]")).ToHaveAttributeAsync("style", new System.Text.RegularExpressions.Regex("width: 50%"));
+            Assert.Empty(page.Errors);
+
+            // The policy changes elsewhere; the page still holds the ETag it read after its own change.
+            (await fixture.Api.PutAsJsonAsync("/api/models/iris/policy", new { traffic = new Dictionary<string, int> { ["stable"] = 90, ["canary"] = 10 } })).EnsureSuccessStatusCode();
+            await page.Page.FillAsync("#set-split input[name=stable]", "70");
+            await page.Page.FillAsync("#set-split input[name=canary]", "30");
+            await page.Page.ClickAsync("#set-split button");
+
+            var flash = page.Page.Locator("#flash");
+            await Expect(flash).ToHaveAttributeAsync("data-status", "412");
+            await Expect(flash).ToContainTextAsync("Conflict");
+            traffic = (await fixture.Host.GetJsonAsync("/api/models/iris")).GetProperty("policy").GetProperty("traffic");
+            Assert.Equal((90, 10), (traffic.GetProperty("stable").GetInt32(), traffic.GetProperty("canary").GetInt32()));
+            Assert.All(page.Errors, e => Assert.Contains("status of 412", e, StringComparison.Ordinal));
+        }
+        finally
+        {
+            (await fixture.Api.PutAsJsonAsync("/api/models/iris/policy", new { traffic = new Dictionary<string, int> { ["stable"] = 80, ["canary"] = 20 } })).EnsureSuccessStatusCode();
+        }
+    }
+
+    [ChromiumFact]
     public async Task WithoutTheAdminKeyThePageShowsTheServersRefusalAndAnActionIsRefused()
     {
         using var bare = new HttpClient { BaseAddress = new Uri(fixture.BaseUrl) };
