@@ -48,8 +48,7 @@ internal static class DashboardEndpoints
             return Results.StatusCode(StatusCodes.Status304NotModified);
         }
 
-        return HttpMethods.IsHead(context.Request.Method)
-            ? Results.Content(string.Empty, found.ContentType)
-            : Results.Bytes(found.Content, found.ContentType);
+        // HEAD: the server sends the headers of this answer and drops its body.
+        return Results.Bytes(found.Content, found.ContentType);
     }
 }
