@@ -9,7 +9,7 @@ namespace Cloud.Host.Tests.Dashboard;
 /// <summary>
 /// The local host on loopback with an admin key and known data, and a browser, shared by the dashboard's tests: iris
 /// 1.0.0 (the seeded sample) and 1.1.0, both validated by their jobs; labels stable → 1.0.0 and canary → 1.1.0 split
-/// 80/20 by a promotion of 1.1.0; a scripted load; a train job with a curve and a tune job with trials (their trainers do not exist, so both
+/// 80/20 by 1.1.0's own promotion once validated, whose soak waits queued; a scripted load; a train job with a curve and a tune job with trials (their trainers do not exist, so both
 /// fail at once; the curve and trials are then written where the jobs keep them, as their runs would have).
 /// </summary>
 public sealed class DashboardHost : IAsyncLifetime
@@ -26,6 +26,9 @@ public sealed class DashboardHost : IAsyncLifetime
     /// <summary>Trials written for the tune job, one of which failed (no metric, so not drawn).</summary>
     public const int Trials = 5, FailedTrials = 1;
 
+    // 1.1.0's manifest gains this before its lineage.
+    private const string Promotion = """ "promotion": {"onValidated": {"setLabels": ["canary"], "traffic": {"stable": 80, "canary": 20}}, "afterSoak": {"soakMinutes": 60, "setLabels": ["stable"]}}, "lineage":""";
+
     private const string TfBody = """{"instances": [[5.1, 3.5, 1.4, 0.2]]}""";
 
     public ServingHost Host { get; private set; } = null!;
@@ -40,15 +43,15 @@ public sealed class DashboardHost : IAsyncLifetime
     {
         Host = await ServingHost.StartOverLoopbackAsync(("Cloud:Management:AdminKey", AdminKey));
         Api.DefaultRequestHeaders.Add("X-Cloud-Admin-Key", AdminKey);
-        Assert.Contains("\"registration\":\"registered\"", await Host.PushFolderAsync("iris", "1.1.0", Repo.IrisFolder), StringComparison.Ordinal);
         await Host.FinishedValidateJobAsync("iris", "1.0.0");
-        await Host.FinishedValidateJobAsync("iris", "1.1.0");
         (await Api.PutAsJsonAsync("/api/models/iris/labels/stable", new { version = "1.0.0" })).EnsureSuccessStatusCode();
-        (await Api.PutAsJsonAsync("/api/models/iris/labels/canary", new { version = "1.1.0" })).EnsureSuccessStatusCode();
-        // The split by an explicit promotion, so the promotion history has an entry to draw.
-        using var promoted = await Api.PostAsJsonAsync("/api/models/iris/versions/1.1.0/promote",
-            new { setLabels = new[] { "canary" }, traffic = new Dictionary<string, int> { ["stable"] = 80, ["canary"] = 20 } });
-        Assert.True(promoted.IsSuccessStatusCode, await promoted.Content.ReadAsStringAsync());
+
+        // 1.1.0 promotes itself once validated (canary, 20 %), and its soak's promote job waits an hour: a queued job to cancel.
+        Assert.Contains("\"registration\":\"registered\"", await Host.PushFolderAsync("iris", "1.1.0", Repo.IrisFolder, manifest => manifest.Replace(
+            "\"lineage\":", Promotion,
+            StringComparison.Ordinal)), StringComparison.Ordinal);
+        await Host.FinishedValidateJobAsync("iris", "1.1.0");
+        await Eventually.TrueAsync(async () => await SoakJobAsync() is not null, "the soak's promote job to be queued");
 
         await SendAsync("/v1/models/iris/versions/1.0.0:predict", TfBody, ToStable);
         await SendAsync("/v1/models/iris/versions/1.1.0:predict", TfBody, ToCanary);
@@ -118,8 +121,17 @@ public sealed class DashboardHost : IAsyncLifetime
         };
         var submitted = await Api.PostAsJsonAsync("/api/jobs", new { kind = "tune", model = "iris", id = TuneJob, spec = tune });
         Assert.True(submitted.IsSuccessStatusCode, await submitted.Content.ReadAsStringAsync());
-        await Host.WaitForJobsAsync();
+        await Eventually.TrueAsync(async () =>
+        {
+            var jobs = (await Host.GetJsonAsync("/api/jobs?model=iris")).GetProperty("jobs").EnumerateArray();
+            return jobs.Count(j => j.GetProperty("id").GetString() is TrainJob or TuneJob && j.GetProperty("status").GetString() == "failed") == 2;
+        }, "the train and tune jobs to fail");
     }
+
+    /// <summary>The id of 1.1.0's soak (a promote job queued for later), while it is queued.</summary>
+    public async Task<string?> SoakJobAsync() =>
+        (await Host.GetJsonAsync("/api/jobs?model=iris&status=queued")).GetProperty("jobs").EnumerateArray()
+            .Where(j => j.GetProperty("kind").GetString() == "promote").Select(j => j.GetProperty("id").GetString()).FirstOrDefault();
 }
 
 /// <summary>Where the host keeps jobs' files (logs, curves, trials).</summary>

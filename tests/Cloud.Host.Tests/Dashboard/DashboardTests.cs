@@ -136,6 +136,24 @@ public sealed class DashboardTests(DashboardHost fixture) : IClassFixture<Dashbo
     }
 
     [ChromiumFact]
+    public async Task AQueuedJobCancelledInThePageIsCancelled()
+    {
+        var id = await fixture.SoakJobAsync();
+        Assert.NotNull(id);
+        await using var page = await fixture.OpenAsync();
+        await page.GoAsync($"#/jobs/{id}");
+        await Expect(page.Page.Locator("dd[data-field=status]")).ToHaveTextAsync("queued");
+
+        await page.Page.ClickAsync("#cancel");
+
+        await Expect(page.Page.Locator("#flash")).ToHaveTextAsync($"{id} is cancelled.");
+        Assert.Equal("cancelled", (await fixture.Host.GetJsonAsync($"/api/jobs/{id}")).GetProperty("status").GetString());
+        await Expect(page.Page.Locator("dd[data-field=status]")).ToHaveTextAsync("cancelled");
+        await Expect(page.Page.Locator("#cancel")).ToBeHiddenAsync();
+        Assert.Empty(page.Errors);
+    }
+
+    [ChromiumFact]
     public async Task ALabelMovedInThePageReachesTheRegistryAndThePageShowsTheNewRoute()
     {
         await using var page = await fixture.OpenAsync();
