@@ -5,8 +5,9 @@ namespace Cloud.Serving.Statistics;
 /// <summary>
 /// One version's answers over the last hour, a slot per wall-clock minute: requests, 5xx, 4xx and the latency histogram
 /// (<see cref="LatencyBuckets"/>), so the dashboard draws rates and p50/p99 with no monitoring stack. A ring of 60 slots,
-/// each reused when its minute comes round again. Counting is interlocked adds; only the first answer of a new minute
-/// takes the lock, to zero the slot an hour old before anyone counts into it.
+/// each reused when its minute comes round again (about 30 KiB per version, most of it the histograms). Counting is
+/// interlocked adds; only the first answer of a new minute takes the lock, to zero the slot an hour old before anyone
+/// counts into it.
 /// </summary>
 internal sealed class MinuteWindow
 {

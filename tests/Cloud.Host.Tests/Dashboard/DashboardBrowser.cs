@@ -28,6 +28,9 @@ public sealed class DashboardBrowser : IAsyncDisposable
         // The package's driver must not try to fetch a browser of its own: the executable is Debian's.
         Environment.SetEnvironmentVariable("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1");
         var playwright = await Playwright.CreateAsync();
+        // The host and the browser share two cores with whatever else CI runs: the 5 s Playwright waits by default
+        // are a normal page load there, not a failure.
+        Assertions.SetDefaultExpectTimeout(20_000);
         var args = new List<string> { "--disable-gpu", "--disable-dev-shm-usage" };
         // Chromium refuses to run as root with its sandbox; CI runs as root in a throwaway machine.
         if (Environment.UserName == "root")
@@ -48,6 +51,7 @@ public sealed class DashboardBrowser : IAsyncDisposable
             await context.AddInitScriptAsync($"sessionStorage.setItem('cloud.adminKey', {System.Text.Json.JsonSerializer.Serialize(adminKey)});");
         }
 
+        context.SetDefaultTimeout(30_000);
         return new DashboardPage(context, await context.NewPageAsync());
     }
 
