@@ -34,7 +34,7 @@ internal sealed class DashboardFiles
             var content = copy.ToArray();
             var path = name[Prefix.Length..];
             var type = types.TryGetContentType(path, out var known) ? known : "text/plain";
-            if (type.StartsWith("text/", StringComparison.Ordinal) || type is "application/javascript" or "text/javascript")
+            if (type.StartsWith("text/", StringComparison.Ordinal))
             {
                 type += "; charset=utf-8";
             }

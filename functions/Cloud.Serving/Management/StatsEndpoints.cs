@@ -31,9 +31,10 @@ internal static class StatsEndpoints
         var counted = statistics.LastHour(model).ToDictionary(v => v.Version, v => v.Minutes, StringComparer.Ordinal);
         var loaded = cache.GetStatus().Where(s => s.Model == model).ToDictionary(s => s.Version, s => s.Batching, StringComparer.Ordinal);
 
-        // Every registered version, so a chart's series are the model's versions whether or not they were asked for.
+        // Every registered version, lowest first (the registry lists newest first), so a chart's series are the model's
+        // versions whether or not they were asked for.
         var empty = new MinuteWindow().Read(now);
-        var versions = registered.Select(v => v.Version).Order(StringComparer.Ordinal).Select(version =>
+        var versions = registered.Select(v => v.Version).Reverse().Select(version =>
         {
             var minutes = counted.GetValueOrDefault(version) ?? empty;
             return new VersionStats(version, Summarize(minutes), minutes.Select(PerMinute).ToArray(), Batches(loaded.GetValueOrDefault(version)));

@@ -46,7 +46,7 @@ export function modelView(name) {
   }
 
   function actions(detail) {
-    const servable = detail.versions.filter(v => ["registered", "validating", "validated"].includes(v.status)).map(v => v.version).reverse();
+    const servable = detail.versions.filter(v => ["registered", "validating", "validated"].includes(v.status)).map(v => v.version);
     const labels = detail.labels;
 
     // Move a label: the ETag is the label's as this page read it, so a move made meanwhile elsewhere is a 412.

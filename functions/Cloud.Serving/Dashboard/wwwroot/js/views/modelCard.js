@@ -43,7 +43,8 @@ export function updateRoutes(card, detail) {
 }
 
 function versionsTable(detail) {
-  const versions = [...detail.versions].reverse();
+  // Newest first, as the registry lists them.
+  const versions = detail.versions;
   return h("table", { class: "versions" },
     h("thead", {}, h("tr", {},
       ["version", "status", "sha256", "size", "signature", "made by", "registered"].map(t => h("th", {}, t)))),
