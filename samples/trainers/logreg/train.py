@@ -328,7 +328,10 @@ def main():
     print("final training loss: %.6f" % loss)
     print("train accuracy:      %.4f (%d rows)" % (train_acc, len(tr)))
     print("validation accuracy: %.4f (%d rows)" % (val_acc, len(va)))
-    print("wrote model.onnx, validation.csv, expected.csv, model.json to %s" % args.out)
+    # Under the trainer contract the output is a temporary folder of the worker's: the job's log (which the dashboard
+    # shows) names the variable rather than that machine's path.
+    shown = "CLOUD_OUTPUT" if args.out == os.environ.get("CLOUD_OUTPUT") else args.out
+    print("wrote model.onnx, validation.csv, expected.csv, model.json to %s" % shown)
 
 
 if __name__ == "__main__":

@@ -9,9 +9,10 @@ namespace Cloud.Host.Tests.Dashboard;
 /// <summary>
 /// The dashboard at /ui in Debian's Chromium against the real host on loopback (<see cref="DashboardHost"/>): what the
 /// pages show is what the API holds, the charts carry a point per datum seeded, operator actions reach the registry,
-/// and refusals (a stale ETag, a missing key) are shown with the server's own sentence.
+/// and refusals (a stale ETag, a missing key) are shown with the server's own sentence. Jobs' pages: DashboardTests.Jobs.cs;
+/// retire and the refusals of actions without the key: DashboardTests.Actions.cs.
 /// </summary>
-public sealed class DashboardTests(DashboardHost fixture) : IClassFixture<DashboardHost>
+public sealed partial class DashboardTests(DashboardHost fixture) : IClassFixture<DashboardHost>
 {
     private static ILocatorAssertions Expect(ILocator locator) => Assertions.Expect(locator);
 
@@ -99,39 +100,6 @@ public sealed class DashboardTests(DashboardHost fixture) : IClassFixture<Dashbo
         Assert.Equal(1, promotions);
         await Expect(view.Locator("#promotions")).ToHaveAttributeAsync("data-count", promotions.ToString(System.Globalization.CultureInfo.InvariantCulture));
         await page.ScreenshotAsync("model");
-        Assert.Empty(page.Errors);
-    }
-
-    [ChromiumFact]
-    public async Task AJobsCurveGrowsAsItIsWrittenAndATuneJobsTrialsAreAScatter()
-    {
-        await using var page = await fixture.OpenAsync();
-        await page.GoAsync("#/jobs");
-        var jobs = (await fixture.Host.GetJsonAsync("/api/jobs")).GetProperty("jobs").GetArrayLength();
-        await Expect(page.Page.Locator("table.jobs")).ToHaveAttributeAsync("data-count", jobs.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        await Expect(page.Page.Locator($"tr[data-job={DashboardHost.TrainJob}]")).ToHaveAttributeAsync("data-status", "failed");
-        await page.ScreenshotAsync("jobs");
-
-        await page.GoAsync($"#/jobs/{DashboardHost.TrainJob}");
-        var loss = page.Page.Locator("[data-chart=curve-loss]");
-        await Expect(loss).ToHaveAttributeAsync("data-points", DashboardHost.CurvePoints.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        await Expect(page.Page.Locator("[data-chart=curve-accuracy]")).ToHaveAttributeAsync("data-points", DashboardHost.CurvePoints.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        var error = (await fixture.Host.GetJsonAsync($"/api/jobs/{DashboardHost.TrainJob}")).GetProperty("error").GetString()!;
-        await Expect(page.Page.Locator("#log")).ToContainTextAsync(error);
-        await Expect(page.Page.Locator("dd[data-field=error]")).ToHaveTextAsync(error);
-
-        // The trainer writes three more points: the open page draws them at its next read.
-        await fixture.WriteCurveAsync(DashboardHost.CurvePoints + 3);
-        await Expect(loss).ToHaveAttributeAsync("data-points", (DashboardHost.CurvePoints + 3).ToString(System.Globalization.CultureInfo.InvariantCulture));
-        Assert.Equal(new[] { 10.0, 20, 30, 40, 50, 60, 70, 80 }, await loss.EvaluateAsync<double[]>("box => box.uplot.data[0]"));
-        await page.ScreenshotAsync("job-curve");
-
-        await page.GoAsync($"#/jobs/{DashboardHost.TuneJob}");
-        var measured = (DashboardHost.Trials - DashboardHost.FailedTrials).ToString(System.Globalization.CultureInfo.InvariantCulture);
-        await Expect(page.Page.Locator("[data-chart=trials-learning_rate]")).ToHaveAttributeAsync("data-points", measured);
-        await Expect(page.Page.Locator("[data-chart=trials-l2]")).ToHaveAttributeAsync("data-points", measured);
-        await Expect(page.Page.Locator("[data-chart=trials-epochs]")).ToHaveAttributeAsync("data-points", measured);
-        await page.ScreenshotAsync("job-trials");
         Assert.Empty(page.Errors);
     }
 

@@ -1,5 +1,5 @@
 // One job: its record, the log tail live, a train job's curve drawn as it grows, a tune job's trials as a scatter of
-// each hyper-parameter against the metric, and cancel.
+// each hyper-parameter against the metric, and cancel. Read every interval until the job has ended.
 
 import { enc, getJson, getLines, getText, postJson } from "../api.js";
 import { color, drawChart } from "../charts.js";
@@ -31,6 +31,7 @@ export function jobView(id) {
       const trials = h("section", { class: "card", hidden: true }, h("h2", {}, "Trials: each hyper-parameter against the metric"), h("div", { class: "grid", id: "trials" }));
       view.append(h("h1", {}, id), h("section", { class: "card" }, record, cancel), h("section", { class: "card" }, h("h2", {}, "Log"), log), curve, trials);
       let fullLog = false;
+      let ended = false;
 
       const read = async () => {
         const job = await getJson(`jobs/${enc(id)}`);
@@ -49,6 +50,7 @@ export function jobView(id) {
           log.textContent = job.logTail ?? "(no output yet)";
         }
         log.scrollTop = log.scrollHeight;
+        log.dataset.live = String(!done);
         if (job.kind === "train") {
           const points = await getLines(`jobs/${enc(id)}/curve`);
           if (points) {
@@ -63,9 +65,16 @@ export function jobView(id) {
             drawTrials(trials.querySelector("#trials"), records, job.spec?.metric ?? "metric");
           }
         }
+        // An ended job changes no more: its full log, curve and trials are final, so the page stops reading.
+        if (done) {
+          ended = true;
+          stop();
+        }
       };
       await read();
-      stop = poll(read, interval, flash);
+      if (!ended) {
+        stop = poll(read, interval, flash);
+      }
     },
     stop: () => stop(),
   };
@@ -90,7 +99,11 @@ function drawCurve(grid, points) {
 
 function drawTrials(grid, records, metric) {
   const measured = records.filter(r => typeof r.metric === "number");
-  const names = [...new Set(measured.flatMap(r => Object.keys(r.hyperParameters ?? {}).filter(k => typeof r.hyperParameters[k] === "number")))].sort();
+  const numeric = [...new Set(measured.flatMap(r => Object.keys(r.hyperParameters ?? {}).filter(k => typeof r.hyperParameters[k] === "number")))].sort();
+  // A hyper-parameter every trial shares (the spec's fixed ones) would be a vertical line of points: only those that
+  // vary are drawn — the searched ones, and halving's resource — unless none does (a single trial).
+  const varying = numeric.filter(k => new Set(measured.map(r => r.hyperParameters[k])).size > 1);
+  const names = varying.length ? varying : numeric;
   names.forEach((name, i) => {
     let box = grid.querySelector(`[data-chart="trials-${CSS.escape(name)}"]`);
     if (!box) {
