@@ -54,15 +54,7 @@ public sealed class AzuriteHostTests(AzuriteFixture azurite) : IClassFixture<Azu
 
         await blobs.PutAsync("iris/2.0.0/model.json", new MemoryStream(System.Text.Encoding.UTF8.GetBytes(SampleModels.IrisManifest("2.0.0"))));
 
-        string? served = null;
-        await Eventually.TrueAsync(async () =>
-        {
-            var predict = await _host.Client.PostAsync("/v1/models/iris/versions/2.0.0:predict", new StringContent("""{"instances": [[5.1, 3.5, 1.4, 0.2]]}"""));
-            served = predict.IsSuccessStatusCode ? predict.Headers.GetValues("X-Cloud-Model-Version").Single() : null;
-            return served is not null;
-        }, "the scanner to register 2.0.0 from the container");
-
-        Assert.Equal("2.0.0", served);
+        Assert.Equal("2.0.0", await ServedOnceRegisteredAsync("2.0.0", "the scanner to register 2.0.0 from the container"));
     }
 
     [ExecutableFact("az", "azure-cli")]
@@ -80,17 +72,22 @@ public sealed class AzuriteHostTests(AzuriteFixture azurite) : IClassFixture<Azu
             "--destination", _container, "--destination-path", "iris/3.0.0", "--source", folder.Path, "--only-show-errors", "--output", "none");
         Assert.True(exit == 0, output);
 
+        Assert.Equal("3.0.0", await ServedOnceRegisteredAsync("3.0.0", "the scanner to register 3.0.0 from the files az uploaded"));
+        var version = await _host.GetJsonAsync("/api/models/iris/versions/3.0.0");
+        Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(Path.Combine(Repo.IrisFolder, "model.onnx")))), version.GetProperty("sha256").GetString());
+    }
+
+    /// <summary>Predicts with <paramref name="version"/> until it answers; the version that answered.</summary>
+    private async Task<string?> ServedOnceRegisteredAsync(string version, string what)
+    {
         string? served = null;
         await Eventually.TrueAsync(async () =>
         {
-            var predict = await _host.Client.PostAsync("/v1/models/iris/versions/3.0.0:predict", new StringContent("""{"instances": [[5.1, 3.5, 1.4, 0.2]]}"""));
+            var predict = await _host.Client.PostAsync($"/v1/models/iris/versions/{version}:predict", new StringContent("""{"instances": [[5.1, 3.5, 1.4, 0.2]]}"""));
             served = predict.IsSuccessStatusCode ? predict.Headers.GetValues("X-Cloud-Model-Version").Single() : null;
             return served is not null;
-        }, "the scanner to register 3.0.0 from the files az uploaded");
-
-        Assert.Equal("3.0.0", served);
-        var version = await _host.GetJsonAsync("/api/models/iris/versions/3.0.0");
-        Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(Path.Combine(Repo.IrisFolder, "model.onnx")))), version.GetProperty("sha256").GetString());
+        }, what);
+        return served;
     }
 
     private static async Task<(int Exit, string Output)> RunAzAsync(params string[] arguments)

@@ -1,6 +1,7 @@
 using Cloud.Registry;
 using Cloud.Registry.Jobs;
 using Cloud.Sdk.Jobs;
+using Cloud.Storage.Blobs;
 
 namespace Cloud.Serving.Management;
 
@@ -59,44 +60,31 @@ internal static class JobEndpoints
     private static async Task<IResult> GetAsync(string id, IJobManagement jobs, CancellationToken cancellationToken) =>
         await jobs.GetAsync(id, cancellationToken) is { } job ? TypedResults.Ok(job) : NoSuchJob(id);
 
-    private static async Task<IResult> GetLogAsync(string id, IJobManagement jobs, CancellationToken cancellationToken)
+    private static Task<IResult> GetLogAsync(string id, IJobManagement jobs, CancellationToken cancellationToken) =>
+        JobFileAsync(id, jobs, jobs.OpenLogAsync, "text/plain; charset=utf-8",
+            $"Job '{id}' has no log yet: a run stores its log when it ends (GET /api/jobs/{id} shows the running tail).", cancellationToken);
+
+    // A blob beside the job, never a row property: JSON Lines as the trainer wrote them, stored while it runs.
+    private static Task<IResult> GetCurveAsync(string id, IJobManagement jobs, CancellationToken cancellationToken) =>
+        JobFileAsync(id, jobs, jobs.OpenCurveAsync, "application/x-ndjson; charset=utf-8",
+            $"Job '{id}' has no training curve: a train job's curve is stored once its trainer writes points to CLOUD_METRICS.", cancellationToken);
+
+    private static Task<IResult> GetTrialsAsync(string id, IJobManagement jobs, CancellationToken cancellationToken) =>
+        JobFileAsync(id, jobs, jobs.OpenTrialsAsync, "application/x-ndjson; charset=utf-8",
+            $"Job '{id}' has no trials: a tune job stores its trials when its search ends.", cancellationToken);
+
+    /// <summary>One of a job's stored files, streamed as stored: 404 naming the job when there is none, or naming why the file is not there yet.</summary>
+    private static async Task<IResult> JobFileAsync(string id, IJobManagement jobs, Func<string, CancellationToken, Task<BlobDownload?>> open,
+        string contentType, string missing, CancellationToken cancellationToken)
     {
         if (await jobs.GetAsync(id, cancellationToken) is null)
         {
             return NoSuchJob(id);
         }
 
-        return await jobs.OpenLogAsync(id, cancellationToken) is { } log
-            ? TypedResults.Stream(log.Content, "text/plain; charset=utf-8")
-            : ManagementErrors.Result(StatusCodes.Status404NotFound,
-                $"Job '{id}' has no log yet: a run stores its log when it ends (GET /api/jobs/{id} shows the running tail).");
-    }
-
-    private static async Task<IResult> GetCurveAsync(string id, IJobManagement jobs, CancellationToken cancellationToken)
-    {
-        if (await jobs.GetAsync(id, cancellationToken) is null)
-        {
-            return NoSuchJob(id);
-        }
-
-        // A blob beside the job, never a row property: JSON Lines as the trainer wrote them, stored while it runs.
-        return await jobs.OpenCurveAsync(id, cancellationToken) is { } curve
-            ? TypedResults.Stream(curve.Content, "application/x-ndjson; charset=utf-8")
-            : ManagementErrors.Result(StatusCodes.Status404NotFound,
-                $"Job '{id}' has no training curve: a train job's curve is stored once its trainer writes points to CLOUD_METRICS.");
-    }
-
-    private static async Task<IResult> GetTrialsAsync(string id, IJobManagement jobs, CancellationToken cancellationToken)
-    {
-        if (await jobs.GetAsync(id, cancellationToken) is null)
-        {
-            return NoSuchJob(id);
-        }
-
-        return await jobs.OpenTrialsAsync(id, cancellationToken) is { } trials
-            ? TypedResults.Stream(trials.Content, "application/x-ndjson; charset=utf-8")
-            : ManagementErrors.Result(StatusCodes.Status404NotFound,
-                $"Job '{id}' has no trials: a tune job stores its trials when its search ends.");
+        return await open(id, cancellationToken) is { } file
+            ? TypedResults.Stream(file.Content, contentType)
+            : ManagementErrors.Result(StatusCodes.Status404NotFound, missing);
     }
 
     private static Task<IResult> CancelAsync(string id, IJobManagement jobs, CancellationToken cancellationToken) =>
