@@ -4,6 +4,7 @@ using Cloud.Registry.Registration;
 using Cloud.Registry.Settings;
 using Cloud.Registry.Stores;
 using Cloud.Serving.Batching;
+using Cloud.Serving.Grpc;
 using Cloud.Serving.Hosting;
 using Cloud.Serving.Http;
 using Cloud.Serving.Management;
@@ -59,6 +60,34 @@ internal static class ServingServiceCollectionExtensions
         // minimal APIs' empty 400 and 415.
         services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
         return services;
+    }
+
+    /// <summary>
+    /// The Open Inference Protocol's gRPC service, for hosts with an HTTP/2 listener (the local and container hosts;
+    /// not the Functions app, whose HTTP triggers do not carry gRPC: docs/functions.md).
+    /// </summary>
+    public static IServiceCollection AddCloudGrpc(this IServiceCollection services)
+    {
+        services.AddSettings<GrpcOptions>("Grpc");
+        services.AddGrpc();
+        services.AddOptions<global::Grpc.AspNetCore.Server.GrpcServiceOptions>().Configure<GrpcOptions>((grpc, options) =>
+        {
+            grpc.MaxReceiveMessageSize = options.MaxReceiveMessageBytes;
+            // Errors are ours (status and message, the protocol's one error shape); an exception's details never leak.
+            grpc.EnableDetailedErrors = false;
+        });
+        return services;
+    }
+
+    /// <summary>Maps the gRPC service when <see cref="GrpcOptions.Enabled"/>; see <see cref="AddCloudGrpc"/>.</summary>
+    public static IEndpointRouteBuilder MapCloudGrpc(this IEndpointRouteBuilder app)
+    {
+        if (app.ServiceProvider.GetRequiredService<GrpcOptions>().Enabled)
+        {
+            app.MapGrpcService<InferenceGrpcService>();
+        }
+
+        return app;
     }
 
     /// <summary>The middleware every host puts before its endpoints: the one error shape for what ASP.NET Core answers itself.</summary>

@@ -44,6 +44,20 @@ internal static class OipV2DataTypes
         return "";
     }
 
+    /// <summary>The element type <paramref name="name"/> names; <see cref="TensorElementTypes.Undefined"/> when none.</summary>
+    public static TensorElementType Parse(string name)
+    {
+        foreach (var entry in Table)
+        {
+            if (entry.Name == name)
+            {
+                return entry.Type;
+            }
+        }
+
+        return TensorElementTypes.Undefined;
+    }
+
     /// <summary>The element type named by the current string token; <see cref="TensorElementTypes.Undefined"/> when none.</summary>
     public static TensorElementType Parse(ref Utf8JsonReader reader)
     {
