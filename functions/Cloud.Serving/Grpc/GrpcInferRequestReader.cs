@@ -201,6 +201,6 @@ internal static class GrpcInferRequestReader
             throw new ProtocolException(ProtocolErrors.GrpcNoContents(spec.Name));
         }
 
-        throw new ProtocolException(ProtocolErrors.V2DataCount(spec.Name, TensorElementTypes.FormatShape(shape), expected, got));
+        throw new ProtocolException(ProtocolErrors.GrpcContentsCount(spec.Name, TensorElementTypes.FormatShape(shape), expected, field, got));
     }
 }

@@ -236,6 +236,9 @@ internal static class ProtocolErrors
     public static string GrpcRawCount(int raw, int inputs) =>
         Invariant($"raw_input_contents holds {raw} {(raw == 1 ? "entry" : "entries")} for {inputs} {(inputs == 1 ? "input" : "inputs")}; give one per input, in the order of \"inputs\".");
 
+    public static string GrpcContentsCount(string input, string shape, long expected, string field, long got) =>
+        Invariant($"Input '{input}' has shape {shape} ({expected} {Values(expected)}) but its contents.{field} holds {got}.");
+
     public static string GrpcNoContents(string input) => $"Input '{input}' has no data: give its contents or raw_input_contents.";
 
     public static string GrpcWrongContents(string input, string datatype, string field) =>

@@ -135,7 +135,7 @@ internal static class RawTensors
         }
 
         // An array of T, not of bytes reinterpreted: it is aligned for T, which ORT's vectorised kernels prefer.
-        var elements = GC.AllocateUninitializedArray<T>(raw.Length / Marshal.SizeOf<T>());
+        var elements = GC.AllocateUninitializedArray<T>(raw.Length / System.Runtime.CompilerServices.Unsafe.SizeOf<T>());
         raw.CopyTo(MemoryMarshal.AsBytes(elements.AsSpan()));
         return new DenseTensor<T>(elements, shape);
     }
