@@ -179,6 +179,9 @@ internal static class ProtocolErrors
     public static string V2DatatypeNotSupported(string input, string datatype) =>
         $"Input '{input}' has datatype {datatype}, which is not supported.";
 
+    public static string Bf16NotInJson(string input) =>
+        $"Input '{input}' is bfloat16, which JSON cannot carry: send it as binary data (binary_data_size, the binary tensor data extension) or in gRPC's raw_input_contents (docs/grpc.md).";
+
     // --- Raw tensors (binary HTTP, gRPC raw_input_contents) ----------------------------------------------
 
     public static string RawSize(string input, string datatype, string shape, long elements, long expected, long got) =>

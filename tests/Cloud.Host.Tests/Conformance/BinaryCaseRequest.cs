@@ -31,7 +31,7 @@ internal static class BinaryCaseRequest
                 }
 
                 writer.WriteEndArray();
-                writer.WriteString("datatype", OipV2CaseRequest.DataType(inputs[i].Value.ElementType));
+                writer.WriteString("datatype", RawCaseTensors.DataType(inputs[i].Value.ElementType));
                 writer.WriteStartObject("parameters");
                 writer.WriteNumber("binary_data_size", data[i].Length);
                 writer.WriteEndObject();

@@ -16,7 +16,7 @@ internal static class GrpcCaseCall
         var request = new ModelInferRequest { ModelName = model };
         foreach (var (name, value) in inputs)
         {
-            var input = new ModelInferRequest.Types.InferInputTensor { Name = name, Datatype = OipV2CaseRequest.DataType(value.ElementType) };
+            var input = new ModelInferRequest.Types.InferInputTensor { Name = name, Datatype = RawCaseTensors.DataType(value.ElementType) };
             input.Shape.AddRange(value.Shape);
             request.Inputs.Add(input);
             request.RawInputContents.Add(UnsafeByteOperations.UnsafeWrap(RawCaseTensors.ToBytes(value)));

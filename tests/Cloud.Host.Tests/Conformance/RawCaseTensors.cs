@@ -13,12 +13,16 @@ namespace Cloud.Host.Tests.Conformance;
 /// </summary>
 internal static class RawCaseTensors
 {
+    /// <summary>The datatype a raw tensor travels as: JSON's table plus BF16, which only travels raw.</summary>
+    public static string DataType(TensorElementType type) => type == TensorElementType.BFloat16 ? "BF16" : OipV2CaseRequest.DataType(type);
+
     public static byte[] ToBytes(Tensor tensor) => tensor switch
     {
         StringTensor t => Strings(t),
         DenseTensor<float> t => Bytes(t),
         DenseTensor<double> t => Bytes(t),
         DenseTensor<Half> t => Bytes(t),
+        DenseTensor<BFloat16> t => Bytes(t),
         DenseTensor<sbyte> t => Bytes(t),
         DenseTensor<byte> t => Bytes(t),
         DenseTensor<short> t => Bytes(t),
@@ -34,13 +38,14 @@ internal static class RawCaseTensors
     /// <exception cref="FormatException">The bytes do not fill the shape.</exception>
     public static Tensor FromBytes(string datatype, long[] shape, ReadOnlySpan<byte> bytes)
     {
-        var type = OipV2CaseRequest.DataTypes.FirstOrDefault(p => p.Value == datatype).Key;
+        var type = datatype == "BF16" ? TensorElementType.BFloat16 : OipV2CaseRequest.DataTypes.FirstOrDefault(p => p.Value == datatype).Key;
         return type switch
         {
             TensorElementType.String => ReadStrings(shape, bytes),
             TensorElementType.Float => Dense<float>(shape, bytes),
             TensorElementType.Double => Dense<double>(shape, bytes),
             TensorElementType.Float16 => Dense<Half>(shape, bytes),
+            TensorElementType.BFloat16 => Dense<BFloat16>(shape, bytes),
             TensorElementType.Int8 => Dense<sbyte>(shape, bytes),
             TensorElementType.UInt8 => Dense<byte>(shape, bytes),
             TensorElementType.Int16 => Dense<short>(shape, bytes),

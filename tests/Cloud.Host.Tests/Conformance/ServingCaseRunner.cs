@@ -82,7 +82,9 @@ internal sealed class ServingCaseRunner(HttpClient client, global::Grpc.Net.Clie
         {
             binary ??= await CallBinaryAsync(data, $"/v2/models/{name}/infer", tolerance, serverErrors, cancellationToken);
             grpc ??= await CallGrpcAsync(data, name, tolerance, serverErrors, cancellationToken);
-            oip ??= await CallAsync(data, "infer", $"/v2/models/{name}/infer", OipV2CaseRequest.Write(data.Inputs), OipV2CaseResponse.Read, tolerance, serverErrors, cancellationToken);
+            oip ??= data.Inputs.Concat(data.ExpectedOutputs).Select(TfCaseRequest.JsonCannotCarry).FirstOrDefault(w => w is not null) is { } noJson
+                ? new ProtocolOutcome(ServingOutcome.NotRepresentable, $"{data.Name}: {noJson}")
+                : await CallAsync(data, "infer", $"/v2/models/{name}/infer", OipV2CaseRequest.Write(data.Inputs), OipV2CaseResponse.Read, tolerance, serverErrors, cancellationToken);
             tf ??= TfCaseRequest.WhyNotRepresentable(data) is { } why
                 ? new ProtocolOutcome(ServingOutcome.NotRepresentable, $"{data.Name}: {why}")
                 : await CallAsync(data, "predict", $"/v1/models/{name}:predict", TfCaseRequest.Write(data.Inputs), body => TfCaseResponse.Read(body, data.ExpectedOutputs), tolerance, serverErrors, cancellationToken);

@@ -335,11 +335,6 @@ internal static class OipV2RequestReader
             throw new ProtocolException(ProtocolErrors.V2UnknownDatatype(spec.Name, datatypeText, OipV2DataTypes.SupportedText));
         }
 
-        if (datatype == TensorElementType.BFloat16)
-        {
-            throw new ProtocolException(ProtocolErrors.V2DatatypeNotSupported(spec.Name, datatypeText));
-        }
-
         if (datatype != spec.ElementType)
         {
             throw new ProtocolException(ProtocolErrors.V2DatatypeMismatch(spec.Name, expectedName, datatypeText));

@@ -1,3 +1,4 @@
+using BFloat16 = Microsoft.ML.OnnxRuntime.BFloat16;
 using System.Buffers.Binary;
 using System.Runtime.InteropServices;
 using System.Text;
@@ -65,6 +66,7 @@ internal static class RawTensors
             case DenseTensor<float> t: Copy(t, destination); break;
             case DenseTensor<double> t: Copy(t, destination); break;
             case DenseTensor<Half> t: Copy(t, destination); break;
+            case DenseTensor<BFloat16> t: Copy(t, destination); break;
             case DenseTensor<sbyte> t: Copy(t, destination); break;
             case DenseTensor<byte> t: Copy(t, destination); break;
             case DenseTensor<short> t: Copy(t, destination); break;
@@ -113,6 +115,7 @@ internal static class RawTensors
             TensorElementType.Float => Dense<float>(shape, raw, owned),
             TensorElementType.Double => Dense<double>(shape, raw, owned),
             TensorElementType.Float16 => Dense<Half>(shape, raw, owned),
+            TensorElementType.BFloat16 => Dense<BFloat16>(shape, raw, owned),
             TensorElementType.Int8 => Dense<sbyte>(shape, raw, owned),
             TensorElementType.UInt8 => Dense<byte>(shape, raw, owned),
             TensorElementType.Int16 => Dense<short>(shape, raw, owned),
