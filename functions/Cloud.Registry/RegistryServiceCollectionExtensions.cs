@@ -28,6 +28,7 @@ internal static class RegistryServiceCollectionExtensions
         services.AddSingleton(sp => new VersionAllocator(sp.GetRequiredService<CloudStores>().Registry, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<ModelRegistration>();
         services.AddSingleton<RegistrationWorkflow>();
+        services.AddSingleton<UnrecordedFolderSweep>();
         // Histories and traffic statistics are blobs beside the job logs: rows stay small, any process reads them.
         services.AddSingleton(sp => new VersionHistory(sp.GetRequiredService<CloudStores>().JobFiles));
         services.AddSingleton(sp => new VersionTrafficStore(sp.GetRequiredService<CloudStores>().JobFiles));

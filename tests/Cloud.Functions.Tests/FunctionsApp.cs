@@ -39,6 +39,9 @@ internal sealed class FunctionsApp : IAsyncDisposable
 
     public RegisterModelFunction RegisterModel => Services.GetRequiredService<RegisterModelFunction>();
 
+    /// <summary>Fires the sweep's timer once, as the Functions host does on its schedule.</summary>
+    public Task SweepAsync() => Services.GetRequiredService<SweepUnrecordedFoldersFunction>().RunAsync(new Microsoft.Azure.Functions.Worker.TimerInfo(), CancellationToken.None);
+
     /// <summary>Settings both this app and a local host beside it use: the same Azurite containers and tables.</summary>
     public const string AdminKey = "test-admin-key";
 
@@ -62,6 +65,7 @@ internal sealed class FunctionsApp : IAsyncDisposable
         FunctionsComposition.Configure(builder.Configuration, builder.Services);
         builder.Services.AddSingleton<HttpFunctions>();
         builder.Services.AddSingleton<RegisterModelFunction>();
+        builder.Services.AddSingleton<SweepUnrecordedFoldersFunction>();
         foreach (var (key, value) in StoreSettings(azurite, suffix).Append(("Cloud:Jobs:Backend", "sqlite")).Append(("Cloud:Storage:DataDirectory", data.FullName)).Concat(settings))
         {
             builder.Configuration[key] = value;

@@ -22,6 +22,7 @@ public sealed class FunctionsMetadataTests
             "Management: httpTrigger Function get,post,put,delete api/{*path}",
             "OipV2: httpTrigger Function get,post v2/{*path}",
             "RegisterModel: blobTrigger models/{name}/{version}/{file} source=EventGrid connection=ModelStore",
+            "SweepUnrecordedFolders: timerTrigger 0 */5 * * * *",
             "TfServing: httpTrigger Function get,post v1/{*path}",
         ], functions);
     }
@@ -42,7 +43,8 @@ public sealed class FunctionsMetadataTests
     {
         var trigger = function.GetProperty("bindings").EnumerateArray().Single(b => b.GetProperty("direction").GetString() == "In");
         var type = trigger.GetProperty("type").GetString();
-        return type == "httpTrigger"
+        return type == "timerTrigger" ? $"{function.GetProperty("name").GetString()}: {type} {trigger.GetProperty("schedule").GetString()}"
+            : type == "httpTrigger"
             ? $"{function.GetProperty("name").GetString()}: {type} {trigger.GetProperty("authLevel").GetString()} {string.Join(",", trigger.GetProperty("methods").EnumerateArray().Select(m => m.GetString()))} {trigger.GetProperty("route").GetString()}"
             : $"{function.GetProperty("name").GetString()}: {type} {trigger.GetProperty("path").GetString()} source={trigger.GetProperty("source").GetString()} connection={trigger.GetProperty("connection").GetString()}";
     }

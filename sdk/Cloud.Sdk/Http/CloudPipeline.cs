@@ -66,17 +66,42 @@ internal sealed class CloudPipeline : IDisposable
     /// Sends a request made by <paramref name="createRequest"/> (called once per attempt: content is not reusable in
     /// general), retrying 429/503 within the retry options, and returns a successful answer or throws.
     /// </summary>
-    public async Task<HttpResponseMessage> SendAsync(Func<HttpRequestMessage> createRequest, CancellationToken cancellationToken,
-        HttpCompletionOption completion = HttpCompletionOption.ResponseContentRead, bool retry = true)
+    public Task<HttpResponseMessage> SendAsync(Func<HttpRequestMessage> createRequest, CancellationToken cancellationToken,
+        HttpCompletionOption completion = HttpCompletionOption.ResponseContentRead, bool retry = true) =>
+        SendAsync(createRequest, static create => create(), cancellationToken, completion, retry);
+
+    /// <summary>
+    /// <see cref="SendAsync(Func{HttpRequestMessage}, CancellationToken, HttpCompletionOption, bool)"/> with the
+    /// request's makings passed as state to a static factory: the prediction path makes no closure per call.
+    /// </summary>
+    public Task<HttpResponseMessage> SendAsync<TState>(TState state, Func<TState, HttpRequestMessage> createRequest, CancellationToken cancellationToken,
+        HttpCompletionOption completion = HttpCompletionOption.ResponseContentRead, bool retry = true) =>
+        SendCoreAsync(state, createRequest, static (response, _, _) => new ValueTask<HttpResponseMessage>(response), handOver: true, completion, retry, cancellationToken);
+
+    /// <summary>
+    /// Sends, then reads the successful answer with <paramref name="read"/> inside the same frame and disposes it: a
+    /// caller that would otherwise await the answer and read it in a frame of its own saves that frame per call.
+    /// </summary>
+    public Task<TResult> SendAsync<TState, TResult>(TState state, Func<TState, HttpRequestMessage> createRequest,
+        Func<HttpResponseMessage, TState, CancellationToken, ValueTask<TResult>> read, CancellationToken cancellationToken) =>
+        SendCoreAsync(state, createRequest, read, handOver: false, HttpCompletionOption.ResponseContentRead, retry: true, cancellationToken);
+
+    private async Task<TResult> SendCoreAsync<TState, TResult>(TState state, Func<TState, HttpRequestMessage> createRequest,
+        Func<HttpResponseMessage, TState, CancellationToken, ValueTask<TResult>> read, bool handOver,
+        HttpCompletionOption completion, bool retry, CancellationToken cancellationToken)
     {
         var retries = _options.Retry;
         var waited = TimeSpan.Zero;
         for (var attempt = 0; ; attempt++)
         {
-            using var request = createRequest();
+            using var request = createRequest(state);
             // Added as text: parsing the same product tokens on every request is measurable on the hot path (docs/performance.md).
             request.Headers.TryAddWithoutValidation("User-Agent", _userAgent);
-            await _options.Credential.ApplyAsync(request, cancellationToken).ConfigureAwait(false);
+            if (!ReferenceEquals(_options.Credential, CloudCredential.None))
+            {
+                await _options.Credential.ApplyAsync(request, cancellationToken).ConfigureAwait(false);
+            }
+
             HttpResponseMessage response;
             try
             {
@@ -93,7 +118,16 @@ internal sealed class CloudPipeline : IDisposable
 
             if (response.IsSuccessStatusCode)
             {
-                return response;
+                if (handOver)
+                {
+                    // The caller owns the answer from here.
+                    return await read(response, state, cancellationToken).ConfigureAwait(false);
+                }
+
+                using (response)
+                {
+                    return await read(response, state, cancellationToken).ConfigureAwait(false);
+                }
             }
 
             if (retry && RetryDelays.IsRetryable(response.StatusCode) && attempt < retries.MaxRetries)
@@ -115,11 +149,8 @@ internal sealed class CloudPipeline : IDisposable
         }
     }
 
-    public async Task<T> SendJsonAsync<T>(Func<HttpRequestMessage> createRequest, CancellationToken cancellationToken)
-    {
-        using var response = await SendAsync(createRequest, cancellationToken).ConfigureAwait(false);
-        return await ReadJsonAsync<T>(response, cancellationToken).ConfigureAwait(false);
-    }
+    public Task<T> SendJsonAsync<T>(Func<HttpRequestMessage> createRequest, CancellationToken cancellationToken) =>
+        SendAsync(createRequest, static create => create(), static (response, _, token) => new ValueTask<T>(ReadJsonAsync<T>(response, token)), cancellationToken);
 
     public static async Task<T> ReadJsonAsync<T>(HttpResponseMessage response, CancellationToken cancellationToken)
     {

@@ -20,6 +20,7 @@ public class PredictionClient : IDisposable
     private readonly PredictionClientOptions _options = null!;
     private readonly Lazy<Task<bool>> _binaryTensors = null!;
     private readonly ConcurrentDictionary<(string Model, ModelTarget Target), Uri> _predictUris = new();
+    private readonly ConcurrentDictionary<string, Uri> _routedUris = new(StringComparer.Ordinal);
 
     /// <summary>For mocking.</summary>
     protected PredictionClient()
@@ -90,7 +91,7 @@ public class PredictionClient : IDisposable
     public virtual Task<PredictionResult> PredictNamedAsync(string model, IEnumerable<IReadOnlyDictionary<string, float>> rows, ModelTarget? target = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(rows);
-        return PredictJsonAsync(model, Write(w =>
+        return PredictJsonAsync(model, JsonBodies.Write(rows, static (w, rows) =>
         {
             w.WriteStartObject();
             w.WriteStartArray("instances"u8);
@@ -117,21 +118,14 @@ public class PredictionClient : IDisposable
     /// <param name="target">Which version answers; null for the model's routing.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The predictions and who made them.</returns>
-    public virtual async Task<PredictionResult> PredictJsonAsync(string model, ReadOnlyMemory<byte> body, ModelTarget? target = null, CancellationToken cancellationToken = default)
+    public virtual Task<PredictionResult> PredictJsonAsync(string model, ReadOnlyMemory<byte> body, ModelTarget? target = null, CancellationToken cancellationToken = default)
     {
         target ??= ModelTarget.Routed;
         var uri = PredictUri(CheckModel(model), target);
-        using var response = await _pipeline.SendAsync(() => Post(uri, body, target), cancellationToken).ConfigureAwait(false);
-        var bytes = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
-        var servedBy = ServedBy.Of(response);
-        if (servedBy.Version is null && _options.Protocol == PredictionProtocol.Vertex
-            && JsonSerializer.Deserialize<JsonElement>(bytes) is { ValueKind: JsonValueKind.Object } root && root.TryGetProperty("deployedModelId", out var deployed))
-        {
-            // Vertex does not pass our headers through; its own answer names the deployed model instead.
-            servedBy = servedBy with { Version = deployed.GetString() };
-        }
-
-        return new PredictionResult(bytes, servedBy);
+        // The answer is read inside the pipeline's frame (one async frame per call, not two: docs/performance.md).
+        return _pipeline.SendAsync((Client: this, Uri: uri, Body: body, Target: target),
+            static s => s.Client.Post(s.Uri, s.Body, s.Target),
+            static (response, s, token) => s.Client.PredictionOfAsync(response, token), cancellationToken);
     }
 
     /// <summary>
@@ -156,7 +150,7 @@ public class PredictionClient : IDisposable
         var tensors = inputs.ToArray();
         var uri = _pipeline.Resolve(target.OipPath(CheckModel(model), "infer"));
         var binary = _options.UseBinaryTensors && await _binaryTensors.Value.ConfigureAwait(false);
-        var (body, headerLength) = binary ? BinaryBody(tensors) : (Write(w => WriteInferRequest(w, tensors, binary: false)), -1);
+        var (body, headerLength) = binary ? BinaryBody(tensors) : (JsonBodies.Write(tensors, static (w, tensors) => WriteInferRequest(w, tensors, binary: false)), -1);
         using var response = await _pipeline.SendAsync(() =>
         {
             var request = Post(uri, body, target);
@@ -221,14 +215,14 @@ public class PredictionClient : IDisposable
     private Task<PredictionResult> PredictRowsAsync<T>(string model, IEnumerable<T> rows, Action<Utf8JsonWriter, T> writeRow, ModelTarget? target, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(rows);
-        return PredictJsonAsync(model, Write(w =>
+        return PredictJsonAsync(model, JsonBodies.Write((Rows: rows, WriteRow: writeRow), static (w, s) =>
         {
             w.WriteStartObject();
             w.WriteStartArray("instances"u8);
-            foreach (var row in rows)
+            foreach (var row in s.Rows)
             {
                 w.WriteStartArray();
-                writeRow(w, row);
+                s.WriteRow(w, row);
                 w.WriteEndArray();
             }
 
@@ -244,7 +238,9 @@ public class PredictionClient : IDisposable
     /// </summary>
     private Uri PredictUri(string model, ModelTarget target)
     {
-        if (_predictUris.TryGetValue((model, target), out var cached))
+        // The routed target (the common case) is keyed by the model's name alone: hashing and comparing a record per
+        // call costs more than the string.
+        if (ReferenceEquals(target, ModelTarget.Routed) ? _routedUris.TryGetValue(model, out var cached) : _predictUris.TryGetValue((model, target), out cached))
         {
             return cached;
         }
@@ -252,7 +248,14 @@ public class PredictionClient : IDisposable
         var uri = _options.Protocol == PredictionProtocol.Vertex
             ? new Uri(_pipeline.Endpoint.AbsoluteUri.TrimEnd('/') + ":predict")
             : _pipeline.Resolve(target.TfServingPath(model));
-        if (_predictUris.Count < 1024)
+        if (ReferenceEquals(target, ModelTarget.Routed))
+        {
+            if (_routedUris.Count < 1024)
+            {
+                _routedUris.TryAdd(model, uri);
+            }
+        }
+        else if (_predictUris.Count < 1024)
         {
             _predictUris.TryAdd((model, target), uri);
         }
@@ -260,27 +263,32 @@ public class PredictionClient : IDisposable
         return uri;
     }
 
+    private async ValueTask<PredictionResult> PredictionOfAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        // Buffered already (the pipeline reads the whole answer), so this completes without waiting.
+        var bytes = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
+        var servedBy = ServedBy.Of(response);
+        if (servedBy.Version is null && _options.Protocol == PredictionProtocol.Vertex
+            && JsonSerializer.Deserialize<JsonElement>(bytes) is { ValueKind: JsonValueKind.Object } root && root.TryGetProperty("deployedModelId", out var deployed))
+        {
+            // Vertex does not pass our headers through; its own answer names the deployed model instead.
+            servedBy = servedBy with { Version = deployed.GetString() };
+        }
+
+        return new PredictionResult(bytes, servedBy);
+    }
+
     private HttpRequestMessage Post(Uri uri, ReadOnlyMemory<byte> body, ModelTarget target)
     {
         var request = new HttpRequestMessage(HttpMethod.Post, uri) { Content = new ReadOnlyMemoryContent(body) };
-        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        // As text: a MediaTypeHeaderValue would be built and validated on every call for the same constant.
+        request.Content.Headers.TryAddWithoutValidation("Content-Type", "application/json");
         if (target.RoutingKey is not null)
         {
             request.Headers.TryAddWithoutValidation(_options.RoutingKeyHeader, target.RoutingKey);
         }
 
         return request;
-    }
-
-    private static ReadOnlyMemory<byte> Write(Action<Utf8JsonWriter> write)
-    {
-        var buffer = new ArrayBufferWriter<byte>(256);
-        using (var writer = new Utf8JsonWriter(buffer))
-        {
-            write(writer);
-        }
-
-        return buffer.WrittenMemory;
     }
 
     private static void WriteInferRequest(Utf8JsonWriter w, InferTensor[] tensors, bool binary, long[]? binarySizes = null)
@@ -317,9 +325,9 @@ public class PredictionClient : IDisposable
     private static (ReadOnlyMemory<byte> Body, int HeaderLength) BinaryBody(InferTensor[] tensors)
     {
         var data = tensors.Select(t => t.BinaryData()).ToArray();
-        var header = Write(w => WriteInferRequest(w, tensors, binary: true, data.Select(d => (long)d.Length).ToArray()));
+        var header = JsonBodies.Write((Tensors: tensors, Sizes: data.Select(d => (long)d.Length).ToArray()), static (w, s) => WriteInferRequest(w, s.Tensors, binary: true, s.Sizes));
         var body = new byte[header.Length + data.Sum(d => d.Length)];
-        header.Span.CopyTo(body);
+        header.CopyTo(body, 0);
         var at = header.Length;
         foreach (var chunk in data)
         {
