@@ -75,6 +75,11 @@ internal static class ServingServiceCollectionExtensions
             grpc.MaxReceiveMessageSize = options.MaxReceiveMessageBytes;
             // Errors are ours (status and message, the protocol's one error shape); an exception's details never leak.
             grpc.EnableDetailedErrors = false;
+
+            // No catch-all "/{service}/{method}" endpoint for services we do not have: it would match every two-segment
+            // HTTP path (/api/models) and turn HTTP's 405 answers into 404s. A gRPC call to an unknown service still
+            // fails, as UNIMPLEMENTED (gRPC's reading of the 404).
+            grpc.IgnoreUnknownServices = true;
         });
         return services;
     }
