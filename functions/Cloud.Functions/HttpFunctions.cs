@@ -6,7 +6,7 @@ namespace Cloud.Functions;
 /// <summary>
 /// The HTTP functions: one catch-all per area and key, each handing the request to <see cref="ServingDispatch"/>.
 /// Prediction and model metadata take a function key (or a host key); health is anonymous, for load balancers and
-/// probes; the management API takes a function key of its own function, and — where Cloud:Management:AdminKey is
+/// probes, and so are the dashboard's static pages (which hold no data); the management API takes a function key of its own function, and — where Cloud:Management:AdminKey is
 /// set, as infra sets it — our admin key too (docs/functions.md: why not the master key).
 /// </summary>
 internal sealed class HttpFunctions(ServingDispatch dispatch)
@@ -30,6 +30,15 @@ internal sealed class HttpFunctions(ServingDispatch dispatch)
     [Function("Management")]
     public Task<IActionResult> Management(
         [HttpTrigger(AuthorizationLevel.Function, "get", "post", "put", "delete", Route = "api/{*path}")] HttpRequest request) => DispatchAsync(request);
+
+    /// <summary>
+    /// The dashboard's static pages (/ui, /ui/…) without a key: a browser cannot add one to the loads of a page, its
+    /// scripts and styles, and they hold no data. Everything they show or change goes through <see cref="Management"/>
+    /// with the function key and the admin key the operator types into the page (docs/functions.md).
+    /// </summary>
+    [Function("Dashboard")]
+    public Task<IActionResult> Dashboard(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "ui/{*path}")] HttpRequest request) => DispatchAsync(request);
 
     private async Task<IActionResult> DispatchAsync(HttpRequest request)
     {

@@ -61,6 +61,8 @@ internal sealed class JobManagement(JobSubmitter submitter, JobLedger ledger, Jo
 
     public Task<BlobDownload?> OpenCurveAsync(string id, CancellationToken cancellationToken) => files.OpenCurveAsync(id, cancellationToken);
 
+    public Task<BlobDownload?> OpenTrialsAsync(string id, CancellationToken cancellationToken) => files.OpenTrialsAsync(id, cancellationToken);
+
     public Task<JobInfo?> CancelAsync(string id, CancellationToken cancellationToken) => ledger.CancelAsync(id, cancellationToken);
 
     private static RegistryException Invalid(string message) => new(RegistryError.Invalid, message);

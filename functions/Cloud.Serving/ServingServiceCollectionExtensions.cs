@@ -4,6 +4,7 @@ using Cloud.Registry.Registration;
 using Cloud.Registry.Settings;
 using Cloud.Registry.Stores;
 using Cloud.Serving.Batching;
+using Cloud.Serving.Dashboard;
 using Cloud.Serving.Grpc;
 using Cloud.Serving.Hosting;
 using Cloud.Serving.Http;
@@ -41,6 +42,7 @@ internal static class ServingServiceCollectionExtensions
         services.AddSingleton<AdminKeyFilter>();
         services.AddSingleton<VersionRequestStatistics>();
         services.AddHostedService<VersionStatisticsPublisher>();
+        services.AddSingleton<DashboardFiles>();
         // Heard only by the providers a host builds (AddCloudTelemetry); without one these are never read.
         services.ConfigureOpenTelemetryMeterProvider(metrics => metrics.AddMeter(ServingTelemetry.Name));
         services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddSource(ServingTelemetry.Name));
@@ -98,7 +100,7 @@ internal static class ServingServiceCollectionExtensions
     /// <summary>The middleware every host puts before its endpoints: the one error shape for what ASP.NET Core answers itself.</summary>
     public static IApplicationBuilder UseCloudServing(this IApplicationBuilder app) => app.UseCloudErrors();
 
-    /// <summary>Health, TF Serving REST, Open Inference Protocol v2 and the management API.</summary>
+    /// <summary>Health, TF Serving REST, Open Inference Protocol v2, the management API and the dashboard over it.</summary>
     public static IEndpointRouteBuilder MapCloudServing(this IEndpointRouteBuilder app)
     {
         app.MapHealth();
@@ -106,6 +108,7 @@ internal static class ServingServiceCollectionExtensions
         models.MapTfServing();
         models.MapOipV2();
         app.MapManagement();
+        app.MapDashboard();
         return app;
     }
 }

@@ -18,6 +18,7 @@ public sealed class FunctionsMetadataTests
 
         Assert.Equal(
         [
+            "Dashboard: httpTrigger Anonymous get ui/{*path}",
             "Health: httpTrigger Anonymous get v2/health/{probe}",
             "Management: httpTrigger Function get,post,put,delete api/{*path}",
             "OipV2: httpTrigger Function get,post v2/{*path}",
@@ -35,7 +36,7 @@ public sealed class FunctionsMetadataTests
             .EnumerateArray().SelectMany(f => f.GetProperty("bindings").EnumerateArray())
             .Where(b => b.TryGetProperty("route", out _)).Select(b => b.GetProperty("route").GetString()!).ToList();
 
-        Assert.Equal(4, routes.Count);
+        Assert.Equal(5, routes.Count);
         Assert.DoesNotContain(routes, r => r.StartsWith("admin", StringComparison.OrdinalIgnoreCase) || r.StartsWith("runtime", StringComparison.OrdinalIgnoreCase));
     }
 

@@ -93,6 +93,9 @@ public sealed class HttpFunctionsTests(AzuriteFixture azurite) : IClassFixture<A
     [InlineData("GET", "/v2/health/live", null)]
     [InlineData("GET", "/api/models/iris/versions/1.0.0", null)]
     [InlineData("GET", "/api/models", null)]
+    [InlineData("GET", "/ui/", null)]
+    [InlineData("GET", "/ui/js/app.js", null)]
+    [InlineData("GET", "/ui/nothing.js", null)]
     // Errors: the same status and the same error shape.
     [InlineData("POST", "/v1/models/iris:predict", """{"instances": [[5.1, 3.5, 1.4]]}""")]
     [InlineData("POST", "/v1/models/iris:predict", """{"instances": """)]
@@ -119,6 +122,7 @@ public sealed class HttpFunctionsTests(AzuriteFixture azurite) : IClassFixture<A
             _ when path.StartsWith("/v2/health/", StringComparison.Ordinal) => (f, r) => f.Health(r),
             _ when path.StartsWith("/v1/", StringComparison.Ordinal) => (f, r) => f.TfServing(r),
             _ when path.StartsWith("/v2", StringComparison.Ordinal) => (f, r) => f.OipV2(r),
+            _ when path.StartsWith("/ui", StringComparison.Ordinal) => (f, r) => f.Dashboard(r),
             _ => (f, r) => f.Management(r),
         };
         return _app.CallAsync(function, method, path, body, Admin(path));

@@ -64,4 +64,45 @@ public sealed class AzuriteHostTests(AzuriteFixture azurite) : IClassFixture<Azu
 
         Assert.Equal("2.0.0", served);
     }
+
+    [ExecutableFact("az", "azure-cli")]
+    public async Task AFolderUploadedWithTheAzureCliRegistersAndServes()
+    {
+        // What a user without our tools does: az storage blob upload-batch, in whatever order az sends the files.
+        using var folder = new TempFolder();
+        foreach (var file in new[] { "model.onnx", "validation.csv" })
+        {
+            File.Copy(Path.Combine(Repo.IrisFolder, file), Path.Combine(folder.Path, file));
+        }
+
+        File.WriteAllText(Path.Combine(folder.Path, "model.json"), SampleModels.IrisManifest("3.0.0"));
+        var (exit, output) = await RunAzAsync("storage", "blob", "upload-batch", "--connection-string", azurite.ConnectionString,
+            "--destination", _container, "--destination-path", "iris/3.0.0", "--source", folder.Path, "--only-show-errors", "--output", "none");
+        Assert.True(exit == 0, output);
+
+        string? served = null;
+        await Eventually.TrueAsync(async () =>
+        {
+            var predict = await _host.Client.PostAsync("/v1/models/iris/versions/3.0.0:predict", new StringContent("""{"instances": [[5.1, 3.5, 1.4, 0.2]]}"""));
+            served = predict.IsSuccessStatusCode ? predict.Headers.GetValues("X-Cloud-Model-Version").Single() : null;
+            return served is not null;
+        }, "the scanner to register 3.0.0 from the files az uploaded");
+
+        Assert.Equal("3.0.0", served);
+        var version = await _host.GetJsonAsync("/api/models/iris/versions/3.0.0");
+        Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(Path.Combine(Repo.IrisFolder, "model.onnx")))), version.GetProperty("sha256").GetString());
+    }
+
+    private static async Task<(int Exit, string Output)> RunAzAsync(params string[] arguments)
+    {
+        var start = new System.Diagnostics.ProcessStartInfo(ExecutableFactAttribute.Find("az")!, arguments) { RedirectStandardError = true, RedirectStandardOutput = true };
+        // az keeps config and telemetry under the home folder; a throwaway one leaves the user's alone.
+        start.Environment["AZURE_CONFIG_DIR"] = Path.Combine(Path.GetTempPath(), "cloud-tests-az");
+        start.Environment["AZURE_CORE_COLLECT_TELEMETRY"] = "false";
+        using var process = System.Diagnostics.Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = await process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        return (process.ExitCode, await stdout + stderr);
+    }
 }

@@ -46,7 +46,7 @@ internal sealed partial class TuneJobHandler(TrainingSteps steps, IBlobStore job
         }
     }
 
-    public static string TrialsPath(string id) => $"{id}/trials.jsonl";
+    public static string TrialsPath(string id) => JobFiles.TrialsPath(id);
 
     public async Task<JobResult> RunAsync(JobContext context, CancellationToken cancellationToken)
     {

@@ -15,6 +15,7 @@ internal sealed class JobFiles(IBlobStore container)
     private const string LogSuffix = ".log";
 
     private const string CurveName = "curve.jsonl";
+    private const string TrialsName = "trials.jsonl";
 
     public static string CurvePath(string id) => $"{id}/{CurveName}";
 
@@ -30,6 +31,13 @@ internal sealed class JobFiles(IBlobStore container)
     /// <summary>The job's training curve (JSON Lines), or null when it has none.</summary>
     public async Task<BlobDownload?> OpenCurveAsync(string id, CancellationToken cancellationToken) =>
         JobIds.IsValid(id) ? await container.OpenReadAsync(CurvePath(id), cancellationToken).ConfigureAwait(false) : null;
+
+    /// <summary>A tune job's trial history: one line per trial run (docs/jobs.md), written when its search ends.</summary>
+    public static string TrialsPath(string id) => $"{id}/{TrialsName}";
+
+    /// <summary>The tune job's trial history (JSON Lines), or null when it has none (yet).</summary>
+    public async Task<BlobDownload?> OpenTrialsAsync(string id, CancellationToken cancellationToken) =>
+        JobIds.IsValid(id) ? await container.OpenReadAsync(TrialsPath(id), cancellationToken).ConfigureAwait(false) : null;
 
     public static string LogPath(string id, int run) => $"{id}/{LogPrefix}{run.ToString(CultureInfo.InvariantCulture)}{LogSuffix}";
 

@@ -28,6 +28,9 @@ internal interface IJobManagement
     /// <summary>A train job's curve (JSON Lines, one point per line, as its trainer wrote them), or null when it has none (yet).</summary>
     Task<BlobDownload?> OpenCurveAsync(string id, CancellationToken cancellationToken);
 
+    /// <summary>A tune job's trials (JSON Lines, one trial run per line), or null when it has none (yet: they are stored when its search ends).</summary>
+    Task<BlobDownload?> OpenTrialsAsync(string id, CancellationToken cancellationToken);
+
     /// <summary>
     /// Cancels a queued job at once, or asks the runner holding a running one to stop it. Null when there is no such
     /// job; a finished job is refused (<see cref="RegistryError.RuleViolation"/>).

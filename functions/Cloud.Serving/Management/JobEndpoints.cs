@@ -5,7 +5,7 @@ using Cloud.Sdk.Jobs;
 namespace Cloud.Serving.Management;
 
 /// <summary>
-/// The management API's jobs (docs/api.md, docs/jobs.md): submit, list, read (with the log tail), the full log, cancel.
+/// The management API's jobs (docs/api.md, docs/jobs.md): submit, list, read (with the log tail), the full log, the curve, a tune job's trials, cancel.
 /// The jobs room answers through <see cref="IJobManagement"/>; refusals come back as registry errors and are answered
 /// in the management API's one error shape.
 /// </summary>
@@ -18,6 +18,7 @@ internal static class JobEndpoints
         api.MapGet("/jobs/{id}", GetAsync);
         api.MapGet("/jobs/{id}/log", GetLogAsync);
         api.MapGet("/jobs/{id}/curve", GetCurveAsync);
+        api.MapGet("/jobs/{id}/trials", GetTrialsAsync);
         api.MapPost("/jobs/{id}/cancel", CancelAsync);
         return api;
     }
@@ -83,6 +84,19 @@ internal static class JobEndpoints
             ? TypedResults.Stream(curve.Content, "application/x-ndjson; charset=utf-8")
             : ManagementErrors.Result(StatusCodes.Status404NotFound,
                 $"Job '{id}' has no training curve: a train job's curve is stored once its trainer writes points to CLOUD_METRICS.");
+    }
+
+    private static async Task<IResult> GetTrialsAsync(string id, IJobManagement jobs, CancellationToken cancellationToken)
+    {
+        if (await jobs.GetAsync(id, cancellationToken) is null)
+        {
+            return NoSuchJob(id);
+        }
+
+        return await jobs.OpenTrialsAsync(id, cancellationToken) is { } trials
+            ? TypedResults.Stream(trials.Content, "application/x-ndjson; charset=utf-8")
+            : ManagementErrors.Result(StatusCodes.Status404NotFound,
+                $"Job '{id}' has no trials: a tune job stores its trials when its search ends.");
     }
 
     private static Task<IResult> CancelAsync(string id, IJobManagement jobs, CancellationToken cancellationToken) =>

@@ -35,6 +35,7 @@ internal static partial class ManagementEndpoints
         api.MapGet("/status", Status);
         api.MapJobs();
         api.MapPromotion();
+        api.MapStats();
         return app;
     }
 

@@ -21,10 +21,18 @@ internal static class PromotionEndpoints
         return api;
     }
 
-    private static async Task<IResult> MetricsAsync(string model, string version, ModelRegistry registry, VersionHistory history, CancellationToken cancellationToken) =>
+    // The thresholds the version's manifest sets beside its history, so the judgment can be shown against them.
+    private static async Task<IResult> MetricsAsync(string model, string version, ModelRegistry registry, VersionHistory history, RegisteredManifests manifests,
+        CancellationToken cancellationToken) =>
         await registry.GetVersionAsync(model, version, cancellationToken) is null
             ? NoVersion(model, version)
-            : TypedResults.Ok(new { model, version, metrics = await history.ReadMetricsAsync(model, version, cancellationToken) });
+            : TypedResults.Ok(new
+            {
+                model,
+                version,
+                metrics = await history.ReadMetricsAsync(model, version, cancellationToken),
+                thresholds = (await manifests.ReadAsync(model, version, cancellationToken))?.Validation?.Thresholds ?? new Dictionary<string, double>(),
+            });
 
     private static async Task<IResult> PromotionsAsync(string model, string version, ModelRegistry registry, VersionHistory history, CancellationToken cancellationToken) =>
         await registry.GetVersionAsync(model, version, cancellationToken) is null

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using Cloud.Registry;
 using Cloud.Serving.Models;
 using Cloud.Sdk.Manifests;
@@ -17,6 +18,13 @@ internal sealed partial class ModelRouter(ModelRegistry registry, ModelCache cac
     private readonly ConcurrentDictionary<string, RoutingTable> _tables = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _refreshGates = new(StringComparer.Ordinal);
 
+    // When each model's last rebuild began reading the registry (Stopwatch ticks): a request that missed waits for a
+    // rebuild that began after it arrived, and any such rebuild answers every request waiting behind it.
+    private readonly ConcurrentDictionary<string, long> _readSince = new(StringComparer.Ordinal);
+
+    /// <summary>Models the router keeps a rebuild gate for: the registered ones, not every name a caller tried.</summary>
+    internal int RememberedModels => _refreshGates.Count;
+
     public IReadOnlyCollection<RoutingTable> Tables => [.. _tables.Values];
 
     public RoutingTable? TableOf(string model) => _tables.GetValueOrDefault(model);
@@ -28,7 +36,8 @@ internal sealed partial class ModelRouter(ModelRegistry registry, ModelCache cac
             return RouteResult.Fail(RouteFailure.BadRequest, "Give a version or a label, not both.");
         }
 
-        var table = _tables.GetValueOrDefault(model) ?? await RefreshAsync(model, cancellationToken).ConfigureAwait(false);
+        var arrived = Stopwatch.GetTimestamp();
+        var table = _tables.GetValueOrDefault(model) ?? await RefreshSinceAsync(model, arrived, cancellationToken).ConfigureAwait(false);
         if (table is null)
         {
             return RouteResult.Fail(RouteFailure.NotFound, $"Model '{model}' is not registered.");
@@ -39,7 +48,7 @@ internal sealed partial class ModelRouter(ModelRegistry registry, ModelCache cac
             if (!table.Versions.TryGetValue(version, out var status))
             {
                 // The table may predate a version registered since: look again once before saying no.
-                table = await RefreshAsync(model, cancellationToken).ConfigureAwait(false) ?? table;
+                table = await RefreshSinceAsync(model, arrived, cancellationToken).ConfigureAwait(false) ?? table;
                 if (!table.Versions.TryGetValue(version, out status))
                 {
                     return RouteResult.Fail(RouteFailure.NotFound, $"Model '{model}' has no version '{version}'.");
@@ -62,7 +71,7 @@ internal sealed partial class ModelRouter(ModelRegistry registry, ModelCache cac
             {
                 // As for a version: a label made since the table was built (another host's management API, or this
                 // one's, whose refresh runs after it answers) is looked for again once before saying no.
-                table = await RefreshAsync(model, cancellationToken).ConfigureAwait(false) ?? table;
+                table = await RefreshSinceAsync(model, arrived, cancellationToken).ConfigureAwait(false) ?? table;
             }
 
             return table.Labels.TryGetValue(label, out var labelled)
@@ -125,7 +134,15 @@ internal sealed partial class ModelRouter(ModelRegistry registry, ModelCache cac
     /// Reads the model's registry state, loads any new target, and publishes the table. A target that fails to
     /// load leaves that route where it was (the failure shows in the cache status). Null when the model has no versions.
     /// </summary>
-    public async Task<RoutingTable?> RefreshAsync(string model, CancellationToken cancellationToken)
+    public Task<RoutingTable?> RefreshAsync(string model, CancellationToken cancellationToken) =>
+        RefreshSinceAsync(model, long.MaxValue, cancellationToken);
+
+    /// <summary>
+    /// <see cref="RefreshAsync"/> for a request that arrived at <paramref name="arrived"/> and found no route: a
+    /// rebuild that began reading after that time has seen everything the request could expect, so a flood of
+    /// requests for a label or version that does not exist costs one registry read per rebuild, not one per request.
+    /// </summary>
+    private async Task<RoutingTable?> RefreshSinceAsync(string model, long arrived, CancellationToken cancellationToken)
     {
         if (!ModelName.IsValid(model))
         {
@@ -136,10 +153,20 @@ internal sealed partial class ModelRouter(ModelRegistry registry, ModelCache cac
         await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
+            if (_readSince.TryGetValue(model, out var since) && since >= arrived)
+            {
+                return _tables.GetValueOrDefault(model);
+            }
+
+            _readSince[model] = Stopwatch.GetTimestamp();
             var versions = await registry.ListVersionsAsync(model, cancellationToken).ConfigureAwait(false);
             if (versions.Count == 0)
             {
+                // Nothing is kept for a name with no versions: callers inventing model names cannot grow the router.
+                // (A request already queued on this gate still finds it; a new one makes a new gate.)
                 _tables.TryRemove(model, out _);
+                _readSince.TryRemove(model, out _);
+                _refreshGates.TryRemove(model, out _);
                 return null;
             }
 

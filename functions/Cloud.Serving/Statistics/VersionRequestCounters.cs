@@ -6,9 +6,10 @@ namespace Cloud.Serving.Statistics;
 /// <summary>
 /// One version's prediction counts in this process since it started: requests, 5xx and 4xx answers, and latency (a sum
 /// and the shared histogram, <see cref="LatencyBuckets"/>). Lock-free: each count is an interlocked add, so a read may
-/// straddle a request being counted (one counter ahead of another by one), never lose one.
+/// straddle a request being counted (one counter ahead of another by one), never lose one. The same answers are also
+/// counted per minute over the last hour (<see cref="Window"/>), for the dashboard's rates and percentiles.
 /// </summary>
-internal sealed class VersionRequestCounters
+internal sealed class VersionRequestCounters(TimeProvider time)
 {
     private readonly long[] _buckets = new long[LatencyBuckets.Count];
     private long _requests;
@@ -32,8 +33,13 @@ internal sealed class VersionRequestCounters
         }
 
         Interlocked.Add(ref _latencyTicks, elapsedTicks);
-        Interlocked.Increment(ref _buckets[LatencyBuckets.Of(elapsedTicks * 1000.0 / Stopwatch.Frequency)]);
+        var bucket = LatencyBuckets.Of(elapsedTicks * 1000.0 / Stopwatch.Frequency);
+        Interlocked.Increment(ref _buckets[bucket]);
+        Window.Record(time.GetUtcNow(), status, bucket);
     }
+
+    /// <summary>The last hour, minute by minute.</summary>
+    public MinuteWindow Window { get; } = new();
 
     public VersionTraffic Read()
     {

@@ -13,8 +13,11 @@ internal sealed class VersionRequestStatistics
 {
     private readonly ConcurrentDictionary<(string Model, string Version), VersionRequestCounters> _versions = new();
 
+    private readonly TimeProvider _time;
+
     public VersionRequestStatistics(TimeProvider time)
     {
+        _time = time;
         // Unique per process run, readable in a listing: a restarted host publishes under a new name, so the sums of
         // every instance's last counts never go backwards.
         var name = new StringBuilder();
@@ -29,7 +32,18 @@ internal sealed class VersionRequestStatistics
     /// <summary>This process's name in the shared store.</summary>
     public string Instance { get; }
 
-    public VersionRequestCounters For(string model, string version) => _versions.GetOrAdd((model, version), static _ => new VersionRequestCounters());
+    public VersionRequestCounters For(string model, string version) => _versions.GetOrAdd((model, version), static (_, time) => new VersionRequestCounters(time), _time);
+
+    /// <summary>The clock the windows count by: the dashboard reads them at its "now".</summary>
+    public DateTimeOffset Now => _time.GetUtcNow();
+
+    /// <summary>The versions of <paramref name="model"/> this process has answered for, with their last hour minute by minute.</summary>
+    public IEnumerable<(string Version, MinuteCounts[] Minutes)> LastHour(string model)
+    {
+        var now = Now;
+        return _versions.Where(v => v.Key.Model == model).OrderBy(v => v.Key.Version, StringComparer.Ordinal)
+            .Select(v => (v.Key.Version, v.Value.Window.Read(now)));
+    }
 
     /// <summary>Every version this process has answered for, with its counts now.</summary>
     public IEnumerable<(string Model, string Version, VersionTraffic Traffic)> Read() =>
