@@ -20,9 +20,7 @@ namespace Cloud.Benchmarks;
 /// point: raw forms allocate about one copy of the input (gRPC: the ByteString Google.Protobuf parses, which the
 /// tensor then wraps without a second copy; binary HTTP: the tensor's array copied out of the body).
 /// Inputs: the MLP's one 256-float row, and one 224×224×3 float image.
-/// Run: cd tests/Cloud.Benchmarks &amp;&amp; dotnet run -c Release -- --filter '*ProtocolDecode*' --inProcess
-/// (in process: BenchmarkDotNet's generated project rebuilds the solution's projects into one intermediate folder,
-/// where the server's and the SDK's compilations of the same proto overwrite each other).
+/// Run: cd tests/Cloud.Benchmarks &amp;&amp; dotnet run -c Release -- --filter '*ProtocolDecode*'
 /// </summary>
 [MemoryDiagnoser]
 public class ProtocolDecodeBenchmark
