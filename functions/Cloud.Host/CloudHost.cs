@@ -28,10 +28,14 @@ internal static class CloudHost
             builder.WebHost.UseUrls(DefaultUrl);
         }
 
+        var grpc = GrpcListeners.Configure(builder, DefaultUrl);
+
         var services = builder.Services;
         services.AddCloudRegistry();
         services.AddCloudJobs();
         services.AddCloudServing();
+        services.AddCloudGrpc();
+        services.AddSingleton(grpc);
         services.AddSettings<LocalHostOptions>("Local");
         var prometheus = HostTelemetry.Add(builder);
         // Hosted services start in this order: the stores exist (AddCloudRegistry), then the samples are in them,
@@ -51,6 +55,7 @@ internal static class CloudHost
         var app = builder.Build();
         app.UseCloudServing();
         app.MapCloudServing();
+        app.MapCloudGrpc();
         HostTelemetry.Map(app, prometheus);
         return app;
     }

@@ -5,6 +5,7 @@ using Cloud.Registry.Settings;
 using Cloud.Registry.Stores;
 using Cloud.Serving.Batching;
 using Cloud.Serving.Dashboard;
+using Cloud.Serving.Grpc;
 using Cloud.Serving.Hosting;
 using Cloud.Serving.Http;
 using Cloud.Serving.Management;
@@ -61,6 +62,39 @@ internal static class ServingServiceCollectionExtensions
         // minimal APIs' empty 400 and 415.
         services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
         return services;
+    }
+
+    /// <summary>
+    /// The Open Inference Protocol's gRPC service, for hosts with an HTTP/2 listener (the local and container hosts;
+    /// not the Functions app, whose HTTP triggers do not carry gRPC: docs/functions.md).
+    /// </summary>
+    public static IServiceCollection AddCloudGrpc(this IServiceCollection services)
+    {
+        services.AddSettings<GrpcOptions>("Grpc");
+        services.AddGrpc();
+        services.AddOptions<global::Grpc.AspNetCore.Server.GrpcServiceOptions>().Configure<GrpcOptions>((grpc, options) =>
+        {
+            grpc.MaxReceiveMessageSize = options.MaxReceiveMessageBytes;
+            // Errors are ours (status and message, the protocol's one error shape); an exception's details never leak.
+            grpc.EnableDetailedErrors = false;
+
+            // No catch-all "/{service}/{method}" endpoint for services we do not have: it would match every two-segment
+            // HTTP path (/api/models) and turn HTTP's 405 answers into 404s. A gRPC call to an unknown service still
+            // fails, as UNIMPLEMENTED (gRPC's reading of the 404).
+            grpc.IgnoreUnknownServices = true;
+        });
+        return services;
+    }
+
+    /// <summary>Maps the gRPC service when <see cref="GrpcOptions.Enabled"/>; see <see cref="AddCloudGrpc"/>.</summary>
+    public static IEndpointRouteBuilder MapCloudGrpc(this IEndpointRouteBuilder app)
+    {
+        if (app.ServiceProvider.GetRequiredService<GrpcOptions>().Enabled)
+        {
+            app.MapGrpcService<InferenceGrpcService>();
+        }
+
+        return app;
     }
 
     /// <summary>The middleware every host puts before its endpoints: the one error shape for what ASP.NET Core answers itself.</summary>

@@ -54,6 +54,32 @@ public sealed class CliEndToEndTests(CliFixture fixture) : IClassFixture<CliFixt
     }
 
     [Fact]
+    public async Task PredictCanSpeakTheOpenInferenceProtocolAsJsonBinaryOrGrpc()
+    {
+        var runs = new Dictionary<string, CliRun>();
+        foreach (var protocol in new[] { "json", "binary", "grpc" })
+        {
+            string[] grpc = protocol == "grpc" ? ["--grpc-endpoint", fixture.Host.GrpcEndpoint.ToString()] : [];
+            runs[protocol] = await fixture.RunAsync(["predict", "iris", "5.1,3.5,1.4,0.2", "6.7,3.0,5.2,2.3", "--protocol", protocol, "--input", "features", "--version", "1.0.0", "--json", .. grpc]);
+        }
+
+        var noInput = await fixture.RunAsync("predict", "iris", "5.1,3.5,1.4,0.2", "--protocol", "grpc");
+
+        foreach (var (protocol, run) in runs)
+        {
+            Assert.True(run.ExitCode == 0 && run.Error.Length == 0, $"{protocol}: exit {run.ExitCode}: {run.Error}");
+            // samples/models/iris/expected.csv: setosa (0) for 5.1, 3.5, 1.4, 0.2; samples/data/iris.csv row 147: virginica (2) for 6.7, 3.0, 5.2, 2.3.
+            var label = run.Json.GetProperty("outputs").GetProperty("label");
+            Assert.Equal("INT64", label.GetProperty("datatype").GetString());
+            Assert.Equal([0L, 2L], label.GetProperty("data").EnumerateArray().Select(v => v.GetInt64()));
+            Assert.Equal("1.0.0", run.Json.GetProperty("version").GetString());
+        }
+
+        Assert.NotEqual(0, noInput.ExitCode);
+        Assert.Contains("--input", noInput.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task JobsAreSubmittedFollowedListedAndTheirLogsRead()
     {
         var followed = await fixture.RunAsync("jobs", "submit", "probe", "--spec", "{\"seconds\": 0}", "--id", "cli-probe-1", "--follow", "--json");

@@ -115,6 +115,8 @@ public sealed partial class HostProcessTests
             // No ANSI colours in the captured log, so its lines can be matched.
             start.Environment["DOTNET_SYSTEM_CONSOLE_ALLOW_ANSI_COLOR_REDIRECTION"] = "false";
             start.Environment["Logging__Console__ColorBehavior"] = "Disabled";
+            // gRPC on any free port: hosts of tests running side by side would all want 8081.
+            start.Environment["Cloud__Grpc__Port"] = "0";
             var host = new HostProcess(new Process { StartInfo = start });
             host._process.OutputDataReceived += (_, e) => host.Append(e.Data);
             host._process.ErrorDataReceived += (_, e) => host.Append(e.Data);

@@ -34,6 +34,8 @@ internal sealed class ChildProcess : IAsyncDisposable
     {
         var url = $"http://127.0.0.1:{FreePort()}";
         var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true };
+        // gRPC on any free port unless the caller names one: several hosts run side by side here.
+        start.Environment["Cloud__Grpc__Port"] = "0";
         foreach (var (name, value) in environment ?? Enumerable.Empty<KeyValuePair<string, string>>())
         {
             start.Environment[name] = value;
@@ -99,7 +101,7 @@ internal sealed class ChildProcess : IAsyncDisposable
         _process.Dispose();
     }
 
-    private static int FreePort()
+    internal static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

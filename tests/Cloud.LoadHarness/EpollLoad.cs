@@ -20,9 +20,9 @@ internal static unsafe partial class EpollLoad
     private static readonly TimeSpan Drain = TimeSpan.FromSeconds(30);
 
     /// <summary>Runs on the calling thread, which it keeps busy for the whole run: call it from a thread of its own.</summary>
-    public static LoadGenerator.Result Run(Uri url, byte[] body, int concurrency, TimeSpan warmup, TimeSpan duration, Func<TimeSpan>? serverCpu)
+    public static LoadGenerator.Result Run(Uri url, byte[] body, int concurrency, TimeSpan warmup, TimeSpan duration, Func<TimeSpan>? serverCpu, string? headers = null)
     {
-        var request = RawHttpConnection.Request(url, body);
+        var request = RawHttpConnection.Request(url, body, headers);
         var endpoint = new IPEndPoint(IPAddress.Parse(url.Host), url.Port);
         var epoll = Check(epoll_create1(EpollCloexec), "epoll_create1");
         var connections = new Connection[concurrency];

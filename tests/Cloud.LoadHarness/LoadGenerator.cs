@@ -68,19 +68,20 @@ internal static class LoadGenerator
     }
 
     /// <param name="serverCpu">Reads the server process's total CPU time, so the report can say where the cores went.</param>
-    public static Task<Result> RunAsync(string url, byte[] body, int concurrency, TimeSpan warmup, TimeSpan duration, Func<TimeSpan>? serverCpu = null) =>
+    /// <param name="headers">Extra request header lines, each ending in CRLF (epoll and raw clients).</param>
+    public static Task<Result> RunAsync(string url, byte[] body, int concurrency, TimeSpan warmup, TimeSpan duration, Func<TimeSpan>? serverCpu = null, string? headers = null) =>
         DefaultClient == LoadClient.Epoll
-            ? Task.Factory.StartNew(() => EpollLoad.Run(new Uri(url), body, concurrency, warmup, duration, serverCpu), TaskCreationOptions.LongRunning)
-            : RunWorkersAsync(url, body, concurrency, warmup, duration, serverCpu);
+            ? Task.Factory.StartNew(() => EpollLoad.Run(new Uri(url), body, concurrency, warmup, duration, serverCpu, headers), TaskCreationOptions.LongRunning)
+            : RunWorkersAsync(url, body, concurrency, warmup, duration, serverCpu, headers);
 
     /// <summary>The async clients: one worker per connection, each sending back to back.</summary>
-    private static async Task<Result> RunWorkersAsync(string url, byte[] body, int concurrency, TimeSpan warmup, TimeSpan duration, Func<TimeSpan>? serverCpu)
+    private static async Task<Result> RunWorkersAsync(string url, byte[] body, int concurrency, TimeSpan warmup, TimeSpan duration, Func<TimeSpan>? serverCpu, string? headers)
     {
         using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = concurrency, PooledConnectionLifetime = TimeSpan.FromMinutes(10) };
         using var http = new HttpClient(handler) { Timeout = TimeSpan.FromSeconds(30) };
         var target = new Uri(url);
         Func<Task<ILoadConnection>> open = DefaultClient == LoadClient.Raw
-            ? async () => await RawHttpConnection.OpenAsync(target, body).ConfigureAwait(false)
+            ? async () => await RawHttpConnection.OpenAsync(target, body, headers).ConfigureAwait(false)
             : () => Task.FromResult<ILoadConnection>(new HttpClientConnection(http, target, body));
         var latencies = new List<double>[concurrency];
         var errors = 0;

@@ -15,6 +15,9 @@ return args switch
     ["sdk-overhead"] => await SdkOverhead.RunAsync(5, [1, 64]),
     ["sdk-overhead", var rounds, .. var concurrencies] => await SdkOverhead.RunAsync(int.Parse(rounds, System.Globalization.CultureInfo.InvariantCulture),
         concurrencies.Length > 0 ? concurrencies.Select(c => int.Parse(c, System.Globalization.CultureInfo.InvariantCulture)).ToArray() : [1, 64]),
+    ["protocols"] => await ProtocolLoad.RunAsync(5, [1, 64]),
+    ["protocols", var rounds, .. var concurrencies] => await ProtocolLoad.RunAsync(int.Parse(rounds, System.Globalization.CultureInfo.InvariantCulture),
+        concurrencies.Length > 0 ? concurrencies.Select(c => int.Parse(c, System.Globalization.CultureInfo.InvariantCulture)).ToArray() : [1, 64]),
     ["push-throughput"] => await PushThroughput.RunAsync(256),
     ["push-throughput", var mb] => await PushThroughput.RunAsync(int.Parse(mb, System.Globalization.CultureInfo.InvariantCulture)),
     ["push-throughput", var mb, var runs] => await PushThroughput.RunAsync(int.Parse(mb, System.Globalization.CultureInfo.InvariantCulture), int.Parse(runs, System.Globalization.CultureInfo.InvariantCulture)),
@@ -41,6 +44,6 @@ static async Task<int> LoadOnceAsync(string url, string bodyFile, string concurr
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: Cloud.LoadHarness registration-memory [size-mb] | serve-load [rounds [--Cloud:Key value ...] [--only C1 C2 ...]] | compare ROUNDS CONCURRENCY \"HOST-SETTINGS\"|bare ... | telemetry [ROUNDS] | body-memory [SECONDS CONCURRENCY] | validate-throughput [ROWS ROUNDS] | raw-ort [BATCH ...] | sdk-overhead [ROUNDS [CONCURRENCY ...]] | push-throughput [SIZE-MB [RUNS]] | load URL BODY-FILE CONCURRENCY SECONDS");
+    Console.Error.WriteLine("usage: Cloud.LoadHarness registration-memory [size-mb] | serve-load [rounds [--Cloud:Key value ...] [--only C1 C2 ...]] | compare ROUNDS CONCURRENCY \"HOST-SETTINGS\"|bare ... | telemetry [ROUNDS] | body-memory [SECONDS CONCURRENCY] | validate-throughput [ROWS ROUNDS] | raw-ort [BATCH ...] | sdk-overhead [ROUNDS [CONCURRENCY ...]] | protocols [ROUNDS [CONCURRENCY ...]] | push-throughput [SIZE-MB [RUNS]] | load URL BODY-FILE CONCURRENCY SECONDS");
     return 2;
 }

@@ -27,16 +27,17 @@ internal sealed class RawHttpConnection : ILoadConnection
     /// <summary>The body of the last answer that was not 200 (only those are decoded: the others are counted, not read).</summary>
     public string LastErrorBody { get; private set; } = "";
 
-    public static async Task<RawHttpConnection> OpenAsync(Uri url, byte[] body)
+    public static async Task<RawHttpConnection> OpenAsync(Uri url, byte[] body, string? headers = null)
     {
         var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         await socket.ConnectAsync(new IPEndPoint(IPAddress.Parse(url.Host), url.Port)).ConfigureAwait(false);
-        return new RawHttpConnection(socket, Request(url, body));
+        return new RawHttpConnection(socket, Request(url, body, headers));
     }
 
     /// <summary>The benchmark's whole request as bytes, built once: a keep-alive JSON POST of <paramref name="body"/>.</summary>
-    public static byte[] Request(Uri url, byte[] body) =>
-        [.. Encoding.ASCII.GetBytes($"POST {url.PathAndQuery} HTTP/1.1\r\nHost: {url.Authority}\r\nContent-Type: application/json\r\nContent-Length: {body.Length}\r\n\r\n"), .. body];
+    /// <param name="headers">Extra header lines, each ending in CRLF (the binary tensor extension's Inference-Header-Content-Length).</param>
+    public static byte[] Request(Uri url, byte[] body, string? headers = null) =>
+        [.. Encoding.ASCII.GetBytes($"POST {url.PathAndQuery} HTTP/1.1\r\nHost: {url.Authority}\r\nContent-Type: application/json\r\n{headers}Content-Length: {body.Length}\r\n\r\n"), .. body];
 
     /// <exception cref="IOException">The server closed the connection or sent something that is not HTTP/1.1.</exception>
     public async Task<int> SendAsync()

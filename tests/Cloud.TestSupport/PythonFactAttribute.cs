@@ -14,6 +14,9 @@ public sealed class PythonFactAttribute : FactAttribute
 {
     public const string Python = "/usr/bin/python3";
 
+    // Modules whose Debian package is not python3-<module>.
+    private static readonly Dictionary<string, string> DebianNames = new(StringComparer.Ordinal) { ["grpc"] = "grpcio", ["grpc_tools"] = "grpc-tools" };
+
     private static readonly ConcurrentDictionary<string, string?> s_missing = new(StringComparer.Ordinal);
 
     public PythonFactAttribute(params string[] modules)
@@ -27,7 +30,7 @@ public sealed class PythonFactAttribute : FactAttribute
     /// <summary>Why the modules cannot be imported, or null when they can.</summary>
     public static string? Missing(IReadOnlyList<string> modules)
     {
-        var packages = string.Join(" ", modules.Select(m => $"python3-{m}"));
+        var packages = string.Join(" ", modules.Select(m => $"python3-{DebianNames.GetValueOrDefault(m, m)}"));
         try
         {
             using var process = Process.Start(new ProcessStartInfo(Python, ["-c", $"import {string.Join(", ", modules)}"]) { RedirectStandardError = true, UseShellExecute = false })!;

@@ -29,11 +29,18 @@ internal static class VertexHost
         var vertex = VertexOptions.From(builder.Configuration);
 
         // Vertex calls the container on 0.0.0.0:AIP_HTTP_PORT; this wins over ASPNETCORE_URLS / HTTP_PORTS of a base image.
-        builder.WebHost.UseUrls(string.Create(CultureInfo.InvariantCulture, $"http://0.0.0.0:{vertex.HttpPort}"));
+        var url = string.Create(CultureInfo.InvariantCulture, $"http://0.0.0.0:{vertex.HttpPort}");
+        builder.WebHost.UseUrls(url);
+
+        // gRPC (Open Inference Protocol) on Cloud:Grpc:Port, the port a model's containerSpec.grpcPorts names: Vertex
+        // forwards DirectRawPredict and StreamDirectRawPredict calls there by method name (docs/vertex.md).
+        var grpc = GrpcListeners.Configure(builder, url);
         var services = builder.Services;
         services.AddSingleton(vertex);
         services.AddCloudRegistry();
         services.AddCloudServing();
+        services.AddCloudGrpc();
+        services.AddSingleton(grpc);
         services.AddSingleton<VertexArtifactLoader>();
         services.AddSingleton<IDeployedVersion>(sp => sp.GetRequiredService<VertexArtifactLoader>());
         services.AddHostedService(sp => sp.GetRequiredService<VertexArtifactLoader>());
@@ -46,6 +53,7 @@ internal static class VertexHost
         var app = builder.Build();
         app.UseCloudServing();
         app.MapVertex(vertex.Routes, app.Services.GetRequiredService<IDeployedVersion>());
+        app.MapCloudGrpc();
         return app;
     }
 

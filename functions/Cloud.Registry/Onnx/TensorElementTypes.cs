@@ -14,6 +14,7 @@ internal static class TensorElementTypes
         if (typeof(T) == typeof(float)) return TensorElementType.Float;
         if (typeof(T) == typeof(double)) return TensorElementType.Double;
         if (typeof(T) == typeof(Half)) return TensorElementType.Float16;
+        if (typeof(T) == typeof(Microsoft.ML.OnnxRuntime.BFloat16)) return TensorElementType.BFloat16;
         if (typeof(T) == typeof(sbyte)) return TensorElementType.Int8;
         if (typeof(T) == typeof(byte)) return TensorElementType.UInt8;
         if (typeof(T) == typeof(short)) return TensorElementType.Int16;
@@ -31,7 +32,7 @@ internal static class TensorElementTypes
     {
         TensorElementType.Float or TensorElementType.Int32 or TensorElementType.UInt32 => 4,
         TensorElementType.Double or TensorElementType.Int64 or TensorElementType.UInt64 => 8,
-        TensorElementType.Float16 or TensorElementType.Int16 or TensorElementType.UInt16 => 2,
+        TensorElementType.Float16 or TensorElementType.BFloat16 or TensorElementType.Int16 or TensorElementType.UInt16 => 2,
         TensorElementType.Int8 or TensorElementType.UInt8 or TensorElementType.Bool => 1,
         _ => 0,
     };

@@ -13,6 +13,9 @@ internal static class TelemetryTags
     /// <summary>How routing chose the version: version, label:{name}, traffic:{label}, stable, newest.</summary>
     public const string Route = "model.route";
 
+    /// <summary>The semantic conventions' RPC system ("grpc"), on predictions that came through gRPC; absent on HTTP's.</summary>
+    public const string RpcSystem = "rpc.system";
+
     /// <summary>The semantic conventions' HTTP status attribute.</summary>
     public const string HttpStatusCode = "http.response.status_code";
 

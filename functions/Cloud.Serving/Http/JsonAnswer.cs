@@ -1,6 +1,9 @@
 using System.Buffers;
 using System.Text.Json;
+using System.Globalization;
 using Cloud.Serving.Protocols;
+using Cloud.Serving.Protocols.Tensors;
+using Cloud.Serving.Tensors;
 
 namespace Cloud.Serving.Http;
 
@@ -22,7 +25,13 @@ internal static class JsonAnswer
     private static Utf8JsonWriter? t_writer;
 
     /// <param name="write">Writes the body; it runs synchronously on this thread, which is what makes the reuse safe.</param>
-    public static void Write<TState>(HttpResponse response, TState state, Action<Utf8JsonWriter, TState> write)
+    public static void Write<TState>(HttpResponse response, TState state, Action<Utf8JsonWriter, TState> write) => Write(response, state, write, null);
+
+    /// <summary>
+    /// The JSON followed by <paramref name="binary"/>'s tensors as raw bytes (the binary tensor data extension): the
+    /// JSON's length goes in Inference-Header-Content-Length and the body is <c>application/octet-stream</c>, as Triton answers.
+    /// </summary>
+    public static void Write<TState>(HttpResponse response, TState state, Action<Utf8JsonWriter, TState> write, IReadOnlyList<Tensor>? binary)
     {
         var buffer = t_buffer ??= new ArrayBufferWriter<byte>(1024);
         var writer = t_writer ??= new Utf8JsonWriter(buffer, ProtocolJson.WriterOptions);
@@ -30,9 +39,30 @@ internal static class JsonAnswer
         {
             write(writer, state);
             writer.Flush();
-            response.ContentType = "application/json";
-            response.ContentLength = buffer.WrittenCount;
+            if (binary is null || binary.Count == 0)
+            {
+                response.ContentType = "application/json";
+                response.ContentLength = buffer.WrittenCount;
+                response.BodyWriter.Write(buffer.WrittenSpan);
+                return;
+            }
+
+            long length = buffer.WrittenCount;
+            for (var i = 0; i < binary.Count; i++)
+            {
+                length += RawTensors.ByteSize(binary[i]);
+            }
+
+            response.ContentType = "application/octet-stream";
+            response.Headers[BinaryTensorHeaders.HeaderLength] = buffer.WrittenCount.ToString(CultureInfo.InvariantCulture);
+            response.ContentLength = length;
             response.BodyWriter.Write(buffer.WrittenSpan);
+            for (var i = 0; i < binary.Count; i++)
+            {
+                var size = RawTensors.ByteSize(binary[i]);
+                RawTensors.Write(binary[i], response.BodyWriter.GetSpan(size));
+                response.BodyWriter.Advance(size);
+            }
         }
         finally
         {

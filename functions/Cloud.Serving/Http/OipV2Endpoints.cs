@@ -42,14 +42,22 @@ internal static class OipV2Endpoints
             return;
         }
 
+        if (BinaryInferBody.HeaderProblem(context.Request) is { } problem)
+        {
+            await ErrorResponses.WriteAsync(context, problem.StatusCode, problem.Message);
+            return;
+        }
+
         RequestTelemetry.Routed(activity, decision);
         var routedAt = Stopwatch.GetTimestamp();
         using var body = new BodyLease(s.Bodies);
-        var request = await RequestBody.ReadAndDecodeAsync<OipV2Request>(context, s, body, decision.Target.Served, OipV2RequestReader.TryRead);
+        var decoder = BinaryInferBody.DecoderFor(context.Request, s.Options);
+        var request = decoder is null ? null : await RequestBody.ReadAndDecodeAsync(context, s, body, decision.Target.Served, decoder);
         var status = request is null
             ? context.Response.StatusCode
-            : await Prediction.RunAsync(context, s.Statistics, decision, request.Request, (decision.Target.Served, request.Id),
-                static (writer, s) => OipV2ResponseWriter.WriteInferResponse(writer, s.State.Served, s.State.Id, s.Response));
+            : await Prediction.RunAsync(context, s.Statistics, decision, request.Request, (decision.Target.Served, Request: request),
+                static (writer, s) => OipV2ResponseWriter.WriteInferResponse(writer, s.State.Served, s.State.Request.Id, s.Response, s.State.Request),
+                static (response, s) => s.Request.AnyBinary(response.Outputs.Count) ? BinaryInferBody.BinaryOutputs(s.Request, response) : null);
         if (status != 0)
         {
             RequestTelemetry.Answered(activity, decision, status, routedAt);

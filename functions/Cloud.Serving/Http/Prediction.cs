@@ -3,6 +3,7 @@ using System.Text.Json;
 using Cloud.Serving.Protocols;
 using Cloud.Serving.Routing;
 using Cloud.Serving.Statistics;
+using Cloud.Serving.Tensors;
 
 namespace Cloud.Serving.Http;
 
@@ -10,8 +11,9 @@ namespace Cloud.Serving.Http;
 internal static class Prediction
 {
     /// <summary>Runs a decoded request on the routed version and writes the answer with the serving headers; the status answered, 0 when the client left first.</summary>
+    /// <param name="binary">The outputs to send as raw bytes after the JSON (the binary tensor data extension); null or none for JSON alone.</param>
     public static async Task<int> RunAsync<TState>(HttpContext context, VersionRequestStatistics statistics, RouteDecision decision, InferenceRequest request, TState state,
-        Action<Utf8JsonWriter, (InferenceResponse Response, TState State)> write)
+        Action<Utf8JsonWriter, (InferenceResponse Response, TState State)> write, Func<InferenceResponse, TState, IReadOnlyList<Tensor>?>? binary = null)
     {
         // Counted per version for promotion's soak (error rate, latency): from the decoded request to the answer written,
         // the part of a request that the version decides.
@@ -45,7 +47,7 @@ internal static class Prediction
         headers[ServingHeaders.Version] = decision.Target.Version;
         headers[ServingHeaders.Route] = decision.Route;
         // No flush: Kestrel sends the whole answer in one write when the request ends.
-        JsonAnswer.Write(context.Response, (response, state), write);
+        JsonAnswer.Write(context.Response, (response, state), write, binary?.Invoke(response, state));
         counters.Record(StatusCodes.Status200OK, Stopwatch.GetTimestamp() - started);
         return StatusCodes.Status200OK;
     }

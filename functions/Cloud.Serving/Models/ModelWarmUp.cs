@@ -139,6 +139,7 @@ internal sealed partial class ModelWarmUp(RegisteredContent content, ILogger log
             TensorElementType.Float => new DenseTensor<float>(new float[count], shape),
             TensorElementType.Double => new DenseTensor<double>(new double[count], shape),
             TensorElementType.Float16 => new DenseTensor<Half>(new Half[count], shape),
+            TensorElementType.BFloat16 => new DenseTensor<BFloat16>(new BFloat16[count], shape),
             TensorElementType.Int8 => new DenseTensor<sbyte>(new sbyte[count], shape),
             TensorElementType.UInt8 => new DenseTensor<byte>(new byte[count], shape),
             TensorElementType.Int16 => new DenseTensor<short>(new short[count], shape),

@@ -45,6 +45,7 @@ internal static class OutputTensors
             TensorElementType.Float => Dense<float>(value, shape, start, count),
             TensorElementType.Double => Dense<double>(value, shape, start, count),
             TensorElementType.Float16 => Dense<Half>(value, shape, start, count),
+            TensorElementType.BFloat16 => Dense<BFloat16>(value, shape, start, count),
             TensorElementType.Int8 => Dense<sbyte>(value, shape, start, count),
             TensorElementType.UInt8 => Dense<byte>(value, shape, start, count),
             TensorElementType.Int16 => Dense<short>(value, shape, start, count),

@@ -1,3 +1,4 @@
+using BFloat16 = Microsoft.ML.OnnxRuntime.BFloat16;
 using Cloud.Serving.Tensors;
 
 namespace Cloud.Serving.Models;
@@ -17,6 +18,7 @@ internal static class TensorRows
         DenseTensor<float> => ConcatDense<float>(parts, paddedRows),
         DenseTensor<double> => ConcatDense<double>(parts, paddedRows),
         DenseTensor<Half> => ConcatDense<Half>(parts, paddedRows),
+        DenseTensor<BFloat16> => ConcatDense<BFloat16>(parts, paddedRows),
         DenseTensor<sbyte> => ConcatDense<sbyte>(parts, paddedRows),
         DenseTensor<byte> => ConcatDense<byte>(parts, paddedRows),
         DenseTensor<short> => ConcatDense<short>(parts, paddedRows),

@@ -37,6 +37,9 @@ internal sealed class NameIndex
     /// <summary>The names as messages list them: "a, b".</summary>
     public string Text { get; }
 
+    /// <summary>The index of <paramref name="name"/>; -1 when it is not one of them.</summary>
+    public int Find(string name) => _byName.TryGetValue(name, out var index) ? index : -1;
+
     /// <summary>The index of the name in the current property-name or string token; -1 when it is not one of them.</summary>
     public int Find(ref Utf8JsonReader reader)
     {

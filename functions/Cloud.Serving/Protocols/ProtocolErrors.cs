@@ -179,5 +179,81 @@ internal static class ProtocolErrors
     public static string V2DatatypeNotSupported(string input, string datatype) =>
         $"Input '{input}' has datatype {datatype}, which is not supported.";
 
+    public static string Bf16NotInJson(string input) =>
+        $"Input '{input}' is bfloat16, which JSON cannot carry: send it as binary data (binary_data_size, the binary tensor data extension) or in gRPC's raw_input_contents (docs/grpc.md).";
+
+    // --- Raw tensors (binary HTTP, gRPC raw_input_contents) ----------------------------------------------
+
+    public static string RawSize(string input, string datatype, string shape, long elements, long expected, long got) =>
+        Invariant($"Input '{input}' is {datatype} {shape}: {elements} {Values(elements)} of raw data take {expected} bytes; got {got}.");
+
+    public static string RawBool(string input, long element, byte value) =>
+        Invariant($"Input '{input}': BOOL element {element} is the byte {value}; a raw BOOL is 0 or 1.");
+
+    public static string BytesNoPrefix(string input, long element, long remaining) =>
+        Invariant($"Input '{input}': BYTES element {element} needs a 4-byte length prefix but only {remaining} {(remaining == 1 ? "byte remains" : "bytes remain")}.");
+
+    public static string BytesPastEnd(string input, long element, long length, long remaining) =>
+        Invariant($"Input '{input}': the length prefix of BYTES element {element} says {length} bytes but only {remaining} remain.");
+
+    public static string BytesLeftOver(string input, long elements, long left) =>
+        Invariant($"Input '{input}': {left} bytes follow its {elements} BYTES {(elements == 1 ? "element" : "elements")}; the shape holds no more.");
+
+    public static string BytesNotUtf8(string input, long element) =>
+        Invariant($"Input '{input}': BYTES element {element} is not valid UTF-8; Cloud passes BYTES to ONNX Runtime as UTF-8 strings.");
+
+    // --- Binary tensor data extension (HTTP) ------------------------------------------------------------
+
+    public static string HeaderLengthNotNumber(string value) =>
+        $"Inference-Header-Content-Length must be a non-negative integer; got '{value}'.";
+
+    public static string HeaderPastBody(long header, long body) =>
+        Invariant($"Inference-Header-Content-Length is {header} but the body holds only {body} bytes.");
+
+    public static string BinaryPastBody(string input, long size, long remaining) =>
+        Invariant($"Input '{input}': binary_data_size is {size} but only {remaining} bytes of binary data remain after the JSON header and the inputs before it.");
+
+    public static string BinaryLeftOver(long left) =>
+        Invariant($"{left} bytes of binary data follow the last input's binary_data_size; every byte after the JSON header must belong to an input.");
+
+    public static string BinaryAndData(string input) => $"Input '{input}' gives both \"data\" and binary_data_size; give one.";
+
+    public static string BinarySizeNotNumber(string input) => $"Input '{input}': binary_data_size must be a non-negative integer.";
+
+    public static string BinaryWithoutHeader(string input) =>
+        $"Input '{input}' gives binary_data_size but the request has no Inference-Header-Content-Length header to say where the binary data starts.";
+
+    public const string BinaryParameterNotBool = "binary_data and binary_data_output must be true or false.";
+
+    public static string RawBodyNeedsOneInput(int inputs) =>
+        Invariant($"A request whose Inference-Header-Content-Length is 0 is one raw input tensor, for models with exactly one input; this model has {inputs}.");
+
+    public static string RawBodyShape(string input, string shape) =>
+        $"Input '{input}' has shape {shape}: a raw body (Inference-Header-Content-Length 0) can fill at most one free dimension; send a JSON header with the shape.";
+
+    // --- gRPC (ModelInfer) -------------------------------------------------------------------------------
+
+    public const string GrpcRawAndTyped =
+        "The request mixes raw_input_contents with typed \"contents\"; give every input's data in raw_input_contents or every input's in contents, not both.";
+
+    public static string GrpcRawCount(int raw, int inputs) =>
+        Invariant($"raw_input_contents holds {raw} {(raw == 1 ? "entry" : "entries")} for {inputs} {(inputs == 1 ? "input" : "inputs")}; give one per input, in the order of \"inputs\".");
+
+    public static string GrpcContentsCount(string input, string shape, long expected, string field, long got) =>
+        Invariant($"Input '{input}' has shape {shape} ({expected} {Values(expected)}) but its contents.{field} holds {got}.");
+
+    public static string GrpcNoContents(string input) => $"Input '{input}' has no data: give its contents or raw_input_contents.";
+
+    public static string GrpcWrongContents(string input, string datatype, string field) =>
+        $"Input '{input}' is {datatype}, whose typed data goes in contents.{field}; that field is empty and another holds data.";
+
+    public static string GrpcMustBeRaw(string input, string datatype) =>
+        $"Input '{input}' is {datatype}, which has no typed contents field: send it in raw_input_contents.";
+
+    public static string GrpcOutOfRange(string input, string datatype, long element, string value) =>
+        Invariant($"Input '{input}': element {element} ({value}) is out of range for {datatype}.");
+
+    public const string GrpcLabelNotString = "The \"label\" parameter must be a string_param.";
+
     private static string Values(long count) => count == 1 ? "value" : "values";
 }

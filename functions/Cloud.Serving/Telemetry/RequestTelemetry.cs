@@ -27,7 +27,8 @@ internal static class RequestTelemetry
     }
 
     /// <summary>Records the answer: <paramref name="routedAt"/> is the <see cref="Stopwatch"/> timestamp of the routing decision.</summary>
-    public static void Answered(Activity? activity, RouteDecision decision, int status, long routedAt)
+    /// <param name="rpcSystem">"grpc" for a prediction through gRPC (its status is then the HTTP status it stands for, as the per-version counters keep it); null for HTTP.</param>
+    public static void Answered(Activity? activity, RouteDecision decision, int status, long routedAt, string? rpcSystem = null)
     {
         var tags = new TagList
         {
@@ -36,6 +37,12 @@ internal static class RequestTelemetry
             { TelemetryTags.Route, decision.Route },
             { TelemetryTags.HttpStatusCode, ServingTelemetry.Status(status) },
         };
+        if (rpcSystem is not null)
+        {
+            tags.Add(TelemetryTags.RpcSystem, rpcSystem);
+            activity?.SetTag(TelemetryTags.RpcSystem, rpcSystem);
+        }
+
         ServingTelemetry.RequestDuration.Record(Stopwatch.GetElapsedTime(routedAt).TotalSeconds, tags);
         if (activity is not null)
         {

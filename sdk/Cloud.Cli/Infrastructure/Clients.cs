@@ -33,6 +33,12 @@ internal static class Clients
     public static JobsClient Jobs(ClientSettings settings, CliEnvironment environment) =>
         new(Endpoint(settings, environment), new JobsClientOptions { Credential = Credential(settings, environment), ApplicationId = "cloud-cli" });
 
-    public static PredictionClient Prediction(ClientSettings settings, CliEnvironment environment) =>
-        new(Endpoint(settings, environment), new PredictionClientOptions { Credential = Credential(settings, environment), ApplicationId = "cloud-cli" });
+    public static PredictionClient Prediction(ClientSettings settings, CliEnvironment environment, bool binaryTensors = true, Uri? grpcEndpoint = null) =>
+        new(Endpoint(settings, environment), new PredictionClientOptions
+        {
+            Credential = Credential(settings, environment),
+            ApplicationId = "cloud-cli",
+            UseBinaryTensors = binaryTensors,
+            GrpcEndpoint = grpcEndpoint,
+        });
 }

@@ -19,6 +19,7 @@ public class PredictionClient : IDisposable
     private readonly CloudPipeline _pipeline = null!;
     private readonly PredictionClientOptions _options = null!;
     private readonly Lazy<Task<bool>> _binaryTensors = null!;
+    private readonly GrpcInference? _grpc;
     private readonly ConcurrentDictionary<(string Model, ModelTarget Target), Uri> _predictUris = new();
     private readonly ConcurrentDictionary<string, Uri> _routedUris = new(StringComparer.Ordinal);
 
@@ -35,6 +36,7 @@ public class PredictionClient : IDisposable
         _options = options ?? new PredictionClientOptions();
         _pipeline = new CloudPipeline(endpoint, _options);
         _binaryTensors = new Lazy<Task<bool>>(ServerHasBinaryTensorsAsync);
+        _grpc = _options.GrpcEndpoint is { } grpc ? new GrpcInference(grpc, _options.RoutingKeyHeader) : null;
     }
 
     /// <summary>The host's address.</summary>
@@ -129,19 +131,26 @@ public class PredictionClient : IDisposable
     }
 
     /// <summary>
-    /// Runs one Open Inference Protocol v2 inference (<c>POST /v2/models/{model}[/versions/{v}]/infer</c>). Tensors go
-    /// in the binary tensor extension when the server offers it and <see cref="PredictionClientOptions.UseBinaryTensors"/>
-    /// is on (no JSON for the numbers: smaller and cheaper on both sides); as JSON otherwise.
+    /// Runs one Open Inference Protocol v2 inference. With <see cref="PredictionClientOptions.GrpcEndpoint"/> set, over
+    /// gRPC (<c>ModelInfer</c>, raw tensor contents, labels as the "label" parameter); otherwise
+    /// <c>POST /v2/models/{model}[/versions/{v}]/infer</c>, with tensors in the binary tensor extension when the server
+    /// offers it and <see cref="PredictionClientOptions.UseBinaryTensors"/> is on (no JSON for the numbers: smaller and
+    /// cheaper on both sides), as JSON otherwise.
     /// </summary>
     /// <param name="model">The model's name.</param>
     /// <param name="inputs">The input tensors.</param>
-    /// <param name="target">An explicit version, or null for the model's routing (OIP v2 has no label route).</param>
+    /// <param name="target">An explicit version, or null for the model's routing (a label only over gRPC: OIP v2's HTTP routes have none).</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The outputs and who made them.</returns>
     public virtual async Task<InferenceResult> InferAsync(string model, IEnumerable<InferTensor> inputs, ModelTarget? target = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(inputs);
         target ??= ModelTarget.Routed;
+        if (_grpc is not null)
+        {
+            return await _grpc.InferAsync(CheckModel(model), inputs.ToArray(), target, cancellationToken).ConfigureAwait(false);
+        }
+
         if (target.Label is not null)
         {
             throw new ArgumentException($"Open Inference Protocol v2 has no label route; predict label '{target.Label}' through PredictAsync (TF Serving REST), or name a version.", nameof(target));
@@ -209,6 +218,7 @@ public class PredictionClient : IDisposable
         if (disposing)
         {
             _pipeline?.Dispose();
+            _grpc?.Dispose();
         }
     }
 

@@ -12,6 +12,13 @@ public sealed class PredictionClientOptions : CloudClientOptions
     /// </summary>
     public bool UseBinaryTensors { get; set; } = true;
 
+    /// <summary>
+    /// The host's gRPC address (plaintext h2c such as <c>http://localhost:8081</c>, or https); when set,
+    /// <see cref="PredictionClient.InferAsync"/> calls the Open Inference Protocol's <c>ModelInfer</c> there with raw
+    /// tensor contents, over one channel the client keeps for its lifetime. Null (the default): HTTP.
+    /// </summary>
+    public Uri? GrpcEndpoint { get; set; }
+
     /// <summary>The header that keeps a caller on one side of a traffic split (<c>Cloud:Routing:RoutingKeyHeader</c>).</summary>
     public string RoutingKeyHeader { get; set; } = "X-Cloud-Routing-Key";
 }

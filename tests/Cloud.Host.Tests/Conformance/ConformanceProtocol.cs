@@ -11,5 +11,9 @@ internal sealed record ConformanceProtocol(string Name, string Call, string Pass
 
     public static ConformanceProtocol TfRest { get; } = new("TF Serving REST", "POST /v1/models/{m}:predict, columnar", "tf-passing.txt", r => r.Tf);
 
-    public static IReadOnlyList<ConformanceProtocol> All { get; } = [OipV2, TfRest];
+    public static ConformanceProtocol OipV2Binary { get; } = new("OIP v2 binary", "POST /v2/models/{m}/infer, binary tensor data", "binary-passing.txt", r => r.Binary);
+
+    public static ConformanceProtocol Grpc { get; } = new("gRPC", "ModelInfer, raw_input_contents", "grpc-passing.txt", r => r.Grpc);
+
+    public static IReadOnlyList<ConformanceProtocol> All { get; } = [OipV2, TfRest, OipV2Binary, Grpc];
 }

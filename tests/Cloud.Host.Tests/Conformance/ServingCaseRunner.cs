@@ -15,9 +15,11 @@ namespace Cloud.Host.Tests.Conformance;
 /// expected output; then the version is retired, so that the host does not hold a thousand sessions. The
 /// binding-level result of the same case is computed beside it.
 /// </summary>
-internal sealed class ServingCaseRunner(HttpClient client, SessionOptions options)
+internal sealed class ServingCaseRunner(HttpClient client, global::Grpc.Net.Client.GrpcChannel channel, SessionOptions options)
 {
     private const string Version = "1.0.0";
+
+    private readonly Inference.GRPCInferenceService.GRPCInferenceServiceClient _grpc = new(channel);
 
     // Error bodies are cut to this many characters in reasons: enough for the host's sentence, not for a flood.
     private const int ReasonBodyLength = 400;
@@ -28,10 +30,10 @@ internal sealed class ServingCaseRunner(HttpClient client, SessionOptions option
         var binding = ConformanceRunner.Run(testCase, options);
         var serverErrors = new List<string>();
         var name = CaseModelName.For(testCase);
-        ProtocolOutcome oip, tf;
+        ProtocolOutcome oip, tf, binary, grpc;
         try
         {
-            (oip, tf) = await ClassifyAsync(testCase, binding, name, serverErrors, cancellationToken);
+            (oip, tf, binary, grpc) = await ClassifyAsync(testCase, binding, name, serverErrors, cancellationToken);
         }
         finally
         {
@@ -39,10 +41,10 @@ internal sealed class ServingCaseRunner(HttpClient client, SessionOptions option
             await SendAsync(HttpMethod.Post, $"/api/models/{name}/versions/{Version}/retire", null, serverErrors, cancellationToken);
         }
 
-        return new ServingCaseResult(binding, oip, tf, serverErrors, clock.Elapsed);
+        return new ServingCaseResult(binding, oip, tf, binary, grpc, serverErrors, clock.Elapsed);
     }
 
-    private async Task<(ProtocolOutcome Oip, ProtocolOutcome Tf)> ClassifyAsync(
+    private async Task<(ProtocolOutcome Oip, ProtocolOutcome Tf, ProtocolOutcome Binary, ProtocolOutcome Grpc)> ClassifyAsync(
         BackendTestCase testCase, CaseResult binding, string name, List<string> serverErrors, CancellationToken cancellationToken)
     {
         var files = $"/api/models/{name}/versions/{Version}/files";
@@ -61,30 +63,108 @@ internal sealed class ServingCaseRunner(HttpClient client, SessionOptions option
         switch (binding.Outcome)
         {
             case CaseOutcome.UnsupportedByOrt:
-                return Both(new ProtocolOutcome(ServingOutcome.UnsupportedByOrt, binding.Reason));
+                return All(new ProtocolOutcome(ServingOutcome.UnsupportedByOrt, binding.Reason));
             case CaseOutcome.UnsupportedByServing:
-                return Both(new ProtocolOutcome(ServingOutcome.NotRepresentable, binding.Reason));
+                return All(new ProtocolOutcome(ServingOutcome.NotRepresentable, binding.Reason));
         }
 
         if (registration.Status != HttpStatusCode.OK)
         {
-            return Both(ProtocolOutcome.Failed($"registration: {registration.Describe()}"));
+            return All(ProtocolOutcome.Failed($"registration: {registration.Describe()}"));
         }
 
         var tolerance = ToleranceOverrides.For(testCase.Id);
 
         // Each protocol's first failure stands; both are called on every data set until then, on the same
         // registered version, so nothing is uploaded twice.
-        ProtocolOutcome? oip = null, tf = null;
+        ProtocolOutcome? oip = null, tf = null, binary = null, grpc = null;
         foreach (var data in dataSets)
         {
-            oip ??= await CallAsync(data, "infer", $"/v2/models/{name}/infer", OipV2CaseRequest.Write(data.Inputs), OipV2CaseResponse.Read, tolerance, serverErrors, cancellationToken);
+            binary ??= await CallBinaryAsync(data, $"/v2/models/{name}/infer", tolerance, serverErrors, cancellationToken);
+            grpc ??= await CallGrpcAsync(data, name, tolerance, serverErrors, cancellationToken);
+            oip ??= data.Inputs.Concat(data.ExpectedOutputs).Select(TfCaseRequest.JsonCannotCarry).FirstOrDefault(w => w is not null) is { } noJson
+                ? new ProtocolOutcome(ServingOutcome.NotRepresentable, $"{data.Name}: {noJson}")
+                : await CallAsync(data, "infer", $"/v2/models/{name}/infer", OipV2CaseRequest.Write(data.Inputs), OipV2CaseResponse.Read, tolerance, serverErrors, cancellationToken);
             tf ??= TfCaseRequest.WhyNotRepresentable(data) is { } why
                 ? new ProtocolOutcome(ServingOutcome.NotRepresentable, $"{data.Name}: {why}")
                 : await CallAsync(data, "predict", $"/v1/models/{name}:predict", TfCaseRequest.Write(data.Inputs), body => TfCaseResponse.Read(body, data.ExpectedOutputs), tolerance, serverErrors, cancellationToken);
         }
 
-        return (oip ?? ProtocolOutcome.Passed, tf ?? ProtocolOutcome.Passed);
+        return (oip ?? ProtocolOutcome.Passed, tf ?? ProtocolOutcome.Passed, binary ?? ProtocolOutcome.Passed, grpc ?? ProtocolOutcome.Passed);
+    }
+
+    private async Task<ProtocolOutcome?> CallBinaryAsync(BackendDataSet data, string path, Tolerance tolerance, List<string> serverErrors, CancellationToken cancellationToken)
+    {
+        var (body, headerLength) = BinaryCaseRequest.Write(data.Inputs);
+        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new ByteArrayContent(body) };
+        request.Headers.Add("Inference-Header-Content-Length", headerLength.ToString(CultureInfo.InvariantCulture));
+        using var response = await client.SendAsync(request, cancellationToken);
+        var answer = await response.Content.ReadAsByteArrayAsync(cancellationToken);
+        if (response.StatusCode != HttpStatusCode.OK)
+        {
+            var failed = new Answer(response.StatusCode, System.Text.Encoding.UTF8.GetString(answer));
+            if ((int)response.StatusCode >= 500)
+            {
+                serverErrors.Add($"POST {path} (binary): {failed.Describe()}");
+            }
+
+            return ProtocolOutcome.Failed($"{data.Name}: binary infer: {failed.Describe()}");
+        }
+
+        var length = response.Headers.TryGetValues("Inference-Header-Content-Length", out var values) && int.TryParse(values.Single(), CultureInfo.InvariantCulture, out var n) ? n : (int?)null;
+        return Compare(data, "binary infer", () => BinaryCaseRequest.Read(answer, length), tolerance);
+    }
+
+    private async Task<ProtocolOutcome?> CallGrpcAsync(BackendDataSet data, string model, Tolerance tolerance, List<string> serverErrors, CancellationToken cancellationToken)
+    {
+        Inference.ModelInferResponse response;
+        try
+        {
+            response = await _grpc.ModelInferAsync(GrpcCaseCall.Request(model, data.Inputs), cancellationToken: cancellationToken);
+        }
+        catch (global::Grpc.Core.RpcException error)
+        {
+            var status = GrpcCaseCall.HttpStatusOf(error.StatusCode);
+            var reason = $"{data.Name}: ModelInfer: {error.StatusCode} {error.Status.Detail}";
+            if (status >= 500)
+            {
+                serverErrors.Add(reason);
+            }
+
+            return ProtocolOutcome.Failed(reason);
+        }
+
+        return Compare(data, "ModelInfer", () => GrpcCaseCall.Read(response), tolerance);
+    }
+
+    /// <summary>Each expected output beside the answer's; null when all match.</summary>
+    private static ProtocolOutcome? Compare(BackendDataSet data, string step, Func<Dictionary<string, Tensor>> read, Tolerance tolerance)
+    {
+        Dictionary<string, Tensor> actual;
+        try
+        {
+            actual = read();
+        }
+        catch (Exception e) when (e is FormatException or InvalidOperationException or KeyNotFoundException or System.Text.Json.JsonException or ArgumentException)
+        {
+            return ProtocolOutcome.Failed($"{data.Name}: {step}: the response cannot be read: {e.Message}");
+        }
+
+        for (var k = 0; k < data.ExpectedOutputs.Count; k++)
+        {
+            var (output, expected) = data.ExpectedOutputs[k];
+            if (!actual.TryGetValue(output, out var value))
+            {
+                return ProtocolOutcome.Failed($"{data.Name}: {step}: the response has no output '{output}'");
+            }
+
+            if (OutputComparer.Compare(expected, value, tolerance) is { } difference)
+            {
+                return ProtocolOutcome.Failed($"{data.Name}: {step}: output {k} '{output}': {difference}");
+            }
+        }
+
+        return null;
     }
 
     private static bool HasNonFinite(Tensor tensor) => tensor switch
@@ -95,7 +175,7 @@ internal sealed class ServingCaseRunner(HttpClient client, SessionOptions option
         _ => false,
     };
 
-    private static (ProtocolOutcome, ProtocolOutcome) Both(ProtocolOutcome outcome) => (outcome, outcome);
+    private static (ProtocolOutcome, ProtocolOutcome, ProtocolOutcome, ProtocolOutcome) All(ProtocolOutcome outcome) => (outcome, outcome, outcome, outcome);
 
     /// <summary>Sends one data set through one protocol; null when every output matches, else the failure.</summary>
     private async Task<ProtocolOutcome?> CallAsync(

@@ -8,10 +8,11 @@ namespace Cloud.Host.Tests.Conformance;
 
 /// <summary>
 /// Every ONNX backend test case of libonnx-testdata pushed through the real local host (in memory) and called
-/// through Open Inference Protocol v2 and TF Serving REST (columnar, where its JSON can express the case), outputs
+/// through Open Inference Protocol v2 (JSON, the binary tensor data extension, and gRPC with raw contents) and TF
+/// Serving REST (columnar, where its JSON can express the case), outputs
 /// compared with the case's expected outputs (issue 15, item 5). Two bars: no 5xx over the whole suite (outside
 /// <see cref="KnownServerErrors"/>), and every case of each protocol's ratchet (serving-passing.txt for OIP v2,
-/// tf-passing.txt for TF Serving REST) still passing; the report says how many more pass, to extend the lists.
+/// tf-passing.txt for TF Serving REST, binary-passing.txt and grpc-passing.txt for issue 23's forms) still passing; the report says how many more pass, to extend the lists.
 /// The report, with the binding-level count beside the end-to-end counts, goes to the test output and to
 /// TestResults/serving-conformance.txt; TestResults/serving-passing.txt and tf-passing.txt are the lists as this
 /// run would write them.
@@ -41,7 +42,8 @@ public sealed class ServingConformanceTests(ITestOutputHelper output)
             // Refused requests are the suite's data, reported below; their log lines would only slow the host.
             ("Logging:LogLevel:Default", "Error"));
 
-        var runner = new ServingCaseRunner(host.Client, Options);
+        using var channel = host.CreateGrpcChannel();
+        var runner = new ServingCaseRunner(host.Client, channel, Options);
         var results = new ConcurrentBag<ServingCaseResult>();
         var clock = Stopwatch.StartNew();
         await Parallel.ForEachAsync(cases, new ParallelOptions { MaxDegreeOfParallelism = Parallelism },

@@ -18,12 +18,21 @@ internal static class TfCaseRequest
     /// the request's inputs and the response's outputs alike. (Values the JSON protocols cannot carry at all, such as
     /// sequences and bfloat16, are the binding-level suite's "unsupported by serving" and never get here.)
     /// </summary>
+    /// <summary>Why no JSON protocol can carry the tensor (bfloat16 has no JSON datatype); null when JSON can.</summary>
+    public static string? JsonCannotCarry(NamedTensor tensor) =>
+        tensor.Value.ElementType == Microsoft.ML.OnnxRuntime.Tensors.TensorElementType.BFloat16 ? $"'{tensor.Name}' is bfloat16, which has no JSON datatype (it travels as binary data or gRPC raw contents)" : null;
+
     public static string? WhyNotRepresentable(BackendDataSet data)
     {
         foreach (var (kind, tensors) in new[] { ("input", data.Inputs), ("output", data.ExpectedOutputs) })
         {
             foreach (var tensor in tensors)
             {
+                if (JsonCannotCarry(tensor) is { } why)
+                {
+                    return $"{kind} {why}";
+                }
+
                 var shape = tensor.Value.Shape;
                 for (var d = 0; d < shape.Count - 1; d++)
                 {

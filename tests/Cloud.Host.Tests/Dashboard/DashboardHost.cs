@@ -44,7 +44,7 @@ public sealed class DashboardHost : IAsyncLifetime
 
     public DashboardBrowser? Browser { get; private set; }
 
-    public string BaseUrl => Host.App.Urls.Single();
+    public string BaseUrl => Host.Client.BaseAddress!.ToString().TrimEnd('/');
 
     public HttpClient Api => Host.Client;
 

@@ -33,6 +33,19 @@ public sealed class ServingHost : IAsyncDisposable
 
     public string DataDirectory => _data.FullName;
 
+    /// <summary>The plaintext gRPC address (h2c) of a host over loopback; null for the in-memory one (use <see cref="CreateGrpcChannel"/>).</summary>
+    public Uri? GrpcAddress { get; private set; }
+
+    /// <summary>A gRPC channel to the host: over loopback, or through the in-memory test server's handler.</summary>
+    public global::Grpc.Net.Client.GrpcChannel CreateGrpcChannel(int? maxSendBytes = null) => GrpcAddress is { } address
+        ? global::Grpc.Net.Client.GrpcChannel.ForAddress(address, new global::Grpc.Net.Client.GrpcChannelOptions { MaxSendMessageSize = maxSendBytes, MaxReceiveMessageSize = null })
+        : global::Grpc.Net.Client.GrpcChannel.ForAddress(App.GetTestServer().BaseAddress, new global::Grpc.Net.Client.GrpcChannelOptions
+        {
+            HttpHandler = App.GetTestServer().CreateHandler(),
+            MaxSendMessageSize = maxSendBytes,
+            MaxReceiveMessageSize = null,
+        });
+
     public static Task<ServingHost> StartAsync(params (string Key, string Value)[] settings) => StartAsync(overLoopback: false, settings);
 
     /// <summary>The same host on real Kestrel, on a free loopback port: for what only a real HTTP server does (its headers, framing).</summary>
@@ -46,6 +59,8 @@ public sealed class ServingHost : IAsyncDisposable
             if (overLoopback)
             {
                 builder.Configuration["urls"] = "http://127.0.0.1:0";
+                // gRPC on a free port of its own; GrpcAddress says which.
+                builder.Configuration["Cloud:Grpc:Port"] = "0";
             }
             else
             {
@@ -60,7 +75,11 @@ public sealed class ServingHost : IAsyncDisposable
             }
         });
         await host.App.StartAsync();
-        host.Client = overLoopback ? new HttpClient { BaseAddress = new Uri(host.App.Urls.Single()) } : host.App.GetTestClient();
+        var grpc = host.App.Services.GetRequiredService<GrpcListeners>().Plaintext;
+        host.GrpcAddress = overLoopback ? new Uri($"http://127.0.0.1:{grpc!.IPEndPoint!.Port}") : null;
+        host.Client = overLoopback
+            ? new HttpClient { BaseAddress = new Uri(host.App.Urls.First(url => new Uri(url).Port != grpc!.IPEndPoint!.Port)) }
+            : host.App.GetTestClient();
         await host.WaitUntilReadyAsync();
         if (host.App.Services.GetRequiredService<JobsOptions>().RunJobs)
         {

@@ -46,6 +46,8 @@ internal sealed class ContainerProcess : IAsyncDisposable
 
         start.Environment["DOTNET_SYSTEM_CONSOLE_ALLOW_ANSI_COLOR_REDIRECTION"] = "false";
         start.Environment["Logging__Console__ColorBehavior"] = "Disabled";
+        // gRPC on any free port unless the test names one: containers of tests side by side would all want 8081.
+        start.Environment["Cloud__Grpc__Port"] = "0";
         foreach (var (key, value) in environment)
         {
             start.Environment[key] = value;

@@ -44,6 +44,38 @@ public sealed class VertexContainerTests(VertexDeployment vertex)
         AssertPredictions(expected, answer.GetProperty("predictions"));
     }
 
+    /// <summary>
+    /// What Vertex's DirectRawPredict does with a model uploaded with containerSpec.grpcPorts: it forwards the caller's
+    /// serialized request to the container's gRPC port as a call of the method it names. So the call here is by
+    /// method name with bytes in and bytes out, as Vertex makes it.
+    /// </summary>
+    [Fact]
+    public async Task GrpcModelInferByMethodNameReachesTheDeployedModelAsDirectRawPredictForwardsIt()
+    {
+        var (rows, expected) = IrisRows();
+        var request = new Inference.ModelInferRequest { ModelName = "iris" };
+        var input = new Inference.ModelInferRequest.Types.InferInputTensor { Name = "features", Datatype = "FP32" };
+        input.Shape.AddRange([rows.Length, 4]);
+        request.Inputs.Add(input);
+        var values = rows.SelectMany(r => r.Split(',').Select(v => float.Parse(v, CultureInfo.InvariantCulture))).ToArray();
+        request.RawInputContents.Add(Google.Protobuf.ByteString.CopyFrom(System.Runtime.InteropServices.MemoryMarshal.AsBytes(values.AsSpan())));
+        var bytes = global::Grpc.Core.Marshallers.Create<byte[]>(b => b, b => b);
+        var method = new global::Grpc.Core.Method<byte[], byte[]>(global::Grpc.Core.MethodType.Unary, "inference.GRPCInferenceService", "ModelInfer", bytes, bytes);
+        using var channel = global::Grpc.Net.Client.GrpcChannel.ForAddress($"http://127.0.0.1:{vertex.GrpcPort}");
+
+        var answer = Inference.ModelInferResponse.Parser.ParseFrom(await channel.CreateCallInvoker().AsyncUnaryCall(method, null, default, Google.Protobuf.MessageExtensions.ToByteArray(request)));
+
+        Assert.Equal(("iris", "1.0.0"), (answer.ModelName, answer.ModelVersion));
+        var outputs = answer.Outputs.Select(o => o.Name).ToList();
+        var probabilities = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(answer.RawOutputContents[outputs.IndexOf("probabilities")].Span).ToArray();
+        var labels = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, long>(answer.RawOutputContents[outputs.IndexOf("label")].Span).ToArray();
+        for (var i = 0; i < rows.Length; i++)
+        {
+            Assert.Equal(expected[i].Probabilities, probabilities.Skip(i * 3).Take(3).Select(p => (double)p), (a, b) => Math.Abs(a - b) < 1e-5);
+            Assert.Equal(expected[i].Label, labels[i]);
+        }
+    }
+
     [Fact]
     public async Task ConcurrentSingleInstanceRequestsEachGetTheirOwnRowBack()
     {

@@ -30,6 +30,9 @@ public sealed class VertexDeployment : IAsyncLifetime
 
     public HttpClient Client { get; private set; } = null!;
 
+    /// <summary>The container's gRPC port (containerSpec.grpcPorts on Vertex).</summary>
+    public int GrpcPort { get; private set; }
+
     /// <summary>What the health route answered while the model's files were still being read.</summary>
     public (HttpStatusCode Status, string Body) HealthWhileLoading { get; private set; }
 
@@ -48,7 +51,8 @@ public sealed class VertexDeployment : IAsyncLifetime
         Gcs.Put(Bucket, $"{Folder}/notes/readme.txt", "not part of the model"u8.ToArray());
         Gcs.PauseMedia();
         var port = ContainerProcess.FreePort();
-        _container = ContainerProcess.Start(Executable, Environment(port, $"gs://{Bucket}/{Folder}"));
+        GrpcPort = ContainerProcess.FreePort();
+        _container = ContainerProcess.Start(Executable, new Dictionary<string, string>(Environment(port, $"gs://{Bucket}/{Folder}")) { ["Cloud__Grpc__Port"] = GrpcPort.ToString(System.Globalization.CultureInfo.InvariantCulture) });
         Client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(30) };
 
         try

@@ -84,6 +84,28 @@ public sealed class ModelsClientHostTests(HostFixture fixture) : IClassFixture<H
     }
 
     [Fact]
+    public async Task InferOverGrpcAndBinaryHttpAnswersAsJsonDoes()
+    {
+        using var grpc = new PredictionClient(fixture.Host.Endpoint, new PredictionClientOptions { GrpcEndpoint = fixture.Host.GrpcEndpoint });
+        using var json = new PredictionClient(fixture.Host.Endpoint, new PredictionClientOptions { UseBinaryTensors = false });
+        InferTensor[] inputs = [InferTensor.Fp32("features", [1, 4], SetosaRow)];
+
+        var overGrpc = await grpc.InferAsync("iris", inputs, ModelTarget.ForVersion("1.0.0"));
+        var overBinary = await fixture.Prediction.InferAsync("iris", inputs, ModelTarget.ForVersion("1.0.0"));
+        var overJson = await json.InferAsync("iris", inputs, ModelTarget.ForVersion("1.0.0"));
+        var unknown = await Assert.ThrowsAsync<CloudRequestException>(() => grpc.InferAsync("ghost", inputs));
+
+        foreach (var result in new[] { overGrpc, overBinary, overJson })
+        {
+            Assert.Equal(("iris", "1.0.0", "version"), (result.Model, result.ModelVersion, result.Route));
+            Assert.Equal(SetosaProbabilities, result["probabilities"].ToSingleArray().Select(p => (double)p), (a, b) => Math.Abs(a - b) < 1e-5);
+            Assert.Equal([0L], result["label"].ToInt64Array());
+        }
+
+        Assert.Equal((HttpStatusCode.NotFound, "Model 'ghost' is not registered."), (unknown.Status, unknown.Message));
+    }
+
+    [Fact]
     public async Task AnUnknownModelAndAWrongKeyAreErrorsThatSayWhat()
     {
         using var wrongKey = new ModelsClient(fixture.Host.Endpoint, new ModelsClientOptions { Credential = CloudCredential.AdminKey("guess") });

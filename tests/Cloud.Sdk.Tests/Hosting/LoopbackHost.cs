@@ -1,5 +1,6 @@
 using Cloud.Host;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Cloud.Sdk.Tests.Hosting;
 
@@ -21,6 +22,9 @@ public sealed class LoopbackHost : IAsyncDisposable
 
     public Uri Endpoint { get; private set; } = null!;
 
+    /// <summary>The host's plaintext gRPC (h2c) address.</summary>
+    public Uri GrpcEndpoint { get; private set; } = null!;
+
     public string DataDirectory => _data.FullName;
 
     public static async Task<LoopbackHost> StartAsync(params (string Key, string Value)[] settings)
@@ -29,6 +33,8 @@ public sealed class LoopbackHost : IAsyncDisposable
         host._app = CloudHost.Build([], builder =>
         {
             builder.Configuration["urls"] = "http://127.0.0.1:0";
+            // gRPC on a free port of its own (GrpcEndpoint), not 8081: test hosts run side by side.
+            builder.Configuration["Cloud:Grpc:Port"] = "0";
             builder.Configuration["Cloud:Storage:DataDirectory"] = host._data.FullName;
             builder.Configuration["Cloud:Local:SeedModelsFrom"] = Path.Combine(Repo.Root, "samples", "models", "iris");
             builder.Configuration["Cloud:Management:AdminKey"] = AdminKey;
@@ -38,7 +44,9 @@ public sealed class LoopbackHost : IAsyncDisposable
             }
         });
         await host._app.StartAsync();
-        host.Endpoint = new Uri(host._app.Urls.Single());
+        var grpcPort = host._app.Services.GetRequiredService<GrpcListeners>().Plaintext!.IPEndPoint!.Port;
+        host.Endpoint = new Uri(host._app.Urls.First(url => new Uri(url).Port != grpcPort));
+        host.GrpcEndpoint = new Uri($"http://127.0.0.1:{grpcPort}");
         using var http = new HttpClient { BaseAddress = host.Endpoint };
         http.DefaultRequestHeaders.Add("X-Cloud-Admin-Key", AdminKey);
         await Eventually.TrueAsync(async () => (await http.GetAsync("/v2/health/ready")).IsSuccessStatusCode, "the host to report ready");

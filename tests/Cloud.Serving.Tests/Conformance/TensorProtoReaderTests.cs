@@ -137,14 +137,23 @@ public sealed class TensorProtoReaderTests
     }
 
     [Fact]
+    public void BFloat16ReadsAsItsBitPattern()
+    {
+        byte[] bfloat16 = [0x08, 0x01, 0x10, 0x10, 0x4A, 0x02, 0x80, 0x3F];   // BFLOAT16 raw_data: 0x3F80, which is 1.0
+
+        var value = Assert.IsType<DenseTensor<Microsoft.ML.OnnxRuntime.BFloat16>>(TensorProtoReader.Read(bfloat16).Value);
+        Assert.Equal(1.0f, (float)value.Span[0]);
+    }
+
+    [Fact]
     public void ValuesServingCannotHoldAreUnsupported()
     {
         byte[] invalidUtf8 = [0x08, 0x01, 0x10, 0x08, 0x32, 0x01, 0xFF];      // string_data: the byte 0xFF
-        byte[] bfloat16 = [0x08, 0x01, 0x10, 0x10, 0x4A, 0x02, 0x80, 0x3F];   // BFLOAT16 raw_data: 1.0
+        byte[] complex = [0x08, 0x01, 0x10, 0x0E, 0x4A, 0x08, 0, 0, 0x80, 0x3F, 0, 0, 0, 0];   // COMPLEX64 raw_data: 1+0i
         byte[] external = [0x08, 0x01, 0x10, 0x01, 0x70, 0x01];               // data_location: EXTERNAL
 
         Assert.Throws<UnsupportedByServingException>(() => TensorProtoReader.Read(invalidUtf8));
-        Assert.Throws<UnsupportedByServingException>(() => TensorProtoReader.Read(bfloat16));
+        Assert.Throws<UnsupportedByServingException>(() => TensorProtoReader.Read(complex));
         Assert.Throws<UnsupportedByServingException>(() => TensorProtoReader.Read(external));
     }
 

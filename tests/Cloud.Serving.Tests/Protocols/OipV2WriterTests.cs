@@ -44,7 +44,7 @@ public sealed class OipV2WriterTests
     [Fact]
     public void ServerMetadataNamesCloud()
     {
-        Assert.Equal("""{"name":"cloud","version":"0.3.0","extensions":[]}""", Write(w => OipV2MetadataWriter.WriteServerMetadata(w, "0.3.0")));
+        Assert.Equal("""{"name":"cloud","version":"0.3.0","extensions":["binary_tensor_data"]}""", Write(w => OipV2MetadataWriter.WriteServerMetadata(w, "0.3.0")));
         Assert.Equal("""{"name":"cloud","version":"0.3.0","extensions":["model_repository"]}""", Write(w => OipV2MetadataWriter.WriteServerMetadata(w, "0.3.0", ["model_repository"])));
     }
 

@@ -241,11 +241,12 @@ public sealed class TfServingErrorTests
     }
 
     [Fact]
-    public void AnInputOfAnUnsupportedElementTypeCannotBeServed()
+    public void ABFloat16InputIsRefusedInJsonWithWhereItCanTravel()
     {
         var model = TestModels.Built(new Input("x", TensorElementType.BFloat16, "batch", 2L));
 
-        Assert.Equal("Input 'x' has element type bfloat16, which Cloud cannot serve.", TfError(model, """{"instances": [[1, 2]]}"""));
+        Assert.Equal("Input 'x' is bfloat16, which JSON cannot carry: send it as binary data (binary_data_size, the binary tensor data extension) or in gRPC's raw_input_contents (docs/grpc.md).",
+            TfError(model, """{"instances": [[1, 2]]}"""));
     }
 
     [Fact]

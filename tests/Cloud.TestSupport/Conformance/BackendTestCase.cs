@@ -80,17 +80,26 @@ internal sealed record BackendTestCase(string Folder, string Name, string Direct
         var inputs = new NamedTensor[inputFiles.Count];
         for (var k = 0; k < inputs.Length; k++)
         {
-            inputs[k] = new NamedTensor(session.Inputs[k].Name, TensorProtoReader.Read(inputFiles[k]).Value);
+            inputs[k] = new NamedTensor(session.Inputs[k].Name, AsBFloat16Where(session.Inputs[k].ElementType, TensorProtoReader.Read(inputFiles[k]).Value));
         }
 
         var expected = new NamedTensor[outputFiles.Count];
         for (var k = 0; k < expected.Length; k++)
         {
-            expected[k] = new NamedTensor(session.Outputs[k].Name, TensorProtoReader.Read(outputFiles[k]).Value);
+            expected[k] = new NamedTensor(session.Outputs[k].Name, AsBFloat16Where(session.Outputs[k].ElementType, TensorProtoReader.Read(outputFiles[k]).Value));
         }
 
         return new BackendDataSet(Path.GetFileName(dataSet), inputs, expected);
     }
+
+    /// <summary>
+    /// numpy has no bfloat16, so ONNX's generator stores a bfloat16 tensor's bit patterns as UINT16 (the Cast cases);
+    /// where the model's input or output is bfloat16, the data is read back as the bfloat16 values they are.
+    /// </summary>
+    private static Tensor AsBFloat16Where(TensorElementType modelType, Tensor tensor) =>
+        modelType == TensorElementType.BFloat16 && tensor is DenseTensor<ushort> bits
+            ? new DenseTensor<BFloat16>(System.Runtime.InteropServices.MemoryMarshal.Cast<ushort, BFloat16>(bits.Span).ToArray(), bits.ShapeSpan)
+            : tensor;
 
     private static int Index(string name, string prefix) =>
         name.StartsWith(prefix, StringComparison.Ordinal)

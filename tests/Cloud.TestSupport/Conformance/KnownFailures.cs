@@ -38,6 +38,16 @@ internal static class KnownFailures
         "input (4 where onnx expects 3.142857 for the linear case; 1, 2.5, 4 where onnx expects 1, 2.395, 3.790 for " +
         "cubic). See onnx/onnx#2462; ORT lists both cases as current_failing_tests (\"results mismatch with onnx tests\").";
 
+    private const string FloatToBFloat16 =
+        "Float32 to bfloat16: onnx 1.12's generator truncated each float to its top 16 bits (checked: the expected " +
+        "output equals the inputs' top halves for all 12 elements, and not their round-to-nearest-even), while ORT " +
+        "rounds to nearest even, so 5 elements come out one bfloat16 ulp higher. Later onnx releases round as ORT does.";
+
+    private const string CastLikeBFloat16Rank =
+        "The model declares its 'like' input as bfloat16/float [3,4], but the data set's input_1.pb is a [1] tensor " +
+        "(checked with onnx.numpy_helper), so ORT refuses the run: \"Invalid rank for input: like Got: 1 Expected: 2\". " +
+        "The data, not ORT or serving, is at fault; these cases counted as unsupported until bfloat16 was served (issue 23).";
+
     /// <summary>Case id (folder/name) to why it fails.</summary>
     public static IReadOnlyDictionary<string, KnownFailure> Entries { get; } = new Dictionary<string, KnownFailure>(StringComparer.Ordinal)
     {
@@ -60,6 +70,12 @@ internal static class KnownFailures
 
         ["node/test_resize_downsample_scales_linear_align_corners"] = new(ResizeAlignCorners),
         ["node/test_resize_downsample_scales_cubic_align_corners"] = new(ResizeAlignCorners),
+
+        ["node/test_cast_FLOAT_to_BFLOAT16"] = new(FloatToBFloat16),
+        ["node/test_castlike_BFLOAT16_to_FLOAT"] = new(CastLikeBFloat16Rank),
+        ["node/test_castlike_BFLOAT16_to_FLOAT_expanded"] = new(CastLikeBFloat16Rank),
+        ["node/test_castlike_FLOAT_to_BFLOAT16"] = new(CastLikeBFloat16Rank),
+        ["node/test_castlike_FLOAT_to_BFLOAT16_expanded"] = new(CastLikeBFloat16Rank),
 
         ["node/test_maxunpool_export_with_output_shape"] = new(
             "MaxUnpool with an explicit output_shape (1,1,5,5) from a 2x2 pool: ORT reads the indices I as flat " +

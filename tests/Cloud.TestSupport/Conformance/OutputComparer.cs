@@ -36,6 +36,7 @@ internal static class OutputComparer
             (DenseTensor<float> e, DenseTensor<float> a) => Close(e.Span, a.Span, static v => v, tolerance),
             (DenseTensor<double> e, DenseTensor<double> a) => Close(e.Span, a.Span, static v => v, tolerance),
             (DenseTensor<Half> e, DenseTensor<Half> a) => Close(e.Span, a.Span, static v => (double)v, tolerance),
+            (DenseTensor<BFloat16> e, DenseTensor<BFloat16> a) => Close(e.Span, a.Span, static v => (double)(float)v, tolerance),
             (DenseTensor<sbyte> e, DenseTensor<sbyte> a) => Exact<sbyte>(e.Span, a.Span),
             (DenseTensor<byte> e, DenseTensor<byte> a) => Exact<byte>(e.Span, a.Span),
             (DenseTensor<short> e, DenseTensor<short> a) => Exact<short>(e.Span, a.Span),

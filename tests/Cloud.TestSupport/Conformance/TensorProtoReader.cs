@@ -110,7 +110,10 @@ internal static class TensorProtoReader
 
             TensorElementType.String => Strings(f, shape, count),
 
-            TensorElementType.BFloat16 or TensorElementType.Complex64 or TensorElementType.Complex128 =>
+            // int32_data carries bfloat16 as its uint16 bit pattern, as float16.
+            TensorElementType.BFloat16 => Dense(f, shape, count, f.Int32Data, static v => new BFloat16(checked((ushort)v))),
+
+            TensorElementType.Complex64 or TensorElementType.Complex128 =>
                 throw new UnsupportedByServingException($"element type {TensorElementTypes.Name(type)} has no tensor type in serving."),
             _ => throw new UnsupportedByServingException($"element type {f.DataType} (TensorProto.DataType) has no tensor type in serving."),
         };

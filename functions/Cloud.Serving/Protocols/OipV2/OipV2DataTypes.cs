@@ -23,12 +23,12 @@ internal static class OipV2DataTypes
         ("FP64", "FP64"u8.ToArray(), TensorElementType.Double),
         ("BYTES", "BYTES"u8.ToArray(), TensorElementType.String),
 
-        // In the protocol, but our binding's tensors cannot hold it.
+        // Raw only (binary tensor data, gRPC raw contents): JSON has no form for it.
         ("BF16", "BF16"u8.ToArray(), TensorElementType.BFloat16),
     ];
 
     /// <summary>The datatypes requests may use, for messages.</summary>
-    public static string SupportedText { get; } = string.Join(", ", Table.Where(t => t.Type != TensorElementType.BFloat16).Select(t => t.Name));
+    public static string SupportedText { get; } = string.Join(", ", Table.Select(t => t.Name));
 
     /// <summary>The protocol's name for an element type; "" for types it has none for (complex).</summary>
     public static string Name(TensorElementType type)
@@ -42,6 +42,20 @@ internal static class OipV2DataTypes
         }
 
         return "";
+    }
+
+    /// <summary>The element type <paramref name="name"/> names; <see cref="TensorElementTypes.Undefined"/> when none.</summary>
+    public static TensorElementType Parse(string name)
+    {
+        foreach (var entry in Table)
+        {
+            if (entry.Name == name)
+            {
+                return entry.Type;
+            }
+        }
+
+        return TensorElementTypes.Undefined;
     }
 
     /// <summary>The element type named by the current string token; <see cref="TensorElementTypes.Undefined"/> when none.</summary>

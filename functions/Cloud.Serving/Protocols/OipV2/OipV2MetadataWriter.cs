@@ -13,7 +13,10 @@ internal static class OipV2MetadataWriter
     /// <summary>The platform string KServe and Triton use for ONNX models.</summary>
     public const string Platform = "onnx_onnxv1";
 
-    /// <summary><c>{"name": "cloud", "version", "extensions": [...]}</c>.</summary>
+    /// <summary>The protocol extensions the server metadata lists (HTTP and gRPC alike).</summary>
+    public static IReadOnlyList<string> Extensions { get; } = ["binary_tensor_data"];
+
+    /// <summary><c>{"name": "cloud", "version", "extensions": [...]}</c>; <paramref name="extensions"/> defaults to <see cref="Extensions"/>.</summary>
     public static void WriteServerMetadata(Utf8JsonWriter writer, string version, IEnumerable<string>? extensions = null)
     {
         ArgumentNullException.ThrowIfNull(writer);
@@ -22,7 +25,7 @@ internal static class OipV2MetadataWriter
         writer.WriteString("name"u8, ServerName);
         writer.WriteString("version"u8, version);
         writer.WriteStartArray("extensions"u8);
-        foreach (var extension in extensions ?? [])
+        foreach (var extension in extensions ?? Extensions)
         {
             writer.WriteStringValue(extension);
         }

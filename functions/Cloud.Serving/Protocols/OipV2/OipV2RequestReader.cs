@@ -29,14 +29,34 @@ internal static class OipV2RequestReader
     public static bool TryRead(in ReadOnlySequence<byte> body, ServedModel model, [NotNullWhen(true)] out OipV2Request? request, [NotNullWhen(false)] out ProtocolError? error) =>
         BodyDecoding.TryDecode(body, model, Read, out request, out error);
 
-    private static OipV2Request Read(ReadOnlySpan<byte> body, ServedSignature signature)
+    /// <summary>
+    /// Decodes a body of the binary tensor data extension: <paramref name="headerLength"/> bytes of JSON, then the
+    /// binary data of the inputs that give <c>binary_data_size</c>, in the order of "inputs". A header length of 0 is
+    /// the extension's raw form: the whole body is the one input of a single-input model.
+    /// </summary>
+    public static bool TryReadBinary(in ReadOnlySequence<byte> body, long headerLength, ServedModel model, [NotNullWhen(true)] out OipV2Request? request, [NotNullWhen(false)] out ProtocolError? error) =>
+        BodyDecoding.TryDecode(body, model, (bytes, signature) => headerLength > bytes.Length
+            ? throw new ProtocolException(ProtocolErrors.HeaderPastBody(headerLength, bytes.Length))
+            : headerLength == 0 ? ReadRawBody(bytes, signature)
+            : Read(bytes[..(int)headerLength], signature, bytes[(int)headerLength..], binary: true), out request, out error);
+
+    private static OipV2Request Read(ReadOnlySpan<byte> body, ServedSignature signature) => Read(body, signature, default, binary: false);
+
+    private static OipV2Request Read(ReadOnlySpan<byte> body, ServedSignature signature, ReadOnlySpan<byte> binaryData, bool binary)
     {
         signature.ThrowIfUnservable();
         using var prepared = JsonBody.Prepare(body);
         var reader = new Utf8JsonReader(prepared.Json, ProtocolJson.ReaderOptions);
         try
         {
-            return ReadBody(ref reader, signature, prepared.Json.Length);
+            var binaryPart = new BinaryPart(binaryData, binary);
+            var request = ReadBody(ref reader, signature, prepared.Json.Length, ref binaryPart);
+            if (binaryPart.Consumed != binaryData.Length)
+            {
+                throw new ProtocolException(ProtocolErrors.BinaryLeftOver(binaryData.Length - binaryPart.Consumed));
+            }
+
+            return request;
         }
         catch (JsonException e)
         {
@@ -44,7 +64,7 @@ internal static class OipV2RequestReader
         }
     }
 
-    private static OipV2Request ReadBody(ref Utf8JsonReader reader, ServedSignature signature, int bodyLength)
+    private static OipV2Request ReadBody(ref Utf8JsonReader reader, ServedSignature signature, int bodyLength, ref BinaryPart binary)
     {
         if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
         {
@@ -53,21 +73,22 @@ internal static class OipV2RequestReader
 
         string? id = null;
         var sawId = false;
-        InputColumn?[]? columns = null;
+        Tensor?[]? tensors = null;
         long[]?[]? shapes = null;
-        string[]? outputs = null;
+        (string[]? Names, bool?[]? Binary) outputs = default;
         var sawOutputs = false;
+        var binaryOutput = false;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             if (reader.ValueTextEquals("inputs"u8))
             {
-                if (columns is not null)
+                if (tensors is not null)
                 {
                     throw new ProtocolException(ProtocolErrors.DuplicateField("inputs"));
                 }
 
                 reader.Read();
-                (columns, shapes) = ReadInputs(ref reader, signature, bodyLength);
+                (tensors, shapes) = ReadInputs(ref reader, signature, bodyLength, ref binary);
             }
             else if (reader.ValueTextEquals("outputs"u8))
             {
@@ -96,6 +117,11 @@ internal static class OipV2RequestReader
                     _ => throw new ProtocolException(ProtocolErrors.V2IdNotString),
                 };
             }
+            else if (reader.ValueTextEquals("parameters"u8))
+            {
+                reader.Read();
+                binaryOutput = ReadBinaryFlag(ref reader, "binary_data_output"u8) ?? false;
+            }
             else
             {
                 reader.Read();
@@ -106,7 +132,7 @@ internal static class OipV2RequestReader
         // Past the root object: the reader throws if anything but whitespace follows it.
         reader.Read();
 
-        if (columns is null)
+        if (tensors is null)
         {
             // A model without inputs (a Constant) is called with "inputs": [] or without the field at all.
             if (signature.Inputs.Length > 0)
@@ -114,20 +140,20 @@ internal static class OipV2RequestReader
                 throw new ProtocolException(ProtocolErrors.V2NoInputs);
             }
 
-            (columns, shapes) = ([], []);
+            (tensors, shapes) = ([], []);
         }
 
-        return new OipV2Request(Build(signature, columns, shapes!, outputs), id);
+        return new OipV2Request(Build(signature, tensors, shapes!, outputs.Names), id, binaryOutput, outputs.Binary);
     }
 
-    private static (InputColumn?[] Columns, long[]?[] Shapes) ReadInputs(ref Utf8JsonReader reader, ServedSignature signature, int bodyLength)
+    private static (Tensor?[] Tensors, long[]?[] Shapes) ReadInputs(ref Utf8JsonReader reader, ServedSignature signature, int bodyLength, ref BinaryPart binary)
     {
         if (reader.TokenType != JsonTokenType.StartArray)
         {
             throw new ProtocolException(ProtocolErrors.V2InputsNotList);
         }
 
-        var columns = new InputColumn?[signature.Inputs.Length];
+        var tensors = new Tensor?[signature.Inputs.Length];
         var shapes = new long[]?[signature.Inputs.Length];
         var position = 0;
         while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
@@ -137,11 +163,11 @@ internal static class OipV2RequestReader
                 throw new ProtocolException(ProtocolErrors.V2InputNotObject(position));
             }
 
-            ReadInput(ref reader, signature, position, bodyLength, columns, shapes);
+            ReadInput(ref reader, signature, position, bodyLength, tensors, shapes, ref binary);
             position++;
         }
 
-        return (columns, shapes);
+        return (tensors, shapes);
     }
 
     /// <summary>
@@ -149,7 +175,7 @@ internal static class OipV2RequestReader
     /// the name, datatype and shape are known; when "data" comes first, a copy of the reader marks it, the reader
     /// skips it, and it is read from the copy at the end of the object (the copy shares the buffer).
     /// </summary>
-    private static void ReadInput(ref Utf8JsonReader reader, ServedSignature signature, int position, int bodyLength, InputColumn?[] columns, long[]?[] shapes)
+    private static void ReadInput(ref Utf8JsonReader reader, ServedSignature signature, int position, int bodyLength, Tensor?[] tensors, long[]?[] shapes, ref BinaryPart binary)
     {
         ServedInput? spec = null;
         long[]? shape = null;
@@ -160,13 +186,14 @@ internal static class OipV2RequestReader
         var sawData = false;
         var data = default(Utf8JsonReader);
         InputColumn? column = null;
+        long? binarySize = null;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             if (reader.ValueTextEquals("name"u8))
             {
                 reader.Read();
                 spec = FindInput(ref reader, signature, position);
-                if (columns[spec.Index] is not null)
+                if (tensors[spec.Index] is not null)
                 {
                     throw new ProtocolException(ProtocolErrors.InputGivenTwice(spec.Name));
                 }
@@ -195,7 +222,7 @@ internal static class OipV2RequestReader
             {
                 reader.Read();
                 sawData = true;
-                if (spec is not null && shape is not null && datatypeText is not null)
+                if (spec is not null && shape is not null && datatypeText is not null && binarySize is null)
                 {
                     column = CreateColumn(spec, shape, datatype, datatypeText, bodyLength);
                     column.ReadFlat(ref reader);
@@ -205,6 +232,11 @@ internal static class OipV2RequestReader
                     data = reader;
                     reader.Skip();
                 }
+            }
+            else if (reader.ValueTextEquals("parameters"u8))
+            {
+                reader.Read();
+                binarySize = ReadBinarySize(ref reader, spec, position);
             }
             else
             {
@@ -239,6 +271,29 @@ internal static class OipV2RequestReader
             throw new ProtocolException(ProtocolErrors.V2FieldMissing(spec.Name, "shape"));
         }
 
+        if (binarySize is { } size)
+        {
+            if (sawData)
+            {
+                throw new ProtocolException(ProtocolErrors.BinaryAndData(spec.Name));
+            }
+
+            if (!binary.Allowed)
+            {
+                throw new ProtocolException(ProtocolErrors.BinaryWithoutHeader(spec.Name));
+            }
+
+            CheckInput(spec, shape, datatype, datatypeText);
+            if (size > binary.Remaining)
+            {
+                throw new ProtocolException(ProtocolErrors.BinaryPastBody(spec.Name, size, binary.Remaining));
+            }
+
+            tensors[spec.Index] = RawTensors.Read(spec, shape, binary.Take((int)size));
+            shapes[spec.Index] = shape;
+            return;
+        }
+
         if (!sawData)
         {
             throw new ProtocolException(ProtocolErrors.V2FieldMissing(spec.Name, "data"));
@@ -256,22 +311,28 @@ internal static class OipV2RequestReader
             throw new ProtocolException(ProtocolErrors.V2DataCount(spec.Name, ShapeText(shape), expected, column.Count));
         }
 
-        columns[spec.Index] = column;
+        tensors[spec.Index] = column.ToTensor(shape);
         shapes[spec.Index] = shape;
     }
 
     /// <summary>Checks the datatype and shape against the model, then makes a column sized for the data.</summary>
     private static InputColumn CreateColumn(ServedInput spec, long[] shape, TensorElementType datatype, string datatypeText, int bodyLength)
     {
+        CheckInput(spec, shape, datatype, datatypeText);
+
+        // Every element takes at least two bytes of JSON ("0,"), so a shape bigger than the body allows cannot be
+        // satisfied: don't let it size the buffer.
+        var capacity = (int)Math.Min(ElementCount(shape), bodyLength / 2 + 1);
+        return InputColumn.Create(spec, OipV2DataTypes.Name(spec.ElementType), allowBinary: false, capacity);
+    }
+
+    /// <summary>Checks an input's datatype and shape against the model (every form of the protocol: JSON, binary, gRPC).</summary>
+    internal static void CheckInput(ServedInput spec, long[] shape, TensorElementType datatype, string datatypeText)
+    {
         var expectedName = OipV2DataTypes.Name(spec.ElementType);
         if (datatype == TensorElementTypes.Undefined)
         {
             throw new ProtocolException(ProtocolErrors.V2UnknownDatatype(spec.Name, datatypeText, OipV2DataTypes.SupportedText));
-        }
-
-        if (datatype == TensorElementType.BFloat16)
-        {
-            throw new ProtocolException(ProtocolErrors.V2DatatypeNotSupported(spec.Name, datatypeText));
         }
 
         if (datatype != spec.ElementType)
@@ -289,11 +350,6 @@ internal static class OipV2RequestReader
         {
             throw new ProtocolException(ProtocolErrors.V2ShapeMismatch(spec.Name, expectedName, spec.ShapeText, ShapeText(shape)));
         }
-
-        // Every element takes at least two bytes of JSON ("0,"), so a shape bigger than the body allows cannot be
-        // satisfied: don't let it size the buffer.
-        var capacity = (int)Math.Min(ElementCount(shape), bodyLength / 2 + 1);
-        return InputColumn.Create(spec, expectedName, allowBinary: false, capacity);
     }
 
     /// <summary>The shape's dimensions; null when it is not a list of non-negative integers or holds more than an int's worth of elements.</summary>
@@ -327,7 +383,7 @@ internal static class OipV2RequestReader
         return valid ? dims[..rank].ToArray() : null;
     }
 
-    private static string[]? ReadOutputs(ref Utf8JsonReader reader, ServedSignature signature)
+    private static (string[]? Names, bool?[]? Binary) ReadOutputs(ref Utf8JsonReader reader, ServedSignature signature)
     {
         if (reader.TokenType != JsonTokenType.StartArray)
         {
@@ -335,6 +391,7 @@ internal static class OipV2RequestReader
         }
 
         var names = new List<string>();
+        var binary = new List<bool?>();
         var position = 0;
         while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
         {
@@ -344,10 +401,18 @@ internal static class OipV2RequestReader
             }
 
             string? name = null;
+            bool? binaryData = null;
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
                 var isName = reader.ValueTextEquals("name"u8);
+                var isParameters = !isName && reader.ValueTextEquals("parameters"u8);
                 reader.Read();
+                if (isParameters)
+                {
+                    binaryData = ReadBinaryFlag(ref reader, "binary_data"u8);
+                    continue;
+                }
+
                 if (!isName)
                 {
                     reader.Skip();
@@ -369,23 +434,172 @@ internal static class OipV2RequestReader
             }
 
             names.Add(name ?? throw new ProtocolException(ProtocolErrors.V2OutputNoName(position)));
+            binary.Add(binaryData);
             position++;
         }
 
         // An empty list asks for nothing in particular: answer with every output, as when "outputs" is absent.
-        return names.Count == 0 ? null : [.. names];
+        return names.Count == 0 ? default : ([.. names], binary.Any(b => b is not null) ? [.. binary] : null);
     }
 
-    private static InferenceRequest Build(ServedSignature signature, InputColumn?[] columns, long[]?[] shapes, string[]? outputs)
+    /// <summary>An input's <c>"parameters"</c>: its binary_data_size, if it gives one; other parameters are skipped.</summary>
+    private static long? ReadBinarySize(ref Utf8JsonReader reader, ServedInput? spec, int position)
     {
-        var inputs = new NamedTensor[columns.Length];
-        Span<long> firstDimensions = columns.Length <= 16 ? stackalloc long[columns.Length] : new long[columns.Length];
-        for (var i = 0; i < columns.Length; i++)
+        if (reader.TokenType != JsonTokenType.StartObject)
         {
-            var column = columns[i] ?? throw new ProtocolException(ProtocolErrors.MissingInput(signature.Inputs[i].Name));
+            reader.Skip();
+            return null;
+        }
+
+        long? size = null;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var isSize = reader.ValueTextEquals("binary_data_size"u8);
+            reader.Read();
+            if (!isSize)
+            {
+                reader.Skip();
+                continue;
+            }
+
+            if (reader.TokenType != JsonTokenType.Number || !reader.TryGetInt64(out var value) || value < 0 || value > int.MaxValue)
+            {
+                throw new ProtocolException(ProtocolErrors.BinarySizeNotNumber(spec?.Name ?? position.ToString(CultureInfo.InvariantCulture)));
+            }
+
+            size = value;
+        }
+
+        return size;
+    }
+
+    /// <summary>A <c>"parameters"</c> object's boolean <paramref name="name"/> (binary_data, binary_data_output); null when absent.</summary>
+    private static bool? ReadBinaryFlag(ref Utf8JsonReader reader, ReadOnlySpan<byte> name)
+    {
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            reader.Skip();
+            return null;
+        }
+
+        bool? flag = null;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var isFlag = reader.ValueTextEquals(name);
+            reader.Read();
+            if (!isFlag)
+            {
+                reader.Skip();
+                continue;
+            }
+
+            flag = reader.TokenType switch
+            {
+                JsonTokenType.True => true,
+                JsonTokenType.False => false,
+                _ => throw new ProtocolException(ProtocolErrors.BinaryParameterNotBool),
+            };
+        }
+
+        return flag;
+    }
+
+    /// <summary>
+    /// The raw form (Inference-Header-Content-Length 0): the body is the single input's data, its datatype the
+    /// model's, its shape the model's with the one free dimension (if any) deduced from the size. A BYTES input's body
+    /// is one element. Outputs are answered in JSON, as when a request asks nothing about them.
+    /// </summary>
+    private static OipV2Request ReadRawBody(ReadOnlySpan<byte> body, ServedSignature signature)
+    {
+        signature.ThrowIfUnservable();
+        if (signature.Inputs.Length != 1)
+        {
+            throw new ProtocolException(ProtocolErrors.RawBodyNeedsOneInput(signature.Inputs.Length));
+        }
+
+        var spec = signature.Inputs[0];
+        var shape = spec.Dimensions.ToArray();
+        var free = Array.FindAll(shape, d => d < 0).Length;
+        if (free > 1)
+        {
+            throw new ProtocolException(ProtocolErrors.RawBodyShape(spec.Name, spec.ShapeText));
+        }
+
+        Tensor tensor;
+        if (spec.ElementType == TensorElementType.String)
+        {
+            shape.AsSpan().Replace(-1L, 1L);
+            if (ElementCount(shape) != 1)
+            {
+                throw new ProtocolException(ProtocolErrors.RawBodyShape(spec.Name, spec.ShapeText));
+            }
+
+            tensor = new StringTensor([ReadUtf8(spec, body)], shape);
+        }
+        else
+        {
+            var size = TensorElementTypes.SizeOf(spec.ElementType);
+            long known = 1;
+            foreach (var dim in shape)
+            {
+                known *= dim < 0 ? 1 : dim;
+            }
+
+            var index = Array.IndexOf(shape, -1L);
+            if (index >= 0 && known > 0 && body.Length % (known * size) == 0)
+            {
+                shape[index] = body.Length / (known * size);
+            }
+
+            shape.AsSpan().Replace(-1L, 0L);
+            tensor = RawTensors.Read(spec, shape, body);
+        }
+
+        long[]?[] shapes = [shape];
+        return new OipV2Request(Build(signature, [tensor], shapes, null), null);
+    }
+
+    private static string ReadUtf8(ServedInput spec, ReadOnlySpan<byte> bytes)
+    {
+        if (!System.Text.Unicode.Utf8.IsValid(bytes))
+        {
+            throw new ProtocolException(ProtocolErrors.BytesNotUtf8(spec.Name, 0));
+        }
+
+        return System.Text.Encoding.UTF8.GetString(bytes);
+    }
+
+    /// <summary>The binary data after the JSON header, taken input by input in the order "inputs" gives them.</summary>
+    private ref struct BinaryPart(ReadOnlySpan<byte> data, bool allowed)
+    {
+        private readonly ReadOnlySpan<byte> _data = data;
+
+        /// <summary>Whether the request has a binary part at all (an Inference-Header-Content-Length header).</summary>
+        public readonly bool Allowed { get; } = allowed;
+
+        public int Consumed { get; private set; }
+
+        public readonly int Remaining => _data.Length - Consumed;
+
+        public ReadOnlySpan<byte> Take(int count)
+        {
+            var part = _data.Slice(Consumed, count);
+            Consumed += count;
+            return part;
+        }
+    }
+
+    /// <summary>The request from every input's tensor (in the model's input order) and the outputs asked for.</summary>
+    internal static InferenceRequest Build(ServedSignature signature, Tensor?[] tensors, long[]?[] shapes, string[]? outputs)
+    {
+        var inputs = new NamedTensor[tensors.Length];
+        Span<long> firstDimensions = tensors.Length <= 16 ? stackalloc long[tensors.Length] : new long[tensors.Length];
+        for (var i = 0; i < tensors.Length; i++)
+        {
+            var tensor = tensors[i] ?? throw new ProtocolException(ProtocolErrors.MissingInput(signature.Inputs[i].Name));
             var shape = shapes[i]!;
             firstDimensions[i] = shape.Length > 0 ? shape[0] : -1;
-            inputs[i] = new NamedTensor(column.Spec.Name, column.ToTensor(shape));
+            inputs[i] = new NamedTensor(signature.Inputs[i].Name, tensor);
         }
 
         // Inputs that disagree on dimension 0 (broadcasting), scalars and empty tensors are not rows: such a request

@@ -8,9 +8,11 @@ internal static class OipV2ResponseWriter
 {
     /// <summary>
     /// <c>{"model_name", "model_version", "id"?, "outputs": [{"name", "shape", "datatype", "data"}]}</c> with flat
-    /// row-major data; "id" only when the request had one.
+    /// row-major data; "id" only when the request had one. An output the request asked for as binary data (the binary
+    /// tensor data extension) has <c>"parameters": {"binary_data_size": n}</c> instead of "data"; its bytes follow the
+    /// JSON, written by the caller (<see cref="RawTensors"/>).
     /// </summary>
-    public static void WriteInferResponse(Utf8JsonWriter writer, ServedModel model, string? id, InferenceResponse response)
+    public static void WriteInferResponse(Utf8JsonWriter writer, ServedModel model, string? id, InferenceResponse response, OipV2Request? binary = null)
     {
         ArgumentNullException.ThrowIfNull(writer);
         ArgumentNullException.ThrowIfNull(model);
@@ -39,8 +41,18 @@ internal static class OipV2ResponseWriter
 
             writer.WriteEndArray();
             writer.WriteString("datatype"u8, OipV2DataTypes.Name(output.Value.ElementType));
-            writer.WritePropertyName("data"u8);
-            TensorJsonWriter.WriteFlat(writer, output.Value);
+            if (binary is not null && binary.IsBinary(i))
+            {
+                writer.WriteStartObject("parameters"u8);
+                writer.WriteNumber("binary_data_size"u8, RawTensors.ByteSize(output.Value));
+                writer.WriteEndObject();
+            }
+            else
+            {
+                writer.WritePropertyName("data"u8);
+                TensorJsonWriter.WriteFlat(writer, output.Value);
+            }
+
             writer.WriteEndObject();
         }
 

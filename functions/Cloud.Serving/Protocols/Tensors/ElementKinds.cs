@@ -5,9 +5,12 @@ namespace Cloud.Serving.Protocols.Tensors;
 /// <summary>Facts about the element types the codecs read and write.</summary>
 internal static class ElementKinds
 {
-    /// <summary>Whether requests can carry this element type: every type our binding's tensors hold.</summary>
+    /// <summary>
+    /// Whether requests can carry this element type: every type our binding's tensors hold. bfloat16 travels only as
+    /// raw bytes (binary tensor data, gRPC raw contents); JSON requests refuse it and JSON answers write its values.
+    /// </summary>
     public static bool IsSupported(TensorElementType type) => type is TensorElementType.Float or TensorElementType.Double
-        or TensorElementType.Float16 or TensorElementType.Int8 or TensorElementType.UInt8 or TensorElementType.Int16
+        or TensorElementType.Float16 or TensorElementType.BFloat16 or TensorElementType.Int8 or TensorElementType.UInt8 or TensorElementType.Int16
         or TensorElementType.UInt16 or TensorElementType.Int32 or TensorElementType.UInt32 or TensorElementType.Int64
         or TensorElementType.UInt64 or TensorElementType.Bool or TensorElementType.String;
 

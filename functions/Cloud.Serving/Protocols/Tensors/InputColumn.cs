@@ -72,6 +72,7 @@ internal abstract class InputColumn
         TensorElementType.UInt64 => new DenseColumn<ulong>(spec, typeLabel, capacity),
         TensorElementType.Bool => new DenseColumn<bool>(spec, typeLabel, capacity),
         TensorElementType.String => new StringColumn(spec, typeLabel, allowBinary, capacity),
+        TensorElementType.BFloat16 => throw new ProtocolException(ProtocolErrors.Bf16NotInJson(spec.Name)),
         _ => throw new ProtocolException(ProtocolErrors.InputTypeNotSupported(spec.Name, TensorElementTypes.Name(spec.ElementType))),
     };
 

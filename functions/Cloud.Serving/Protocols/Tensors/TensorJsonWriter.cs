@@ -1,3 +1,4 @@
+using BFloat16 = Microsoft.ML.OnnxRuntime.BFloat16;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Cloud.Registry.Onnx;
@@ -41,6 +42,7 @@ internal static class TensorJsonWriter
             case DenseTensor<float> t: WriteDense(writer, t, start, length, firstDim, flat); return;
             case DenseTensor<double> t: WriteDense(writer, t, start, length, firstDim, flat); return;
             case DenseTensor<Half> t: WriteDense(writer, t, start, length, firstDim, flat); return;
+            case DenseTensor<BFloat16> t: WriteDense(writer, t, start, length, firstDim, flat); return;
             case DenseTensor<sbyte> t: WriteDense(writer, t, start, length, firstDim, flat); return;
             case DenseTensor<byte> t: WriteDense(writer, t, start, length, firstDim, flat); return;
             case DenseTensor<short> t: WriteDense(writer, t, start, length, firstDim, flat); return;
@@ -172,6 +174,19 @@ internal static class TensorJsonWriter
         else if (typeof(T) == typeof(Half))
         {
             WriteHalf(writer, Unsafe.As<T, Half>(ref value));
+        }
+        else if (typeof(T) == typeof(BFloat16))
+        {
+            // Every bfloat16 is a float exactly (its top 16 bits), so the number read back is the value answered.
+            var f = (float)Unsafe.As<T, BFloat16>(ref value);
+            if (float.IsFinite(f))
+            {
+                writer.WriteNumberValue(f);
+            }
+            else
+            {
+                WriteNonFinite(writer, f);
+            }
         }
         else if (typeof(T) == typeof(bool))
         {
