@@ -11,34 +11,9 @@ import sys
 
 import numpy as np
 
-from oip_clients_common import MODELS, NUMPY, VERSION, datatype, expect_equal, http_request, sample_inputs, upload_models
+from oip_clients_common import MODELS, NUMPY, VERSION, check, checks, datatype, expect_equal, from_raw, http_request, raw_bytes, sample_inputs, upload_models
 
 base = sys.argv[1]
-checks = []
-
-
-def check(name):
-    checks.append(name)
-    print(f"ok {name}")
-
-
-def raw_bytes(array):
-    if array.dtype == object:
-        return b"".join(struct.pack("<I", len(v.encode())) + v.encode() for v in array.ravel())
-    return array.astype(array.dtype.newbyteorder("<")).tobytes()
-
-
-def from_raw(dt, shape, data):
-    if dt == "BYTES":
-        values, offset = [], 0
-        while offset < len(data):
-            (length,) = struct.unpack_from("<I", data, offset)
-            values.append(data[offset + 4: offset + 4 + length].decode())
-            offset += 4 + length
-        return np.array(values, dtype=object).reshape(shape)
-    return np.frombuffer(data, dtype=NUMPY[dt].newbyteorder("<")).astype(NUMPY[dt]).reshape(shape)
-
-
 def body_of(inputs, binary_outputs=True, outputs=None):
     header = {"id": "bin-1", "inputs": [], "parameters": {"binary_data_output": binary_outputs}}
     tail = b""

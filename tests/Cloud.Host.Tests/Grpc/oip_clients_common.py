@@ -4,6 +4,7 @@ Expected outputs are computed here with numpy from the models' definitions, neve
 """
 import http.client
 import json
+import struct
 import time
 import urllib.parse
 
@@ -125,3 +126,29 @@ def sample_inputs():
         "py-strings": {"s": np.array(["hello", "", "ünïcödé ✓", "a\x00b"], dtype=object)},
         "py-ints": {"i8": np.array([[-128 + 1, 127], [0, -5]], dtype=np.int8), "u16": np.array([[1, 2], [30000, 65535 // 2]], dtype=np.uint16)},
     }
+
+
+# --- raw tensor bytes, as the protocols' documentation gives them (BYTES: a 4-byte little-endian length per element) --
+def raw_bytes(array):
+    if array.dtype == object:
+        return b"".join(struct.pack("<I", len(v.encode())) + v.encode() for v in array.ravel())
+    return array.astype(array.dtype.newbyteorder("<")).tobytes()
+
+
+def from_raw(dt, shape, data):
+    if dt == "BYTES":
+        values, offset = [], 0
+        while offset < len(data):
+            (length,) = struct.unpack_from("<I", data, offset)
+            values.append(data[offset + 4: offset + 4 + length].decode())
+            offset += 4 + length
+        return np.array(values, dtype=object).reshape(shape)
+    return np.frombuffer(data, dtype=NUMPY[dt].newbyteorder("<")).astype(NUMPY[dt]).reshape(shape)
+
+
+checks = []
+
+
+def check(name):
+    checks.append(name)
+    print(f"ok {name}")

@@ -15,7 +15,7 @@ import numpy as np
 from google.protobuf import descriptor_pb2, descriptor_pool, message_factory
 from grpc_tools import protoc
 
-from oip_clients_common import MODELS, NUMPY, VERSION, datatype, expect_equal, http_request, sample_inputs, upload_models
+from oip_clients_common import MODELS, NUMPY, VERSION, check, checks, datatype, expect_equal, from_raw, http_request, raw_bytes, sample_inputs, upload_models
 
 proto_dir, http_base, target = sys.argv[1:4]
 out = tempfile.mkdtemp()
@@ -56,32 +56,7 @@ def call_fails(method, request, code, text):
     raise AssertionError(f"{method} succeeded; expected {code} ({text})")
 
 
-checks = []
-
-
-def check(name):
-    checks.append(name)
-    print(f"ok {name}")
-
-
-# --- raw and typed encodings, as a client writes them from the proto's comments ---------------------------------
-def raw_bytes(array):
-    if array.dtype == object:
-        return b"".join(struct.pack("<I", len(v.encode())) + v.encode() for v in array.ravel())
-    return array.astype(array.dtype.newbyteorder("<")).tobytes()
-
-
-def from_raw(dt, shape, data):
-    if dt == "BYTES":
-        values, offset = [], 0
-        while offset < len(data):
-            (length,) = struct.unpack_from("<I", data, offset)
-            values.append(data[offset + 4: offset + 4 + length].decode())
-            offset += 4 + length
-        return np.array(values, dtype=object).reshape(shape)
-    return np.frombuffer(data, dtype=NUMPY[dt].newbyteorder("<")).astype(NUMPY[dt]).reshape(shape)
-
-
+# --- typed encodings, as a client writes them from the proto's comments ---------------------------------------
 TYPED = {"BOOL": "bool_contents", "INT8": "int_contents", "INT16": "int_contents", "INT32": "int_contents", "INT64": "int64_contents",
          "UINT8": "uint_contents", "UINT16": "uint_contents", "UINT32": "uint_contents", "UINT64": "uint64_contents",
          "FP32": "fp32_contents", "FP64": "fp64_contents", "BYTES": "bytes_contents"}
