@@ -188,31 +188,7 @@ internal sealed class ServingCaseRunner(HttpClient client, global::Grpc.Net.Clie
             return ProtocolOutcome.Failed($"{data.Name}: {step}: {answer.Describe()}");
         }
 
-        Dictionary<string, Tensor> actual;
-        try
-        {
-            actual = read(answer.Body);
-        }
-        catch (Exception e) when (e is FormatException or InvalidOperationException or KeyNotFoundException or System.Text.Json.JsonException)
-        {
-            return ProtocolOutcome.Failed($"{data.Name}: {step}: the response cannot be read: {e.Message}");
-        }
-
-        for (var k = 0; k < data.ExpectedOutputs.Count; k++)
-        {
-            var (output, expected) = data.ExpectedOutputs[k];
-            if (!actual.TryGetValue(output, out var value))
-            {
-                return ProtocolOutcome.Failed($"{data.Name}: {step}: the response has no output '{output}'");
-            }
-
-            if (OutputComparer.Compare(expected, value, tolerance) is { } difference)
-            {
-                return ProtocolOutcome.Failed($"{data.Name}: {step}: output {k} '{output}': {difference}");
-            }
-        }
-
-        return null;
+        return Compare(data, step, () => read(answer.Body), tolerance);
     }
 
     private async Task<Answer> SendAsync(HttpMethod method, string path, HttpContent? content, List<string> serverErrors, CancellationToken cancellationToken)
