@@ -13,10 +13,13 @@ public sealed partial class HostProcessTests
 {
     private const string IrisBody = """{"instances": [[5.1, 3.5, 1.4, 0.2]]}""";
 
-    [Theory]
-    [InlineData(Signal.Interrupt)]
-    [InlineData(Signal.Terminate)]
-    public async Task TheHostServesThenStopsCleanlyOnItsSignalAndFreesItsPort(Signal signal)
+    [Fact]
+    public Task TheHostServesThenStopsCleanlyOnSigtermAndFreesItsPort() => ServesThenStopsCleanlyOnAsync(Signal.Terminate);
+
+    [SignalNotIgnoredFact(Signal.Interrupt)]
+    public Task TheHostServesThenStopsCleanlyOnSigintAndFreesItsPort() => ServesThenStopsCleanlyOnAsync(Signal.Interrupt);
+
+    private static async Task ServesThenStopsCleanlyOnAsync(Signal signal)
     {
         using var data = new TempDirectory();
         await using var host = await HostProcess.StartAsync(
@@ -29,8 +32,7 @@ public sealed partial class HostProcessTests
         Assert.Equal(System.Net.HttpStatusCode.OK, answer.StatusCode);
 
         Assert.Equal(0, kill(host.Id, (int)signal));
-        // Past the host's own shutdown timeout (30 s), so a loaded machine's slow stop is told from one that hangs.
-        var exitCode = await host.WaitForExitAsync(TimeSpan.FromSeconds(60));
+        var exitCode = await host.WaitForExitAsync(TimeSpan.FromSeconds(20));
 
         Assert.Equal(0, exitCode);
         Assert.Contains("Application is shutting down...", host.Output, StringComparison.Ordinal);
@@ -62,6 +64,26 @@ public sealed partial class HostProcessTests
 
         Assert.Equal(2, exitCode);
         Assert.Contains("Cloud:Telemetry:OtlpEndpoint must be an absolute http or https address; got 'collector:4317/'.", host.Output, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// A fact that sends a signal the host would inherit as ignored when the tests themselves run with it ignored: a
+    /// non-interactive shell ignores SIGINT for what it starts in the background (`bash .ci/run &`), the test host and
+    /// the host started from it inherit that, and a host started that way rightly stays up on Ctrl+C (as under nohup).
+    /// Skipped then, naming why; a terminal or a CI runner that starts the tests in the foreground runs it.
+    /// </summary>
+    [AttributeUsage(AttributeTargets.Method)]
+    private sealed class SignalNotIgnoredFactAttribute : FactAttribute
+    {
+        public SignalNotIgnoredFactAttribute(Signal signal)
+        {
+            var ignored = File.Exists("/proc/self/status")
+                ? File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith("SigIgn:", StringComparison.Ordinal)) : null;
+            if (ignored is not null && (Convert.ToUInt64(ignored["SigIgn:".Length..].Trim(), 16) & (1UL << ((int)signal - 1))) != 0)
+            {
+                Skip = $"signal {(int)signal} is ignored in this test process (started in the background by a non-interactive shell), so the host would inherit it ignored; run the tests in the foreground to test it";
+            }
+        }
     }
 
     public enum Signal
