@@ -164,6 +164,9 @@ internal sealed class ModelRegistry(ITableStore table, TimeProvider time)
         return row is null ? null : RegistryRows.ToLabel(row);
     }
 
+    /// <summary>How many times a label move is read, checked and written before a storm of concurrent changes ends it.</summary>
+    private const int LabelMoveAttempts = 5;
+
     /// <summary>
     /// Points a label at a version. With <paramref name="expectedETag"/> the move only happens if the label is
     /// still as the caller saw it (null ETag with an expectation means "the label must not exist yet").
@@ -173,6 +176,28 @@ internal sealed class ModelRegistry(ITableStore table, TimeProvider time)
     public async Task<ModelLabel> SetLabelAsync(string model, string label, string version, string? expectedETag = null, bool expectAbsent = false, CancellationToken cancellationToken = default)
     {
         EnsureValid(ModelName.Validate(model) ?? LabelName.Validate(label) ?? ModelVersions.Validate(version));
+        // The transaction also touches the version row, which other writers change for reasons of their own (a
+        // validation verdict, metrics): such a change is not the caller's conflict, so the move is read and checked
+        // again — the caller's own condition on the label, and the version's rules, each time — before giving up.
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await TrySetLabelAsync(model, label, version, expectedETag, expectAbsent, cancellationToken).ConfigureAwait(false);
+            }
+            catch (StorageConflictException) when (attempt < LabelMoveAttempts)
+            {
+            }
+            catch (StorageConflictException)
+            {
+                throw new RegistryException(RegistryError.Stale,
+                    $"Label '{label}' of '{model}' or version '{version}' kept changing while the label was being moved ({LabelMoveAttempts} tries); read them again and retry.");
+            }
+        }
+    }
+
+    private async Task<ModelLabel> TrySetLabelAsync(string model, string label, string version, string? expectedETag, bool expectAbsent, CancellationToken cancellationToken)
+    {
         var versionRow = await GetRowAsync(model, RegistryRows.VersionKey(version), cancellationToken).ConfigureAwait(false)
             ?? throw new RegistryException(RegistryError.NotFound, $"Model '{model}' has no version '{version}'.");
         var target = RegistryRows.ToVersion(versionRow);
@@ -201,16 +226,8 @@ internal sealed class ModelRegistry(ITableStore table, TimeProvider time)
         TableTransactionAction labelAction = labelRow is null
             ? new(TableTransactionActionType.Insert, newLabel)
             : new(TableTransactionActionType.Update, newLabel, labelRow.ETag);
-        try
-        {
-            var written = await table.SubmitTransactionAsync([labelAction, new(TableTransactionActionType.Update, touchedVersion, versionRow.ETag)], cancellationToken).ConfigureAwait(false);
-            return RegistryRows.ToLabel(written[0]);
-        }
-        catch (StorageConflictException)
-        {
-            throw new RegistryException(RegistryError.Stale,
-                $"Label '{label}' of '{model}' or version '{version}' changed while the label was being moved; read them again and retry.");
-        }
+        var written = await table.SubmitTransactionAsync([labelAction, new(TableTransactionActionType.Update, touchedVersion, versionRow.ETag)], cancellationToken).ConfigureAwait(false);
+        return RegistryRows.ToLabel(written[0]);
     }
 
     /// <summary>Removes a label. Refused while the traffic split uses it.</summary>

@@ -174,9 +174,48 @@ public sealed class ModelRegistryTests : IDisposable
 
         var error = await Assert.ThrowsAsync<RegistryException>(() => mover.SetLabelAsync("iris", "stable", "1.0.0"));
 
-        Assert.Equal(RegistryError.Stale, error.Error);
+        // The write fails on the touched version row; read again, 1.0.0 is retired, and the move says so.
+        Assert.Equal(RegistryError.RuleViolation, error.Error);
+        Assert.Contains("retired", error.Message, StringComparison.Ordinal);
         Assert.Null(await _h.Registry.GetLabelAsync("iris", "stable"));
         Assert.Equal(ModelVersionStatus.Retired, (await _h.Registry.GetVersionAsync("iris", "1.0.0"))!.Status);
+    }
+
+    [Fact]
+    public async Task AVerdictThatLandsMidwayThroughALabelMoveIsNotTheCallersConflict()
+    {
+        // What a label set right after an upload meets: the validate job records its verdict on the version row
+        // between the move's read and its write. Without a condition of the caller's, the move is made.
+        await RecordAsync("2.0.0", ModelVersionStatus.Registered);
+        var interleaving = new InterleavingTableStore(_h.Table);
+        var mover = new ModelRegistry(interleaving, _h.Time);
+        interleaving.BeforeNextTransaction = () => _h.Registry.RecordVerdictAsync("iris", "2.0.0", passed: true, "every threshold met");
+
+        var moved = await mover.SetLabelAsync("iris", "canary", "2.0.0");
+
+        Assert.Equal("2.0.0", moved.Version);
+        Assert.Equal("2.0.0", (await _h.Registry.GetLabelAsync("iris", "canary"))!.Version);
+        Assert.Equal(ModelVersionStatus.Validated, (await _h.Registry.GetVersionAsync("iris", "2.0.0"))!.Status);
+    }
+
+    [Fact]
+    public async Task AMoveWithTheLabelsETagSurvivesAVerdictButNotAnotherMove()
+    {
+        await RecordAsync("1.0.0", ModelVersionStatus.Registered);
+        await RecordAsync("2.0.0", ModelVersionStatus.Registered);
+        var seen = await _h.Registry.SetLabelAsync("iris", "stable", "1.0.0");
+        var interleaving = new InterleavingTableStore(_h.Table);
+        var mover = new ModelRegistry(interleaving, _h.Time);
+
+        interleaving.BeforeNextTransaction = () => _h.Registry.RecordVerdictAsync("iris", "2.0.0", passed: true, "every threshold met");
+        var moved = await mover.SetLabelAsync("iris", "stable", "2.0.0", expectedETag: seen.ETag);
+
+        interleaving.BeforeNextTransaction = () => _h.Registry.SetLabelAsync("iris", "stable", "2.0.0");
+        var stale = await Assert.ThrowsAsync<RegistryException>(() => mover.SetLabelAsync("iris", "stable", "1.0.0", expectedETag: moved.ETag));
+
+        Assert.Equal("2.0.0", moved.Version);
+        Assert.Equal(RegistryError.Stale, stale.Error);
+        Assert.Equal("2.0.0", (await _h.Registry.GetLabelAsync("iris", "stable"))!.Version);
     }
 
     [Fact]
