@@ -97,8 +97,20 @@ internal static class ServingServiceCollectionExtensions
         return app;
     }
 
-    /// <summary>The middleware every host puts before its endpoints: the one error shape for what ASP.NET Core answers itself.</summary>
-    public static IApplicationBuilder UseCloudServing(this IApplicationBuilder app) => app.UseCloudErrors();
+    /// <summary>
+    /// The middleware every host puts before its endpoints: the one error shape for what ASP.NET Core answers itself,
+    /// and gRPC ModelInfer messages counted in the body budget before they are read.
+    /// </summary>
+    public static IApplicationBuilder UseCloudServing(this IApplicationBuilder app)
+    {
+        app.UseCloudErrors();
+        if (app.ApplicationServices.GetService<GrpcOptions>() is { Enabled: true })
+        {
+            app.UseMiddleware<Grpc.GrpcBodyBudget>();
+        }
+
+        return app;
+    }
 
     /// <summary>Health, TF Serving REST, Open Inference Protocol v2, the management API and the dashboard over it.</summary>
     public static IEndpointRouteBuilder MapCloudServing(this IEndpointRouteBuilder app)
