@@ -8,7 +8,7 @@ namespace Cloud.Serving.Tensors;
 /// ORT without a copy; as an output it holds the rows of one request, copied once out of ORT's buffer.
 /// </summary>
 /// <typeparam name="T">float, double, Half, sbyte, byte, short, ushort, int, uint, long, ulong or bool.</typeparam>
-internal sealed class DenseTensor<T> : Tensor
+internal sealed class DenseTensor<T> : Tensor, IDenseTensor
     where T : unmanaged
 {
     /// <summary>Creates a tensor over <paramref name="buffer"/> (not copied) with the given shape.</summary>
@@ -26,6 +26,9 @@ internal sealed class DenseTensor<T> : Tensor
 
     /// <summary>The elements as a new array.</summary>
     public T[] ToArray() => Buffer.ToArray();
+
+    /// <inheritdoc/>
+    public ReadOnlySpan<byte> Bytes => System.Runtime.InteropServices.MemoryMarshal.AsBytes(Buffer.Span);
 
     internal override unsafe OrtValue ToOrtValue(out System.Buffers.MemoryHandle pin)
     {

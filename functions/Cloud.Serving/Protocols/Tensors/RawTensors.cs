@@ -63,19 +63,7 @@ internal static class RawTensors
                 }
 
                 break;
-            case DenseTensor<float> t: Copy(t, destination); break;
-            case DenseTensor<double> t: Copy(t, destination); break;
-            case DenseTensor<Half> t: Copy(t, destination); break;
-            case DenseTensor<BFloat16> t: Copy(t, destination); break;
-            case DenseTensor<sbyte> t: Copy(t, destination); break;
-            case DenseTensor<byte> t: Copy(t, destination); break;
-            case DenseTensor<short> t: Copy(t, destination); break;
-            case DenseTensor<ushort> t: Copy(t, destination); break;
-            case DenseTensor<int> t: Copy(t, destination); break;
-            case DenseTensor<uint> t: Copy(t, destination); break;
-            case DenseTensor<long> t: Copy(t, destination); break;
-            case DenseTensor<ulong> t: Copy(t, destination); break;
-            case DenseTensor<bool> t: Copy(t, destination); break;
+            case IDenseTensor dense: dense.Bytes.CopyTo(destination); break;
             default: throw new NotSupportedException($"Cannot write {tensor} as raw bytes.");
         }
     }
@@ -87,9 +75,6 @@ internal static class RawTensors
         Write(tensor, bytes);
         return bytes;
     }
-
-    private static void Copy<T>(DenseTensor<T> tensor, Span<byte> destination)
-        where T : unmanaged => MemoryMarshal.AsBytes(tensor.Span).CopyTo(destination);
 
     private static Tensor ReadDense(ServedInput spec, long[] shape, ReadOnlySpan<byte> raw, byte[]? owned)
     {
