@@ -1,15 +1,15 @@
 using System.Diagnostics;
 using System.Globalization;
 
+using Cloud.TestSupport;
+
 namespace Cloud.LoadHarness;
 
 /// <summary>The Azure CLI as a user runs it: `az storage blob upload` against a connection string.</summary>
 internal static class Az
 {
     /// <summary>The az executable on PATH, or null.</summary>
-    public static string? Find() =>
-        (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries)
-            .Select(dir => Path.Combine(dir, "az")).FirstOrDefault(File.Exists);
+    public static string? Find() => ExecutableFactAttribute.Find("az");
 
     /// <summary>Uploads one file; returns the CPU seconds az's process tree used (from /usr/bin/time when present, else 0).</summary>
     public static async Task<double> UploadAsync(string az, string connectionString, string container, string name, string file, int connections)
