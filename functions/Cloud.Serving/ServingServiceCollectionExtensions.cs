@@ -72,6 +72,9 @@ internal static class ServingServiceCollectionExtensions
     {
         services.AddSettings<GrpcOptions>("Grpc");
         services.AddGrpc();
+
+        // One instance for every call (its fields are the serving singletons), not one built per call.
+        services.AddSingleton<InferenceGrpcService>();
         services.AddOptions<global::Grpc.AspNetCore.Server.GrpcServiceOptions>().Configure<GrpcOptions>((grpc, options) =>
         {
             grpc.MaxReceiveMessageSize = options.MaxReceiveMessageBytes;

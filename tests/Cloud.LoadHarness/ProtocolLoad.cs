@@ -58,7 +58,16 @@ internal static class ProtocolLoad
                     new("JSON", c => LoadGenerator.RunAsync(url, json, c, RoundWarmUp, Round, cpu)),
                     new("binary HTTP", c => LoadGenerator.RunAsync(url, binary, c, RoundWarmUp, Round, cpu, $"Inference-Header-Content-Length: {headerLength}\r\n")),
                     new("gRPC unary", c => GrpcLoad.RunAsync(channel, grpc, c, RoundWarmUp, Round, cpu)),
+                    new("gRPC stream", c => GrpcLoad.RunStreamsAsync(channel, grpc, c, RoundWarmUp, Round, cpu)),
+                    new($"gRPC stream, {PipelinedDepth} in flight each", c => GrpcLoad.RunPipelinedStreamsAsync(channel, grpc, c, PipelinedDepth, RoundWarmUp, Round, cpu)),
                 ];
+
+                // CLOUD_PROTOCOL_MODES=json,stream runs only those (names matched in part; ratios are then to the first
+                // left), so a profiler attached to the host sees one path.
+                if (Environment.GetEnvironmentVariable("CLOUD_PROTOCOL_MODES") is { Length: > 0 } only)
+                {
+                    modes = [.. modes.Where(m => only.Split(',').Any(o => m.Name.Contains(o.Trim(), StringComparison.OrdinalIgnoreCase)))];
+                }
 
                 // Until the tiered JIT has settled on each path (BenchServers.WarmUpAsync says why).
                 for (var turn = 0; turn < WarmUpTurns; turn++)
@@ -113,6 +122,9 @@ internal static class ProtocolLoad
     }
 
     private const int WarmUpTurns = 4;
+
+    /// <summary>Requests a pipelining stream client keeps in flight on each stream (concurrency / this many streams).</summary>
+    private const int PipelinedDepth = 8;
 
     private static readonly TimeSpan RoundWarmUp = TimeSpan.FromMilliseconds(300);
 
@@ -196,9 +208,105 @@ internal static class GrpcLoad
 
     private static readonly Method<byte[], byte[]> ModelInfer = new(MethodType.Unary, "inference.GRPCInferenceService", "ModelInfer", Bytes, Bytes);
 
-    public static async Task<LoadGenerator.Result> RunAsync(GrpcChannel channel, byte[] request, int concurrency, TimeSpan warmup, TimeSpan duration, Func<TimeSpan>? serverCpu)
+    private static readonly Method<byte[], byte[]> ModelStreamInfer = new(MethodType.DuplexStreaming, "inference.GRPCInferenceService", "ModelStreamInfer", Bytes, Bytes);
+
+    public static Task<LoadGenerator.Result> RunAsync(GrpcChannel channel, byte[] request, int concurrency, TimeSpan warmup, TimeSpan duration, Func<TimeSpan>? serverCpu)
     {
         var invoker = channel.CreateCallInvoker();
+        return MeasureAsync(concurrency, warmup, duration, serverCpu, async (end, clock, record) =>
+        {
+            while (clock.Elapsed < end)
+            {
+                var start = Stopwatch.GetTimestamp();
+                try
+                {
+                    await invoker.AsyncUnaryCall(ModelInfer, null, default, request).ResponseAsync.ConfigureAwait(false);
+                    record(start, null);
+                }
+                catch (RpcException error)
+                {
+                    record(start, $"{error.StatusCode} {error.Status.Detail}");
+                }
+            }
+        });
+    }
+
+    /// <summary>
+    /// Triton's perf_analyzer --streaming shape: each of the N callers holds one ModelStreamInfer stream and sends its
+    /// next request when the answer to the last has come.
+    /// </summary>
+    public static Task<LoadGenerator.Result> RunStreamsAsync(GrpcChannel channel, byte[] request, int concurrency, TimeSpan warmup, TimeSpan duration, Func<TimeSpan>? serverCpu)
+    {
+        var invoker = channel.CreateCallInvoker();
+        return MeasureAsync(concurrency, warmup, duration, serverCpu, async (end, clock, record) =>
+        {
+            using var call = invoker.AsyncDuplexStreamingCall(ModelStreamInfer, null, default);
+            while (clock.Elapsed < end)
+            {
+                var start = Stopwatch.GetTimestamp();
+                await call.RequestStream.WriteAsync(request).ConfigureAwait(false);
+                if (!await call.ResponseStream.MoveNext(default).ConfigureAwait(false))
+                {
+                    throw new InvalidOperationException("The server ended the stream.");
+                }
+
+                // ModelStreamInferResponse: a failed request has error_message (field 1), which proto3 writes first.
+                var answer = call.ResponseStream.Current;
+                record(start, answer.Length > 0 && answer[0] == 0x0A ? new CodedInputStream(answer).ReadTagAndString() : null);
+            }
+
+            await call.RequestStream.CompleteAsync().ConfigureAwait(false);
+            while (await call.ResponseStream.MoveNext(default).ConfigureAwait(false))
+            {
+            }
+        });
+    }
+
+    /// <summary>
+    /// A pipelining client (tritonclient's async_stream_infer shape): concurrency / depth streams, each with depth
+    /// requests in flight — the next is sent as each answer arrives. Latency is from the oldest request in flight to
+    /// each answer (answers are alike, so order does not matter to it).
+    /// </summary>
+    public static Task<LoadGenerator.Result> RunPipelinedStreamsAsync(GrpcChannel channel, byte[] request, int concurrency, int depth, TimeSpan warmup, TimeSpan duration, Func<TimeSpan>? serverCpu)
+    {
+        var invoker = channel.CreateCallInvoker();
+        depth = Math.Min(depth, concurrency);
+        return MeasureAsync(Math.Max(1, concurrency / depth), warmup, duration, serverCpu, async (end, clock, record) =>
+        {
+            using var call = invoker.AsyncDuplexStreamingCall(ModelStreamInfer, null, default);
+            using var room = new SemaphoreSlim(depth, depth);
+            var sent = new System.Collections.Concurrent.ConcurrentQueue<long>();
+            var answers = Task.Run(async () =>
+            {
+                while (await call.ResponseStream.MoveNext(default).ConfigureAwait(false))
+                {
+                    sent.TryDequeue(out var start);
+                    var answer = call.ResponseStream.Current;
+                    record(start, answer.Length > 0 && answer[0] == 0x0A ? new CodedInputStream(answer).ReadTagAndString() : null);
+                    room.Release();
+                }
+            });
+            while (clock.Elapsed < end)
+            {
+                await room.WaitAsync().ConfigureAwait(false);
+                sent.Enqueue(Stopwatch.GetTimestamp());
+                await call.RequestStream.WriteAsync(request).ConfigureAwait(false);
+            }
+
+            await call.RequestStream.CompleteAsync().ConfigureAwait(false);
+            await answers.ConfigureAwait(false);
+        });
+    }
+
+    private static string ReadTagAndString(this CodedInputStream input)
+    {
+        input.ReadTag();
+        return input.ReadString();
+    }
+
+    /// <summary>Runs N callers until warm-up plus duration; only answers that arrive after warm-up are counted.</summary>
+    private static async Task<LoadGenerator.Result> MeasureAsync(int concurrency, TimeSpan warmup, TimeSpan duration, Func<TimeSpan>? serverCpu, Func<TimeSpan, Stopwatch, Action<long, string?>, Task> caller)
+    {
         var latencies = new List<double>[concurrency];
         var errors = 0;
         string? firstError = null;
@@ -206,32 +314,26 @@ internal static class GrpcLoad
         var clock = Stopwatch.StartNew();
         var end = warmup + duration;
 
-        async Task Worker(int index)
+        Task Worker(int index)
         {
             var mine = latencies[index] = new List<double>(16_384);
-            while (clock.Elapsed < end)
+            return caller(end, clock, (start, error) =>
             {
-                var start = Stopwatch.GetTimestamp();
-                try
+                if (!Volatile.Read(ref measuring))
                 {
-                    await invoker.AsyncUnaryCall(ModelInfer, null, default, request).ResponseAsync.ConfigureAwait(false);
-                }
-                catch (RpcException error)
-                {
-                    if (Volatile.Read(ref measuring))
-                    {
-                        Interlocked.Increment(ref errors);
-                        firstError ??= $"{error.StatusCode} {error.Status.Detail}";
-                    }
-
-                    continue;
+                    return;
                 }
 
-                if (Volatile.Read(ref measuring))
+                if (error is null)
                 {
                     mine.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
                 }
-            }
+                else
+                {
+                    Interlocked.Increment(ref errors);
+                    firstError ??= error;
+                }
+            });
         }
 
         var workers = Enumerable.Range(0, concurrency).Select(i => Task.Run(() => Worker(i))).ToArray();

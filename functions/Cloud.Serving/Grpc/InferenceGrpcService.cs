@@ -19,13 +19,16 @@ namespace Cloud.Serving.Grpc;
 /// routing key from the same header as HTTP's, as metadata), the version's micro-batcher, the per-version counters and
 /// the request telemetry (tagged rpc.system=grpc). Only the codec differs.
 /// </summary>
-internal sealed class InferenceGrpcService(IServiceProvider services, IEnumerable<IReadinessSignal> readiness) : GRPCInferenceService.GRPCInferenceServiceBase
+internal sealed partial class InferenceGrpcService(IServiceProvider services, IEnumerable<IReadinessSignal> readiness, ILogger<InferenceGrpcService> logger) : GRPCInferenceService.GRPCInferenceServiceBase
 {
     /// <summary>The request parameter that names a label, as TF Serving's path does on HTTP.</summary>
     public const string LabelParameter = "label";
 
     private readonly ServingServices _s = ServingServices.From(services);
     private readonly IReadinessSignal[] _readiness = [.. readiness];
+
+    // gRPC metadata keys are lower case.
+    private readonly string _routingKeyHeader = services.GetRequiredService<RoutingOptions>().RoutingKeyHeader.ToLowerInvariant();
 
     public override Task<ServerLiveResponse> ServerLive(ServerLiveRequest request, ServerCallContext context) =>
         Task.FromResult(new ServerLiveResponse { Live = true });
@@ -72,12 +75,34 @@ internal sealed class InferenceGrpcService(IServiceProvider services, IEnumerabl
 
     public override async Task<ModelInferResponse> ModelInfer(ModelInferRequest request, ServerCallContext context)
     {
+        var (answer, decision) = await InferAsync(request, RoutingKey(context), context.CancellationToken).ConfigureAwait(false);
+        var headers = context.GetHttpContext().Response.Headers;
+        headers[GrpcHeaders.Model] = decision.Target.Model;
+        headers[GrpcHeaders.Version] = decision.Target.Version;
+        headers[GrpcHeaders.Route] = decision.Route;
+        return answer;
+    }
+
+    /// <summary>
+    /// Triton's streaming extension: any number of requests on one call, each answered by one message as soon as its
+    /// prediction is done (in completion order, carrying the request's id), a failed one by its error sentence while
+    /// the stream goes on. The per-call work of a unary call (HTTP/2 stream, headers, trailers) is paid once.
+    /// </summary>
+    public override async Task ModelStreamInfer(IAsyncStreamReader<ModelInferRequest> requestStream, IServerStreamWriter<ModelStreamInferResponse> responseStream, ServerCallContext context)
+    {
+        using var stream = new GrpcInferStream(this, _s.Bodies, responseStream, RoutingKey(context), e => LogUnexpected(logger, e), context.CancellationToken);
+        await stream.RunAsync(requestStream).ConfigureAwait(false);
+    }
+
+    /// <summary>One prediction as ModelInfer makes it; failures throw the RpcException a unary call answers with.</summary>
+    internal async Task<(ModelInferResponse Answer, RouteDecision Decision)> InferAsync(ModelInferRequest request, string? routingKey, CancellationToken cancellationToken)
+    {
         using var activity = RequestTelemetry.Start();
         var label = request.Parameters.TryGetValue(LabelParameter, out var given)
             ? given.ParameterChoiceCase == InferParameter.ParameterChoiceOneofCase.StringParam ? given.StringParam
                 : throw GrpcStatuses.Exception(StatusCodes.Status400BadRequest, ProtocolErrors.GrpcLabelNotString)
             : null;
-        var decision = await RouteAsync(request.ModelName, request.ModelVersion, label, context).ConfigureAwait(false);
+        var decision = await RouteAsync(request.ModelName, request.ModelVersion, label, routingKey, cancellationToken).ConfigureAwait(false);
         RequestTelemetry.Routed(activity, decision);
         var routedAt = Stopwatch.GetTimestamp();
         var counters = _s.Statistics.For(decision.Target.Model, decision.Target.Version);
@@ -108,9 +133,9 @@ internal sealed class InferenceGrpcService(IServiceProvider services, IEnumerabl
             InferenceResponse response;
             try
             {
-                response = await decision.Target.PredictAsync(decoded, context.CancellationToken).ConfigureAwait(false);
+                response = await decision.Target.PredictAsync(decoded, cancellationToken).ConfigureAwait(false);
             }
-            catch (OperationCanceledException) when (context.CancellationToken.IsCancellationRequested)
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
                 status = 0;
                 throw;
@@ -123,12 +148,8 @@ internal sealed class InferenceGrpcService(IServiceProvider services, IEnumerabl
             }
 
             var answer = GrpcInferResponseWriter.Write(decision.Target.Served, request.Id, response, raw);
-            var headers = context.GetHttpContext().Response.Headers;
-            headers[GrpcHeaders.Model] = decision.Target.Model;
-            headers[GrpcHeaders.Version] = decision.Target.Version;
-            headers[GrpcHeaders.Route] = decision.Route;
             counters.Record(status, Stopwatch.GetTimestamp() - started);
-            return answer;
+            return (answer, decision);
         }
         finally
         {
@@ -139,15 +160,19 @@ internal sealed class InferenceGrpcService(IServiceProvider services, IEnumerabl
         }
     }
 
-    private async Task<RouteDecision> RouteAsync(string model, string version, string? label, ServerCallContext context)
+    private string? RoutingKey(ServerCallContext context) => context.RequestHeaders.GetValue(_routingKeyHeader);
+
+    private Task<RouteDecision> RouteAsync(string model, string version, string? label, ServerCallContext context) =>
+        RouteAsync(model, version, label, RoutingKey(context), context.CancellationToken);
+
+    private async Task<RouteDecision> RouteAsync(string model, string version, string? label, string? routingKey, CancellationToken cancellationToken)
     {
         if (model.Length == 0)
         {
             throw GrpcStatuses.Exception(StatusCodes.Status400BadRequest, "The request names no model.");
         }
 
-        var routingKey = context.RequestHeaders.GetValue(_s.Routing.RoutingKeyHeader.ToLowerInvariant());
-        var result = await _s.Router.RouteAsync(model, version.Length > 0 ? version : null, label, routingKey, context.CancellationToken).ConfigureAwait(false);
+        var result = await _s.Router.RouteAsync(model, version.Length > 0 ? version : null, label, routingKey, cancellationToken).ConfigureAwait(false);
         if (result.Succeeded)
         {
             return result.Decision!;
@@ -163,4 +188,7 @@ internal sealed class InferenceGrpcService(IServiceProvider services, IEnumerabl
         tensor.Shape.AddRange(node.Dimensions);
         return tensor;
     }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "A ModelStreamInfer request failed unexpectedly; the stream answered it with an internal error and went on.")]
+    private static partial void LogUnexpected(ILogger logger, Exception exception);
 }

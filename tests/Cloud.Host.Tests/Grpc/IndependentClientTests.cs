@@ -26,7 +26,8 @@ public sealed class IndependentClientTests(ITestOutputHelper output) : IAsyncLif
         var outcome = await RunAsync("oip_grpc_client.py", Repo.File("protos"), _host.Client.BaseAddress!.ToString().TrimEnd('/'), $"{grpc.Host}:{grpc.Port}");
         Assert.Contains("ok ModelInfer py-half raw", outcome, StringComparison.Ordinal);
         Assert.Contains("ok ModelInfer py-strings typed", outcome, StringComparison.Ordinal);
-        Assert.Contains("15 checks passed", outcome, StringComparison.Ordinal);
+        Assert.Contains("ok ModelStreamInfer", outcome, StringComparison.Ordinal);
+        Assert.Contains("17 checks passed", outcome, StringComparison.Ordinal);
     }
 
     [PythonFact("numpy", "onnx")]

@@ -196,4 +196,49 @@ call_fails("ModelInfer", huge, grpc.StatusCode.RESOURCE_EXHAUSTED, "")
 check(f"bad input ({huge.ByteSize() / 1e6:.0f} MB message included)")
 
 call_fails("ModelInfer", infer_request("no-such-model", inputs, raw=True), grpc.StatusCode.NOT_FOUND, "no-such-model")
+
+# --- ModelStreamInfer (Triton's streaming extension): every model raw and typed on one stream, sent without waiting --
+stream_rpc = service.methods_by_name["ModelStreamInfer"]
+stream = channel.stream_stream("/inference.GRPCInferenceService/ModelStreamInfer", request_serializer=lambda m: m.SerializeToString(),
+                               response_deserializer=factory.GetPrototype(stream_rpc.output_type).FromString)
+sent, expected_by_id = [], {}
+for name, inputs in sample_inputs().items():
+    for raw in (True, False) if name != "py-half" else (True,):
+        sent.append(infer_request(name, inputs, raw, id=f"stream-{name}-{raw}"))
+        expected_by_id[f"stream-{name}-{raw}"] = (name, raw, MODELS[name][1](inputs))
+# A failure in the middle is answered in its place and the stream goes on.
+bad = infer_request("py-add", inputs_add := sample_inputs()["py-add"], raw=True, id="stream-bad")
+bad.raw_input_contents[0] = bad.raw_input_contents[0][:-4]
+sent.insert(len(sent) // 2, bad)
+sent.insert(1, infer_request("no-such-model", inputs_add, raw=True, id="stream-unknown"))
+answers = {a.infer_response.id: a for a in stream(iter(sent), timeout=120, metadata=[("x-cloud-routing-key", "user-17")])}
+assert sorted(answers) == sorted(r.id for r in sent), (sorted(answers), "one answer per request, each with its id")
+for id, (name, raw, expected) in expected_by_id.items():
+    answer = answers[id]
+    assert answer.error_message == "", (id, answer.error_message)
+    response = answer.infer_response
+    assert response.model_name == name and response.model_version == VERSION, response
+    assert (len(response.raw_output_contents) > 0) == (raw or name == "py-half"), f"{id}: raw in, raw out (and only then)"
+    actual = outputs_of(response)
+    for output in expected:
+        expect_equal(f"stream {id} {output}", np.asarray(expected[output]), actual[output])
+for id, code, text in (("stream-bad", "INVALID_ARGUMENT", "6 values of raw data take 24 bytes; got 20"), ("stream-unknown", "NOT_FOUND", "no-such-model")):
+    answer = answers[id]
+    assert text in answer.error_message, (id, answer.error_message)
+    assert answer.infer_response.parameters["grpc_status"].string_param == code, (id, answer.infer_response.parameters)
+    assert len(answer.infer_response.outputs) == 0, answer
+    print(f"  stream {code}: {answer.error_message[:160]}")
+check(f"ModelStreamInfer {len(sent)} requests on one stream, two of them failing in place")
+
+# A message over the receive limit ends the stream with gRPC's status; the answer before it still arrives.
+received = []
+try:
+    for answer in stream(iter([infer_request("py-add", inputs_add, raw=True, id="before-huge"), huge]), timeout=120):
+        received.append(answer.infer_response.id)
+    raise AssertionError("the stream ended without a status for the huge message")
+except grpc.RpcError as error:
+    assert error.code() == grpc.StatusCode.RESOURCE_EXHAUSTED, (error.code(), error.details())
+    print(f"  stream RESOURCE_EXHAUSTED: {error.details()[:160]}")
+assert received == ["before-huge"], received
+check("ModelStreamInfer huge message")
 print(f"{len(checks)} checks passed")
