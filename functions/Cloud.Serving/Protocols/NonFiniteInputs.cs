@@ -1,5 +1,6 @@
 using System.Numerics;
 using Cloud.Serving.Tensors;
+using BFloat16 = Microsoft.ML.OnnxRuntime.BFloat16;
 
 namespace Cloud.Serving.Protocols;
 
@@ -21,6 +22,7 @@ internal static class NonFiniteInputs
                 DenseTensor<float> f => First<float>(f.Span),
                 DenseTensor<double> d => First<double>(d.Span),
                 DenseTensor<Half> h => First<Half>(h.Span),
+                DenseTensor<BFloat16> b => First(b.Span),
                 _ => (-1, 0d),
             };
             if (index >= 0)
@@ -42,6 +44,23 @@ internal static class NonFiniteInputs
             if (!T.IsFinite(values[i]))
             {
                 return (i, double.CreateTruncating(values[i]));
+            }
+        }
+
+        return (-1, 0);
+    }
+
+    /// <summary>
+    /// bfloat16 (raw contents only: JSON cannot carry it) is not one of .NET's IEEE types, so its bits are read: all-ones
+    /// exponent is non-finite, and every bfloat16 widens to a float exactly, keeping NaN and the infinity's sign.
+    /// </summary>
+    private static (long Index, double Value) First(ReadOnlySpan<BFloat16> values)
+    {
+        for (var i = 0; i < values.Length; i++)
+        {
+            if ((values[i].value & 0x7F80) == 0x7F80)
+            {
+                return (i, (float)values[i]);
             }
         }
 

@@ -1,10 +1,6 @@
-using System.Buffers.Binary;
 using System.Globalization;
 using System.Net;
-using System.Runtime.InteropServices;
-using System.Text;
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using Google.Protobuf;
 using Grpc.Core;
 using Grpc.Net.Client;
@@ -15,13 +11,12 @@ namespace Cloud.Sdk.Prediction;
 /// <summary>
 /// <see cref="PredictionClient.InferAsync"/> over gRPC: one channel per client (HTTP/2 connections are multiplexed and
 /// costly to open), every input in raw_input_contents (Triton's form: no per-element encoding on either side), outputs
-/// read from raw_output_contents. Errors become <see cref="CloudRequestException"/>s with the HTTP status the gRPC
-/// status stands for, so callers handle one exception whatever the transport.
+/// read from raw_output_contents by <see cref="OutputData"/>, as binary HTTP answers are. Errors become
+/// <see cref="CloudRequestException"/>s with the HTTP status the gRPC status stands for, so callers handle one
+/// exception whatever the transport.
 /// </summary>
 internal sealed class GrpcInference : IDisposable
 {
-    private static readonly JsonSerializerOptions DataOptions = new() { NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals };
-
     private readonly GrpcChannel _channel;
     private readonly GRPCInferenceService.GRPCInferenceServiceClient _client;
     private readonly string _routingKeyHeader;
@@ -68,7 +63,7 @@ internal sealed class GrpcInference : IDisposable
         for (var i = 0; i < outputs.Length; i++)
         {
             var output = response.Outputs[i];
-            var data = response.RawOutputContents.Count > i ? Decode(output.Datatype, response.RawOutputContents[i].Span) : Typed(output);
+            var data = response.RawOutputContents.Count > i ? OutputData.FromRaw(output.Name, output.Datatype, output.Shape, response.RawOutputContents[i].Span) : Typed(output);
             outputs[i] = new InferOutput(output.Name, output.Datatype, [.. output.Shape], data);
         }
 
@@ -78,55 +73,21 @@ internal sealed class GrpcInference : IDisposable
 
     public void Dispose() => _channel.Dispose();
 
-    private static JsonElement Decode(string datatype, ReadOnlySpan<byte> raw) => datatype switch
-    {
-        "FP32" => Element(MemoryMarshal.Cast<byte, float>(raw).ToArray()),
-        "FP64" => Element(MemoryMarshal.Cast<byte, double>(raw).ToArray()),
-        "FP16" => Element(MemoryMarshal.Cast<byte, Half>(raw).ToArray().Select(h => (float)h).ToArray()),
-        "BF16" => Element(MemoryMarshal.Cast<byte, ushort>(raw).ToArray().Select(b => BitConverter.Int32BitsToSingle(b << 16)).ToArray()),
-        "INT8" => Element(MemoryMarshal.Cast<byte, sbyte>(raw).ToArray()),
-        "INT16" => Element(MemoryMarshal.Cast<byte, short>(raw).ToArray()),
-        "INT32" => Element(MemoryMarshal.Cast<byte, int>(raw).ToArray()),
-        "INT64" => Element(MemoryMarshal.Cast<byte, long>(raw).ToArray()),
-        "UINT8" => Element(raw.ToArray().Select(b => (int)b).ToArray()),
-        "UINT16" => Element(MemoryMarshal.Cast<byte, ushort>(raw).ToArray()),
-        "UINT32" => Element(MemoryMarshal.Cast<byte, uint>(raw).ToArray()),
-        "UINT64" => Element(MemoryMarshal.Cast<byte, ulong>(raw).ToArray()),
-        "BOOL" => Element(raw.ToArray().Select(b => b != 0).ToArray()),
-        "BYTES" => Element(Strings(raw)),
-        _ => throw new CloudRequestException($"The answer has an output of datatype '{datatype}', which this client does not read."),
-    };
-
     private static JsonElement Typed(ModelInferResponse.Types.InferOutputTensor output)
     {
         var c = output.Contents ?? new InferTensorContents();
         return output.Datatype switch
         {
-            "FP32" => Element(c.Fp32Contents.ToArray()),
-            "FP64" => Element(c.Fp64Contents.ToArray()),
-            "INT64" => Element(c.Int64Contents.ToArray()),
-            "UINT64" => Element(c.Uint64Contents.ToArray()),
-            "BOOL" => Element(c.BoolContents.ToArray()),
-            "BYTES" => Element(c.BytesContents.Select(b => b.ToStringUtf8()).ToArray()),
-            "UINT8" or "UINT16" or "UINT32" => Element(c.UintContents.ToArray()),
-            _ => Element(c.IntContents.ToArray()),
+            "FP32" => OutputData.Of(c.Fp32Contents.ToArray()),
+            "FP64" => OutputData.Of(c.Fp64Contents.ToArray()),
+            "INT64" => OutputData.Of(c.Int64Contents.ToArray()),
+            "UINT64" => OutputData.Of(c.Uint64Contents.ToArray()),
+            "BOOL" => OutputData.Of(c.BoolContents.ToArray()),
+            "BYTES" => OutputData.Of(c.BytesContents.Select(b => b.ToStringUtf8()).ToArray()),
+            "UINT8" or "UINT16" or "UINT32" => OutputData.Of(c.UintContents.ToArray()),
+            _ => OutputData.Of(c.IntContents.ToArray()),
         };
     }
-
-    private static string[] Strings(ReadOnlySpan<byte> raw)
-    {
-        var values = new List<string>();
-        while (raw.Length >= 4)
-        {
-            var length = (int)BinaryPrimitives.ReadUInt32LittleEndian(raw);
-            values.Add(Encoding.UTF8.GetString(raw.Slice(4, length)));
-            raw = raw[(4 + length)..];
-        }
-
-        return [.. values];
-    }
-
-    private static JsonElement Element<T>(T value) => JsonSerializer.SerializeToElement(value, DataOptions);
 
     /// <summary>The HTTP status a gRPC status stands for (the server's own table, read backwards).</summary>
     internal static HttpStatusCode HttpStatusOf(StatusCode code) => code switch

@@ -7,7 +7,7 @@ namespace Cloud.Sdk.Prediction;
 /// <param name="Name">The output's name.</param>
 /// <param name="Datatype">The OIP v2 datatype (FP32, INT64, BYTES, ...).</param>
 /// <param name="Shape">The shape.</param>
-/// <param name="Data">The elements, row-major, as the answer wrote them.</param>
+/// <param name="Data">The elements, row-major, as the answer wrote them (raw outputs, from gRPC or the binary tensor extension, as the same JSON array).</param>
 public sealed record InferOutput(string Name, string Datatype, IReadOnlyList<long> Shape, JsonElement Data)
 {
     /// <summary>The elements as floats; NaN and the infinities, which the API writes as strings, read back as themselves.</summary>

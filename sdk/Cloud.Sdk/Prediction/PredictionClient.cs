@@ -135,7 +135,8 @@ public class PredictionClient : IDisposable
     /// gRPC (<c>ModelInfer</c>, raw tensor contents, labels as the "label" parameter); otherwise
     /// <c>POST /v2/models/{model}[/versions/{v}]/infer</c>, with tensors in the binary tensor extension when the server
     /// offers it and <see cref="PredictionClientOptions.UseBinaryTensors"/> is on (no JSON for the numbers: smaller and
-    /// cheaper on both sides), as JSON otherwise.
+    /// cheaper on both sides), inputs and outputs alike (<c>binary_data_output</c>), as JSON otherwise. The outputs are
+    /// the same whichever way they travelled.
     /// </summary>
     /// <param name="model">The model's name.</param>
     /// <param name="inputs">The input tensors.</param>
@@ -171,16 +172,7 @@ public class PredictionClient : IDisposable
 
             return request;
         }, cancellationToken).ConfigureAwait(false);
-        var root = JsonSerializer.Deserialize<JsonElement>(await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false));
-        var outputs = root.TryGetProperty("outputs", out var list)
-            ? list.EnumerateArray().Select(o => new InferOutput(
-                o.GetProperty("name").GetString()!,
-                o.GetProperty("datatype").GetString()!,
-                o.GetProperty("shape").EnumerateArray().Select(d => d.GetInt64()).ToArray(),
-                o.TryGetProperty("data", out var data) ? data : default)).ToArray()
-            : [];
-        return new InferenceResult(root.TryGetProperty("id", out var id) ? id.GetString() : null, outputs, ServedBy.Of(response),
-            root.TryGetProperty("model_version", out var version) ? version.GetString() : null);
+        return InferAnswer.Read(response, await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false));
     }
 
     /// <summary>Whether the model's routed version (or the named one) is loaded and serving (<c>GET /v2/models/{m}[/versions/{v}]/ready</c>); asking loads nothing.</summary>
@@ -329,6 +321,14 @@ public class PredictionClient : IDisposable
         }
 
         w.WriteEndArray();
+        if (binary)
+        {
+            // Outputs come back raw too (InferAnswer reads them): a client that sends binary reads it as cheaply.
+            w.WriteStartObject("parameters"u8);
+            w.WriteBoolean("binary_data_output"u8, true);
+            w.WriteEndObject();
+        }
+
         w.WriteEndObject();
     }
 

@@ -8,7 +8,8 @@ public sealed class PredictionClientOptions : CloudClientOptions
 
     /// <summary>
     /// Whether <see cref="PredictionClient.InferAsync"/> sends tensors in the Open Inference Protocol's binary tensor
-    /// extension when the server lists <c>binary_tensor_data</c> among its extensions (default true); JSON otherwise.
+    /// extension, and asks for the outputs in it (<c>binary_data_output</c>), when the server lists
+    /// <c>binary_tensor_data</c> among its extensions (default true); JSON otherwise.
     /// </summary>
     public bool UseBinaryTensors { get; set; } = true;
 
