@@ -141,7 +141,7 @@ internal static class ProtocolLoad
     private static (byte[] Body, int HeaderLength) BinaryBody(Workload w, float[] values)
     {
         var header = Encoding.UTF8.GetBytes(
-            $"{{\"inputs\": [{{\"name\": \"{w.Input}\", \"shape\": [{string.Join(", ", w.Shape)}], \"datatype\": \"FP32\", \"parameters\": {{\"binary_data_size\": {values.Length * 4}}}}}]}}");
+            $"{{\"inputs\": [{{\"name\": \"{w.Input}\", \"shape\": [{string.Join(", ", w.Shape)}], \"datatype\": \"FP32\", \"parameters\": {{\"binary_data_size\": {values.Length * 4}}}}}], \"parameters\": {{\"binary_data_output\": true}}}}");
         return ([.. header, .. System.Runtime.InteropServices.MemoryMarshal.AsBytes(values.AsSpan())], header.Length);
     }
 
