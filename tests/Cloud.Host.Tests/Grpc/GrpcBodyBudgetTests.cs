@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using Cloud.Host.Tests.Http;
 using Cloud.Serving.Http;
 using Google.Protobuf;
@@ -29,7 +28,7 @@ public sealed class GrpcBodyBudgetTests : IAsyncLifetime
     {
         using var channel = _host.CreateGrpcChannel();
         var client = new Inference.GRPCInferenceService.GRPCInferenceServiceClient(channel);
-        var request = IrisRows(64); // 1,024 bytes of floats, and the message around them
+        var request = IrisMessages.Rows(64); // 1,024 bytes of floats, and the message around them
         Assert.True(Budget.TryTake(149_500)); // other requests' bodies, held: 500 bytes are left
 
         var busy = await Assert.ThrowsAsync<RpcException>(async () => await client.ModelInferAsync(request));
@@ -49,27 +48,11 @@ public sealed class GrpcBodyBudgetTests : IAsyncLifetime
         using var channel = _host.CreateGrpcChannel();
         var client = new Inference.GRPCInferenceService.GRPCInferenceServiceClient(channel);
 
-        var refused = await Assert.ThrowsAsync<RpcException>(async () => await client.ModelInferAsync(IrisRows(10_000)));
+        var refused = await Assert.ThrowsAsync<RpcException>(async () => await client.ModelInferAsync(IrisMessages.Rows(10_000)));
 
         Assert.Equal(StatusCode.ResourceExhausted, refused.StatusCode);
-        Assert.StartsWith($"The message is {IrisRows(10_000).CalculateSize():N0} bytes,", refused.Status.Detail, StringComparison.Ordinal);
+        Assert.StartsWith($"The message is {IrisMessages.Rows(10_000).CalculateSize():N0} bytes,", refused.Status.Detail, StringComparison.Ordinal);
         Assert.Contains("more than the 150,000 bytes of prediction bodies this host holds at once (Cloud:Serving:MaxRequestBodyBytesInFlight)", refused.Status.Detail, StringComparison.Ordinal);
         Assert.Equal(0, Budget.Held);
-    }
-
-    private static Inference.ModelInferRequest IrisRows(int rows)
-    {
-        var values = new float[rows * 4];
-        for (var i = 0; i < values.Length; i++)
-        {
-            values[i] = (i % 4) + 0.5f;
-        }
-
-        var request = new Inference.ModelInferRequest { ModelName = "iris" };
-        var input = new Inference.ModelInferRequest.Types.InferInputTensor { Name = "features", Datatype = "FP32" };
-        input.Shape.Add([rows, 4]);
-        request.Inputs.Add(input);
-        request.RawInputContents.Add(ByteString.CopyFrom(MemoryMarshal.AsBytes(values.AsSpan())));
-        return request;
     }
 }

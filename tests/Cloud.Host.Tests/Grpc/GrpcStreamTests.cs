@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using Cloud.Host.Tests.Http;
 using Cloud.Serving.Http;
 using Google.Protobuf;
@@ -31,7 +30,7 @@ public sealed class GrpcStreamTests : IAsyncLifetime
     {
         using var channel = _host.CreateGrpcChannel();
         var client = new GRPCInferenceService.GRPCInferenceServiceClient(channel);
-        var requests = Enumerable.Range(1, 40).Select(rows => IrisRows(rows, $"r{rows}")).ToArray();
+        var requests = Enumerable.Range(1, 40).Select(rows => IrisMessages.Rows(rows, $"r{rows}")).ToArray();
         var expected = new Dictionary<string, ModelInferResponse>();
         foreach (var request in requests)
         {
@@ -63,14 +62,14 @@ public sealed class GrpcStreamTests : IAsyncLifetime
     {
         using var channel = _host.CreateGrpcChannel();
         var client = new GRPCInferenceService.GRPCInferenceServiceClient(channel);
-        var bad = IrisRows(2, "bad");
+        var bad = IrisMessages.Rows(2, "bad");
         bad.RawInputContents[0] = ByteString.CopyFrom(bad.RawInputContents[0].Span[..^4]);
-        var unknown = IrisRows(1, "unknown");
+        var unknown = IrisMessages.Rows(1, "unknown");
         unknown.ModelName = "no-such-model";
         var unary = await Assert.ThrowsAsync<RpcException>(async () => await client.ModelInferAsync(bad));
 
         using var call = client.ModelStreamInfer();
-        foreach (var request in new[] { IrisRows(1, "first"), bad, unknown, IrisRows(3, "last") })
+        foreach (var request in new[] { IrisMessages.Rows(1, "first"), bad, unknown, IrisMessages.Rows(3, "last") })
         {
             await call.RequestStream.WriteAsync(request);
         }
@@ -93,7 +92,7 @@ public sealed class GrpcStreamTests : IAsyncLifetime
     {
         using var channel = _host.CreateGrpcChannel();
         var client = new GRPCInferenceService.GRPCInferenceServiceClient(channel);
-        var request = IrisRows(64, "busy");
+        var request = IrisMessages.Rows(64, "busy");
         var size = request.CalculateSize();
         Assert.True(Budget.TryTake(149_500)); // other requests' bodies, held: 500 bytes are left
 
@@ -128,7 +127,7 @@ public sealed class GrpcStreamTests : IAsyncLifetime
             using var call = client.ModelStreamInfer(cancellationToken: cancel.Token);
             for (var i = 0; i < 200; i++)
             {
-                await call.RequestStream.WriteAsync(IrisRows(32, $"gone-{i}"));
+                await call.RequestStream.WriteAsync(IrisMessages.Rows(32, $"gone-{i}"));
             }
 
             // Some answered, the rest still in flight or unread, when the client goes away without half-closing.
@@ -137,23 +136,7 @@ public sealed class GrpcStreamTests : IAsyncLifetime
         }
 
         await Eventually.TrueAsync(() => Budget.Held == 0, "the stream's bodies given back");
-        var answer = await client.ModelInferAsync(IrisRows(2, "after"));
+        var answer = await client.ModelInferAsync(IrisMessages.Rows(2, "after"));
         Assert.Equal(2, answer.Outputs.Single(o => o.Name == "label").Shape[0]);
-    }
-
-    private static ModelInferRequest IrisRows(int rows, string id)
-    {
-        var values = new float[rows * 4];
-        for (var i = 0; i < values.Length; i++)
-        {
-            values[i] = (i % 4) + 0.5f + (i / 4 % 7) * 0.3f;
-        }
-
-        var request = new ModelInferRequest { ModelName = "iris", Id = id };
-        var input = new ModelInferRequest.Types.InferInputTensor { Name = "features", Datatype = "FP32" };
-        input.Shape.Add([rows, 4]);
-        request.Inputs.Add(input);
-        request.RawInputContents.Add(ByteString.CopyFrom(MemoryMarshal.AsBytes(values.AsSpan())));
-        return request;
     }
 }
