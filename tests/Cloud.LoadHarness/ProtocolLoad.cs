@@ -61,6 +61,11 @@ internal static class ProtocolLoad
                     new("gRPC stream", c => GrpcLoad.RunStreamsAsync(channel, grpc, c, RoundWarmUp, Round, cpu)),
                     new($"gRPC stream, {PipelinedDepth} in flight each", c => GrpcLoad.RunPipelinedStreamsAsync(channel, grpc, c, PipelinedDepth, RoundWarmUp, Round, cpu)),
                 ];
+                if (grpc.Length + 5 <= 16_384)
+                {
+                    // The lean h2c client (as the epoll client is for HTTP/1.1): a message that fits one HTTP/2 frame.
+                    modes = [.. modes, new("gRPC stream, lean client", c => RawStream(grpcPort, grpc, c, 1, cpu)), new($"gRPC stream, lean client, {PipelinedDepth} in flight each", c => RawStream(grpcPort, grpc, c, PipelinedDepth, cpu))];
+                }
 
                 // CLOUD_PROTOCOL_MODES=json,stream runs only those (names matched in part; ratios are then to the first
                 // left), so a profiler attached to the host sees one path.
@@ -122,6 +127,9 @@ internal static class ProtocolLoad
     }
 
     private const int WarmUpTurns = 4;
+
+    private static Task<LoadGenerator.Result> RawStream(int port, byte[] message, int concurrency, int depth, Func<TimeSpan> cpu) =>
+        Task.Factory.StartNew(() => RawGrpcStreamLoad.Run(port, message, concurrency, depth, RoundWarmUp, Round, cpu), TaskCreationOptions.LongRunning);
 
     /// <summary>Requests a pipelining stream client keeps in flight on each stream (concurrency / this many streams).</summary>
     private const int PipelinedDepth = 8;
@@ -298,7 +306,7 @@ internal static class GrpcLoad
         });
     }
 
-    private static string ReadTagAndString(this CodedInputStream input)
+    internal static string ReadTagAndString(this CodedInputStream input)
     {
         input.ReadTag();
         return input.ReadString();
