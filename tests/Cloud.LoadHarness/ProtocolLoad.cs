@@ -11,7 +11,8 @@ namespace Cloud.LoadHarness;
 /// Issue #23's benchmark: one local host (batching on, its defaults) serving the MLP (one 256-float row, 1 KB of
 /// input) and an image-sized model (one 224×224×3 float image, 588 KB of input, a ReduceMean over it so the protocol,
 /// not the model, is what costs), called through Open Inference Protocol v2 JSON, the binary tensor data extension on
-/// the same HTTP route, and gRPC ModelInfer with raw contents, at each concurrency. The modes are measured in
+/// the same HTTP route, gRPC ModelInfer with raw contents, and gRPC ModelStreamInfer (one request in flight per stream,
+/// or 8; with Grpc.Net.Client and with <see cref="RawGrpcStreamLoad"/>), at each concurrency. The modes are measured in
 /// interleaved 1 s turns against the same process, so every mode meets the same moments of this shared machine;
 /// ratios are per round, median reported. Server CPU per request is the host process's CPU time over the turn.
 /// </summary>
