@@ -13,23 +13,94 @@ namespace Cloud.Sdk.Prediction;
 /// costly to open), every input in raw_input_contents (Triton's form: no per-element encoding on either side), outputs
 /// read from raw_output_contents by <see cref="OutputData"/>, as binary HTTP answers are. Errors become
 /// <see cref="CloudRequestException"/>s with the HTTP status the gRPC status stands for, so callers handle one
-/// exception whatever the transport.
+/// exception whatever the transport. With streaming on, calls without a routing key share a <c>ModelStreamInfer</c>
+/// stream (<see cref="GrpcStreamCalls"/>); a routing key is the stream's metadata, so calls with one stay unary.
 /// </summary>
 internal sealed class GrpcInference : IDisposable
 {
+    public const string UnaryPath = "/inference.GRPCInferenceService/ModelInfer";
+
+    public const string StreamPath = "/inference.GRPCInferenceService/ModelStreamInfer";
+
+    /// <summary>How long a disposed client's half-closed stream has to bring its last answers before the channel goes.</summary>
+    private static readonly TimeSpan CloseGrace = TimeSpan.FromSeconds(5);
+
     private readonly GrpcChannel _channel;
     private readonly GRPCInferenceService.GRPCInferenceServiceClient _client;
     private readonly string _routingKeyHeader;
+    private readonly GrpcStreamCalls? _streams;
 
-    public GrpcInference(Uri endpoint, string routingKeyHeader)
+    public GrpcInference(Uri endpoint, string routingKeyHeader, bool streaming)
     {
         // Tensors are large: no client-side cap on what the server answers.
         _channel = GrpcChannel.ForAddress(endpoint, new GrpcChannelOptions { MaxReceiveMessageSize = null, MaxSendMessageSize = null });
         _client = new GRPCInferenceService.GRPCInferenceServiceClient(_channel);
         _routingKeyHeader = routingKeyHeader.ToLowerInvariant();
+        _streams = streaming ? new GrpcStreamCalls(_client) : null;
     }
 
     public async Task<InferenceResult> InferAsync(string model, InferTensor[] tensors, ModelTarget target, CancellationToken cancellationToken)
+    {
+        var request = Request(model, tensors, target);
+        if (_streams is not null && target.RoutingKey is null)
+        {
+            var answer = await _streams.InferAsync(request, cancellationToken).ConfigureAwait(false);
+            // A stream's answers carry no headers of their own: the answer names the model and version, and the route
+            // (sent as a unary call's response header) is unknown. The id is the stream's, not the caller's.
+            return Result(answer, new ServedBy(answer.ModelName, answer.ModelVersion, null), id: null);
+        }
+
+        var headers = target.RoutingKey is null ? null : new Metadata { { _routingKeyHeader, target.RoutingKey } };
+        using var call = _client.ModelInferAsync(request, headers, cancellationToken: cancellationToken);
+        ModelInferResponse response;
+        Metadata served;
+        try
+        {
+            served = await call.ResponseHeadersAsync.ConfigureAwait(false);
+            response = await call.ResponseAsync.ConfigureAwait(false);
+        }
+        catch (RpcException error) when (error.StatusCode != StatusCode.Cancelled || !cancellationToken.IsCancellationRequested)
+        {
+            throw new CloudRequestException(HttpStatusOf(error.StatusCode), error.Status.Detail, "gRPC", UnaryPath);
+        }
+
+        return Result(response, new ServedBy(served.GetValue("x-cloud-model"), served.GetValue("x-cloud-model-version"), served.GetValue("x-cloud-route")),
+            response.Id.Length > 0 ? response.Id : null);
+    }
+
+    /// <summary>
+    /// Half-closes a shared stream, so the calls already sent still get their answers (for <see cref="CloseGrace"/>),
+    /// then releases the channel: disposing it would cancel the stream at once.
+    /// </summary>
+    public void Dispose()
+    {
+        if (_streams is null)
+        {
+            _channel.Dispose();
+            return;
+        }
+
+        _ = CloseThenDisposeAsync(_streams);
+    }
+
+    private async Task CloseThenDisposeAsync(GrpcStreamCalls streams)
+    {
+        try
+        {
+            await streams.CloseAsync().WaitAsync(CloseGrace).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            // The server is slow to finish: the calls still waiting fail below.
+        }
+        finally
+        {
+            streams.Dispose();
+            _channel.Dispose();
+        }
+    }
+
+    private static ModelInferRequest Request(string model, InferTensor[] tensors, ModelTarget target)
     {
         var request = new ModelInferRequest { ModelName = model, ModelVersion = target.Version ?? string.Empty };
         if (target.Label is not null)
@@ -45,20 +116,11 @@ internal sealed class GrpcInference : IDisposable
             request.RawInputContents.Add(UnsafeByteOperations.UnsafeWrap(tensor.BinaryData()));
         }
 
-        var headers = target.RoutingKey is null ? null : new Metadata { { _routingKeyHeader, target.RoutingKey } };
-        using var call = _client.ModelInferAsync(request, headers, cancellationToken: cancellationToken);
-        ModelInferResponse response;
-        Metadata served;
-        try
-        {
-            served = await call.ResponseHeadersAsync.ConfigureAwait(false);
-            response = await call.ResponseAsync.ConfigureAwait(false);
-        }
-        catch (RpcException error) when (error.StatusCode != StatusCode.Cancelled || !cancellationToken.IsCancellationRequested)
-        {
-            throw new CloudRequestException(HttpStatusOf(error.StatusCode), error.Status.Detail, "gRPC", "/inference.GRPCInferenceService/ModelInfer");
-        }
+        return request;
+    }
 
+    private static InferenceResult Result(ModelInferResponse response, ServedBy servedBy, string? id)
+    {
         var outputs = new InferOutput[response.Outputs.Count];
         for (var i = 0; i < outputs.Length; i++)
         {
@@ -67,11 +129,8 @@ internal sealed class GrpcInference : IDisposable
             outputs[i] = new InferOutput(output.Name, output.Datatype, [.. output.Shape], data);
         }
 
-        return new InferenceResult(response.Id.Length > 0 ? response.Id : null, outputs,
-            new ServedBy(served.GetValue("x-cloud-model"), served.GetValue("x-cloud-model-version"), served.GetValue("x-cloud-route")), response.ModelVersion);
+        return new InferenceResult(id, outputs, servedBy, response.ModelVersion);
     }
-
-    public void Dispose() => _channel.Dispose();
 
     private static JsonElement Typed(ModelInferResponse.Types.InferOutputTensor output)
     {

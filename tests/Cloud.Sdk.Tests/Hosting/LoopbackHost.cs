@@ -27,7 +27,10 @@ public sealed class LoopbackHost : IAsyncDisposable
 
     public string DataDirectory => _data.FullName;
 
-    public static async Task<LoopbackHost> StartAsync(params (string Key, string Value)[] settings)
+    public static Task<LoopbackHost> StartAsync(params (string Key, string Value)[] settings) => StartAsync(null, settings);
+
+    /// <summary>Starts a host with settings and, for a test that watches the host from inside, services of its own (<paramref name="configure"/>).</summary>
+    public static async Task<LoopbackHost> StartAsync(Action<WebApplicationBuilder>? configure, params (string Key, string Value)[] settings)
     {
         var host = new LoopbackHost();
         host._app = CloudHost.Build([], builder =>
@@ -42,6 +45,8 @@ public sealed class LoopbackHost : IAsyncDisposable
             {
                 builder.Configuration[key] = value;
             }
+
+            configure?.Invoke(builder);
         });
         await host._app.StartAsync();
         var grpcPort = host._app.Services.GetRequiredService<GrpcListeners>().Plaintext!.IPEndPoint!.Port;
