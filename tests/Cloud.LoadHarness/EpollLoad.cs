@@ -26,13 +26,7 @@ internal static unsafe partial class EpollLoad
         var endpoint = new IPEndPoint(IPAddress.Parse(url.Host), url.Port);
         var epoll = Check(epoll_create1(EpollCloexec), "epoll_create1");
         var connections = new Connection[concurrency];
-        var latencies = new List<double>(1 << 16);
-        var errors = 0;
-        string? firstError = null;
-        var clock = Stopwatch.StartNew();
-        var (measuring, measuredFrom, end) = (false, 0L, warmup + duration);
-        var (server0, client0) = (TimeSpan.Zero, TimeSpan.Zero);
-        using var self = Process.GetCurrentProcess();
+        using var run = new ClosedLoopRun(concurrency, warmup, duration, Drain, serverCpu);
         var events = stackalloc byte[EventSize * concurrency];
         try
         {
@@ -45,17 +39,8 @@ internal static unsafe partial class EpollLoad
             var inFlight = concurrency;
             while (inFlight > 0)
             {
-                var now = clock.Elapsed;
-                if (!measuring && now >= warmup)
+                if (!run.Continue(inFlight))
                 {
-                    self.Refresh();
-                    (measuring, measuredFrom, server0, client0) = (true, clock.ElapsedTicks, serverCpu?.Invoke() ?? TimeSpan.Zero, self.TotalProcessorTime);
-                }
-
-                if (now >= end + Drain)
-                {
-                    errors += inFlight;
-                    firstError ??= $"{inFlight} requests had no answer {Drain.TotalSeconds:F0} s after the run";
                     break;
                 }
 
@@ -75,15 +60,13 @@ internal static unsafe partial class EpollLoad
                             continue; // the answer is not whole yet: epoll reports the socket again when more has arrived
                         }
 
-                        var finished = Stopwatch.GetTimestamp();
-                        if (measuring && status == 200)
+                        if (status == 200)
                         {
-                            latencies.Add(Stopwatch.GetElapsedTime(connection.SentAt, finished).TotalMilliseconds);
+                            run.Answered(connection.SentAt);
                         }
-                        else if (measuring)
+                        else
                         {
-                            errors++;
-                            firstError ??= $"{status} {HttpAnswer.Body(connection.Answer(length))}";
+                            run.Failed(() => $"{status} {HttpAnswer.Body(connection.Answer(length))}");
                         }
 
                         connection.Taken(length);
@@ -91,12 +74,11 @@ internal static unsafe partial class EpollLoad
                     catch (IOException error)
                     {
                         // Count it and reconnect: a closed connection is the server's error, not the end of the run.
-                        errors++;
-                        firstError ??= error.Message;
+                        run.Failed(() => error.Message, always: true);
                         connection = connections[connection.Index] = connection.Reopen(endpoint, epoll);
                     }
 
-                    if (clock.Elapsed < end)
+                    if (run.Sending)
                     {
                         connection.Send(request);
                     }
@@ -107,11 +89,7 @@ internal static unsafe partial class EpollLoad
                 }
             }
 
-            var seconds = (clock.ElapsedTicks - measuredFrom) / (double)Stopwatch.Frequency;
-            self.Refresh();
-            var (server1, client1) = (serverCpu?.Invoke() ?? TimeSpan.Zero, self.TotalProcessorTime);
-            latencies.Sort();
-            return new LoadGenerator.Result(concurrency, [.. latencies], errors, seconds, firstError, server1 - server0, client1 - client0);
+            return run.Result();
         }
         finally
         {

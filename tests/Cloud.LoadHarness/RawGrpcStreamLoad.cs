@@ -58,13 +58,7 @@ internal static class RawGrpcStreamLoad
         socket.Send(output.GetBuffer().AsSpan(0, (int)output.Length));
         output.SetLength(0);
 
-        var latencies = new List<double>(1 << 16);
-        var errors = 0;
-        string? firstError = null;
-        var clock = Stopwatch.StartNew();
-        var (measuring, measuredFrom, end) = (false, 0L, warmup + duration);
-        var (server0, client0) = (TimeSpan.Zero, TimeSpan.Zero);
-        using var self = Process.GetCurrentProcess();
+        using var run = new ClosedLoopRun(concurrency, warmup, duration, Drain, serverCpu);
         var inFlight = streams * depth;
         var pending = new byte[1 << 20];
         var filled = 0;
@@ -72,17 +66,8 @@ internal static class RawGrpcStreamLoad
         socket.ReceiveTimeout = 1000;
         while (inFlight > 0)
         {
-            var now = clock.Elapsed;
-            if (!measuring && now >= warmup)
+            if (!run.Continue(inFlight))
             {
-                self.Refresh();
-                (measuring, measuredFrom, server0, client0) = (true, clock.ElapsedTicks, serverCpu?.Invoke() ?? TimeSpan.Zero, self.TotalProcessorTime);
-            }
-
-            if (now >= end + Drain)
-            {
-                errors += inFlight;
-                firstError ??= $"{inFlight} requests had no answer {Drain.TotalSeconds:F0} s after the run";
                 break;
             }
 
@@ -126,20 +111,16 @@ internal static class RawGrpcStreamLoad
                         {
                             var start = sent[index].Dequeue();
                             inFlight--;
-                            if (measuring)
+                            if (answer.Length > 0 && answer[0] == 0x0A)
                             {
-                                if (answer.Length > 0 && answer[0] == 0x0A)
-                                {
-                                    errors++;
-                                    firstError ??= new Google.Protobuf.CodedInputStream(answer).ReadTagAndString();
-                                }
-                                else
-                                {
-                                    latencies.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
-                                }
+                                run.Failed(() => new Google.Protobuf.CodedInputStream(answer).ReadTagAndString());
+                            }
+                            else
+                            {
+                                run.Answered(start);
                             }
 
-                            if (clock.Elapsed < end)
+                            if (run.Sending)
                             {
                                 sent[index].Enqueue(Stopwatch.GetTimestamp());
                                 WriteData(output, data, stream);
@@ -172,12 +153,8 @@ internal static class RawGrpcStreamLoad
             }
         }
 
-        var seconds = (clock.ElapsedTicks - measuredFrom) / (double)Stopwatch.Frequency;
-        self.Refresh();
-        var (server1, client1) = (serverCpu?.Invoke() ?? TimeSpan.Zero, self.TotalProcessorTime);
         socket.Close();
-        latencies.Sort();
-        return new LoadGenerator.Result(concurrency, [.. latencies], errors, seconds, firstError, server1 - server0, client1 - client0);
+        return run.Result();
     }
 
     private static int StreamId(int index) => index * 2 + 1;
