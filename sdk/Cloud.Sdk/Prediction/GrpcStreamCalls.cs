@@ -1,3 +1,4 @@
+using System.Net;
 using Inference;
 
 namespace Cloud.Sdk.Prediction;
@@ -10,6 +11,9 @@ namespace Cloud.Sdk.Prediction;
 /// </summary>
 internal sealed class GrpcStreamCalls(GRPCInferenceService.GRPCInferenceServiceClient client) : IDisposable
 {
+    /// <summary>Streams one call may open: a guard against opening them without end while each ends at once (a server that refuses them).</summary>
+    private const int MaxOpens = 3;
+
     private readonly Lock _gate = new();
     private SharedInferStream? _current;
     private bool _closed;
@@ -17,7 +21,7 @@ internal sealed class GrpcStreamCalls(GRPCInferenceService.GRPCInferenceServiceC
     public async Task<ModelInferResponse> InferAsync(ModelInferRequest request, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        while (true)
+        for (var attempt = 0; attempt < MaxOpens; attempt++)
         {
             // Null only when the stream ended between being picked and taking the call; the next pick opens another.
             if (Current().TrySend(request, cancellationToken) is { } answer)
@@ -25,6 +29,9 @@ internal sealed class GrpcStreamCalls(GRPCInferenceService.GRPCInferenceServiceC
                 return await answer.ConfigureAwait(false);
             }
         }
+
+        throw new CloudRequestException(HttpStatusCode.ServiceUnavailable,
+            $"The gRPC stream (ModelStreamInfer) ended before it could take this call, {MaxOpens} times; the server may be unreachable.", "gRPC", GrpcInference.StreamPath);
     }
 
     /// <summary>Takes no more calls and half-closes the stream; completes when the server has answered what it was sent and ended it.</summary>

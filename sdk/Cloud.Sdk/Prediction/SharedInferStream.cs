@@ -18,6 +18,9 @@ internal sealed class SharedInferStream : IDisposable
     /// <summary>The answer's parameter that carries the gRPC code a unary call would have ended with (docs/grpc.md).</summary>
     internal const string StatusParameter = "grpc_status";
 
+    /// <summary>How long a failed write waits for the reader to end the stream with the server's own reason.</summary>
+    private static readonly TimeSpan ReaderGrace = TimeSpan.FromSeconds(1);
+
     private readonly AsyncDuplexStreamingCall<ModelInferRequest, ModelStreamInferResponse> _call;
     private readonly Lock _gate = new();
 
@@ -34,8 +37,8 @@ internal sealed class SharedInferStream : IDisposable
     public SharedInferStream(GRPCInferenceService.GRPCInferenceServiceClient client)
     {
         _call = client.ModelStreamInfer();
-        _ = WriteLoopAsync();
         Completion = ReadLoopAsync();
+        _ = WriteLoopAsync();
     }
 
     /// <summary>Whether a call may still be sent on this stream.</summary>
@@ -147,8 +150,14 @@ internal sealed class SharedInferStream : IDisposable
         }
         catch (Exception error)
         {
-            // The stream cannot be written to any more (it ended, or the connection broke): end it, so its calls fail
-            // now and the next call opens another.
+            // The stream cannot be written to any more: end it, so its calls fail now and the next call opens another.
+            // A write that failed without the call's status has usually lost a race with the reader, which is about to
+            // end the stream with the server's reason (RESOURCE_EXHAUSTED for a message over its limit): a moment for it.
+            if (error is not RpcException)
+            {
+                await Task.WhenAny(Completion, Task.Delay(ReaderGrace)).ConfigureAwait(false);
+            }
+
             End(() => Ended(error));
         }
     }
