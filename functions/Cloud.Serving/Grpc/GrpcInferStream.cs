@@ -42,7 +42,7 @@ internal sealed class GrpcInferStream(
     {
         try
         {
-            while (await requests.MoveNext(cancellationToken).ConfigureAwait(false))
+            while (await NextAsync(requests).ConfigureAwait(false))
             {
                 await _room.WaitAsync(cancellationToken).ConfigureAwait(false);
                 Interlocked.Increment(ref _pending);
@@ -55,6 +55,22 @@ internal sealed class GrpcInferStream(
             // written (or given up when the call is gone) before the call ends with the reader's status.
             Done(room: false);
             await _drained.Task.ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// The next request; bytes that are no ModelInferRequest end the stream INVALID_ARGUMENT with why (gRPC itself would
+    /// answer UNKNOWN, "Exception was thrown by handler", and log it as our error).
+    /// </summary>
+    private async Task<bool> NextAsync(IAsyncStreamReader<ModelInferRequest> requests)
+    {
+        try
+        {
+            return await requests.MoveNext(cancellationToken).ConfigureAwait(false);
+        }
+        catch (InvalidProtocolBufferException e)
+        {
+            throw GrpcStatuses.Exception(StatusCodes.Status400BadRequest, $"A message on the stream is not a ModelInferRequest ({e.Message}); the stream ends here.");
         }
     }
 

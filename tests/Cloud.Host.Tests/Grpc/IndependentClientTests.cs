@@ -27,7 +27,7 @@ public sealed class IndependentClientTests(ITestOutputHelper output) : IAsyncLif
         Assert.Contains("ok ModelInfer py-half raw", outcome, StringComparison.Ordinal);
         Assert.Contains("ok ModelInfer py-strings typed", outcome, StringComparison.Ordinal);
         Assert.Contains("ok ModelStreamInfer", outcome, StringComparison.Ordinal);
-        Assert.Contains("17 checks passed", outcome, StringComparison.Ordinal);
+        Assert.Contains("18 checks passed", outcome, StringComparison.Ordinal);
     }
 
     [PythonFact("numpy", "onnx")]

@@ -241,4 +241,24 @@ except grpc.RpcError as error:
     print(f"  stream RESOURCE_EXHAUSTED: {error.details()[:160]}")
 assert received == ["before-huge"], received
 check("ModelStreamInfer huge message")
+
+# Bytes that are no ModelInferRequest end the stream with a status; the answer before them still arrives.
+garbage = channel.stream_stream("/inference.GRPCInferenceService/ModelStreamInfer", request_serializer=lambda m: m if isinstance(m, bytes) else m.SerializeToString(),
+                                response_deserializer=factory.GetPrototype(stream_rpc.output_type).FromString)
+received = []
+try:
+    for answer in garbage(iter([infer_request("py-add", inputs_add, raw=True, id="before-garbage"), b"\xff\xff\xff\xff"]), timeout=120):
+        received.append(answer.infer_response.id)
+    raise AssertionError("the stream ended without a status for bytes that are no message")
+except grpc.RpcError as error:
+    assert error.code() == grpc.StatusCode.INVALID_ARGUMENT and "is not a ModelInferRequest" in error.details(), (error.code(), error.details())
+    print(f"  stream {error.code().name}: {error.details()[:160]}")
+assert received == ["before-garbage"], received
+unary_garbage = channel.unary_unary("/inference.GRPCInferenceService/ModelInfer", request_serializer=lambda m: m, response_deserializer=lambda b: b)
+try:
+    unary_garbage(b"\xff\xff\xff\xff", timeout=60)
+    raise AssertionError("ModelInfer answered bytes that are no message")
+except grpc.RpcError as error:
+    print(f"  unary {error.code().name}: {error.details()[:160]}")
+check("ModelStreamInfer unparseable message")
 print(f"{len(checks)} checks passed")
