@@ -44,6 +44,9 @@ public sealed class CloudRequestException : Exception
     /// <summary>The HTTP status of the answer.</summary>
     public HttpStatusCode Status { get; }
 
+    /// <summary>How long the server asked to wait before trying again (gRPC's retry-after trailer or a stream answer's retry_after), when it said.</summary>
+    internal TimeSpan? RetryAfter { get; init; }
+
     /// <summary>The request's method (GET, PUT, ...).</summary>
     public string? Method { get; }
 

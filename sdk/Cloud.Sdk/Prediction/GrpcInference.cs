@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Net;
+using System.Net.Http.Headers;
 using System.Text.Json;
+using Cloud.Sdk.Http;
 using Google.Protobuf;
 using Grpc.Core;
 using Grpc.Net.Client;
@@ -30,8 +32,11 @@ internal sealed class GrpcInference : IDisposable
     private readonly string _routingKeyHeader;
     private readonly GrpcStreamCalls? _streams;
 
-    public GrpcInference(Uri endpoint, string routingKeyHeader, bool streaming)
+    private readonly CloudRetryOptions _retry;
+
+    public GrpcInference(Uri endpoint, string routingKeyHeader, bool streaming, CloudRetryOptions retry)
     {
+        _retry = retry;
         // Tensors are large: no client-side cap on what the server answers.
         _channel = GrpcChannel.ForAddress(endpoint, new GrpcChannelOptions { MaxReceiveMessageSize = null, MaxSendMessageSize = null });
         _client = new GRPCInferenceService.GRPCInferenceServiceClient(_channel);
@@ -39,9 +44,37 @@ internal sealed class GrpcInference : IDisposable
         _streams = streaming ? new GrpcStreamCalls(_client) : null;
     }
 
+    /// <summary>
+    /// One prediction, retried as the HTTP pipeline retries 429 and 503 (<see cref="CloudClientOptions.Retry"/>):
+    /// UNAVAILABLE (a full queue, a version loading, the body budget full, a stream that ended) waits the server's
+    /// retry-after, or a backoff, within the retry budget. A prediction changes nothing, so sending it again is safe.
+    /// </summary>
     public async Task<InferenceResult> InferAsync(string model, InferTensor[] tensors, ModelTarget target, CancellationToken cancellationToken)
     {
         var request = Request(model, tensors, target);
+        var waited = TimeSpan.Zero;
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                return await InferOnceAsync(request, target, cancellationToken).ConfigureAwait(false);
+            }
+            catch (CloudRequestException error) when (RetryDelays.IsRetryable(error.Status) && attempt < _retry.MaxRetries)
+            {
+                var wait = RetryDelays.Next(error.RetryAfter is { } after ? new RetryConditionHeaderValue(after) : null, attempt, _retry, DateTimeOffset.UtcNow);
+                if (waited + wait > _retry.Budget)
+                {
+                    throw;
+                }
+
+                waited += wait;
+                await Task.Delay(wait, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task<InferenceResult> InferOnceAsync(ModelInferRequest request, ModelTarget target, CancellationToken cancellationToken)
+    {
         if (_streams is not null && target.RoutingKey is null)
         {
             var answer = await _streams.InferAsync(request, cancellationToken).ConfigureAwait(false);
@@ -61,7 +94,12 @@ internal sealed class GrpcInference : IDisposable
         }
         catch (RpcException error) when (error.StatusCode != StatusCode.Cancelled || !cancellationToken.IsCancellationRequested)
         {
-            throw new CloudRequestException(HttpStatusOf(error.StatusCode), error.Status.Detail, "gRPC", UnaryPath);
+            throw new CloudRequestException(HttpStatusOf(error.StatusCode), error.Status.Detail, "gRPC", UnaryPath)
+            {
+                RetryAfter = int.TryParse(error.Trailers.GetValue("retry-after"), NumberStyles.None, CultureInfo.InvariantCulture, out var seconds) && seconds > 0
+                    ? TimeSpan.FromSeconds(seconds)
+                    : null,
+            };
         }
 
         return Result(response, new ServedBy(served.GetValue("x-cloud-model"), served.GetValue("x-cloud-model-version"), served.GetValue("x-cloud-route")),

@@ -36,7 +36,7 @@ public class PredictionClient : IDisposable
         _options = options ?? new PredictionClientOptions();
         _pipeline = new CloudPipeline(endpoint, _options);
         _binaryTensors = new Lazy<Task<bool>>(ServerHasBinaryTensorsAsync);
-        _grpc = _options.GrpcEndpoint is { } grpc ? new GrpcInference(grpc, _options.RoutingKeyHeader, _options.GrpcStreaming) : null;
+        _grpc = _options.GrpcEndpoint is { } grpc ? new GrpcInference(grpc, _options.RoutingKeyHeader, _options.GrpcStreaming, _options.Retry) : null;
     }
 
     /// <summary>The host's address.</summary>

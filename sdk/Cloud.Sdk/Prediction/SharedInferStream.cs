@@ -18,6 +18,9 @@ internal sealed class SharedInferStream : IDisposable
     /// <summary>The answer's parameter that carries the gRPC code a unary call would have ended with (docs/grpc.md).</summary>
     internal const string StatusParameter = "grpc_status";
 
+    /// <summary>The answer's parameter that carries the seconds a unary call's retry-after trailer would have.</summary>
+    internal const string RetryAfterParameter = "retry_after";
+
     /// <summary>How long a failed write waits for the reader to end the stream with the server's own reason.</summary>
     private static readonly TimeSpan ReaderGrace = TimeSpan.FromSeconds(1);
 
@@ -213,7 +216,12 @@ internal sealed class SharedInferStream : IDisposable
             && Enum.TryParse<StatusCode>(name.StringParam.Replace("_", string.Empty, StringComparison.Ordinal), ignoreCase: true, out var parsed)
                 ? parsed
                 : StatusCode.Unknown;
-        return new CloudRequestException(GrpcInference.HttpStatusOf(code), message.ErrorMessage, "gRPC", GrpcInference.StreamPath);
+        return new CloudRequestException(GrpcInference.HttpStatusOf(code), message.ErrorMessage, "gRPC", GrpcInference.StreamPath)
+        {
+            RetryAfter = message.InferResponse.Parameters.TryGetValue(RetryAfterParameter, out var seconds) && seconds.Int64Param > 0
+                ? TimeSpan.FromSeconds(seconds.Int64Param)
+                : null,
+        };
     }
 
     private static CloudRequestException Ended(Exception error) => error is RpcException rpc
