@@ -16,22 +16,11 @@ internal static class RawCaseTensors
     /// <summary>The datatype a raw tensor travels as: JSON's table plus BF16, which only travels raw.</summary>
     public static string DataType(TensorElementType type) => type == TensorElementType.BFloat16 ? "BF16" : OipV2CaseRequest.DataType(type);
 
+    /// <summary>A dense tensor's own element bytes (little-endian, bools one byte); strings prefixed here.</summary>
     public static byte[] ToBytes(Tensor tensor) => tensor switch
     {
         StringTensor t => Strings(t),
-        DenseTensor<float> t => Bytes(t),
-        DenseTensor<double> t => Bytes(t),
-        DenseTensor<Half> t => Bytes(t),
-        DenseTensor<BFloat16> t => Bytes(t),
-        DenseTensor<sbyte> t => Bytes(t),
-        DenseTensor<byte> t => Bytes(t),
-        DenseTensor<short> t => Bytes(t),
-        DenseTensor<ushort> t => Bytes(t),
-        DenseTensor<int> t => Bytes(t),
-        DenseTensor<uint> t => Bytes(t),
-        DenseTensor<long> t => Bytes(t),
-        DenseTensor<ulong> t => Bytes(t),
-        DenseTensor<bool> t => Bytes(t),
+        IDenseTensor t => t.Bytes.ToArray(),
         _ => throw new ArgumentOutOfRangeException(nameof(tensor), tensor, "no raw form"),
     };
 
@@ -58,9 +47,6 @@ internal static class RawCaseTensors
             _ => throw new FormatException($"Unknown datatype '{datatype}'."),
         };
     }
-
-    private static byte[] Bytes<T>(DenseTensor<T> tensor)
-        where T : unmanaged => MemoryMarshal.AsBytes(tensor.Span).ToArray();
 
     private static byte[] Strings(StringTensor tensor)
     {
